@@ -1,0 +1,167 @@
+// Shared helpers for the specs: publishing Nova notifications into this run's RabbitMQ vhost, the
+// page landmarks of StackTach's UI contract (by role and accessible name), and screenshots.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect } from 'amqplib';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+
+/** Exchange and routing keys of the `e2e-cell-1` deployment (see playwright.config.ts). */
+export const NOVA_EXCHANGE = 'nova';
+export type NovaRoutingKey = 'monitor.info' | 'monitor.error';
+
+export interface NotificationOverrides {
+  eventType?: string;
+  routingKey?: NovaRoutingKey;
+  instanceId?: string;
+  requestId?: string;
+  tenantId?: string;
+  publisherId?: string;
+  priority?: string;
+  timestamp?: Date;
+  /** Merged into the generated payload. */
+  payload?: Record<string, unknown>;
+  /** How long to keep republishing while no queue is bound yet (the consumer is starting). */
+  routeTimeoutMs?: number;
+}
+
+export interface PublishedNotification {
+  eventType: string;
+  instanceId: string;
+  requestId: string;
+  messageId: string;
+  tenantId: string;
+  body: Record<string, unknown>;
+}
+
+/** The AMQP URL of this run's vhost, exported by playwright.config.ts. */
+export function amqpUrl(): string {
+  const url = process.env.E2E_AMQP_URL;
+  if (!url) throw new Error('E2E_AMQP_URL is not set: run the specs through playwright.config.ts');
+  return url;
+}
+
+/** Nova's timestamp format: UTC, `YYYY-MM-DD HH:MM:SS.ffffff`. */
+export function novaTimestamp(date: Date = new Date()): string {
+  const iso = date.toISOString(); // 2026-11-01T12:34:56.789Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publishes one realistic Nova notification to the `nova` topic exchange of this run's vhost and
+ * waits for the broker's confirm.
+ *
+ * The message is published `mandatory`: while the server's consumer has not bound its queue yet,
+ * the broker returns it and we publish again (up to `routeTimeoutMs`), so a spec can publish right
+ * after the server starts without losing the event.
+ */
+export async function publishNotification(
+  overrides: NotificationOverrides = {},
+): Promise<PublishedNotification> {
+  const routingKey = overrides.routingKey ?? 'monitor.info';
+  const eventType =
+    overrides.eventType ?? `compute.instance.e2e.${randomBytes(6).toString('hex')}`;
+  const instanceId = overrides.instanceId ?? randomUUID();
+  const requestId = overrides.requestId ?? `req-${randomUUID()}`;
+  const tenantId = overrides.tenantId ?? 'e2etenant';
+  const messageId = randomUUID();
+  const body: Record<string, unknown> = {
+    event_type: eventType,
+    publisher_id: overrides.publisherId ?? 'compute.e2e-host-01',
+    timestamp: novaTimestamp(overrides.timestamp),
+    message_id: messageId,
+    priority: overrides.priority ?? (routingKey === 'monitor.error' ? 'ERROR' : 'INFO'),
+    _context_request_id: requestId,
+    _context_project_id: tenantId,
+    payload: {
+      instance_id: instanceId,
+      tenant_id: tenantId,
+      state: 'active',
+      ...overrides.payload,
+    },
+  };
+
+  const connection = await connect(amqpUrl());
+  try {
+    const channel = await connection.createConfirmChannel();
+    const returned = new Set<string>();
+    channel.on('return', (message) => {
+      returned.add(String(message.properties.messageId));
+    });
+    // Must match the server's declaration: durable follows the deployment's durable_queue (false).
+    await channel.assertExchange(NOVA_EXCHANGE, 'topic', { durable: false });
+
+    const deadline = Date.now() + (overrides.routeTimeoutMs ?? 20_000);
+    for (;;) {
+      channel.publish(NOVA_EXCHANGE, routingKey, Buffer.from(JSON.stringify(body)), {
+        mandatory: true,
+        contentType: 'application/json',
+        messageId,
+      });
+      // A return for an unroutable message arrives before its confirm.
+      await channel.waitForConfirms();
+      if (!returned.delete(messageId)) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `No queue is bound for ${NOVA_EXCHANGE}/${routingKey} in vhost ${process.env.E2E_VHOST ?? '?'}: is the server's consumer connected?`,
+        );
+      }
+      await sleep(250);
+    }
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+  return { eventType, instanceId, requestId, messageId, tenantId, body };
+}
+
+/** The home page's table of configured deployments. */
+export function deploymentsTable(page: Page): Locator {
+  return page.getByRole('table', { name: 'Deployments' });
+}
+
+/** The row of one deployment in the Deployments table, found by its link. */
+export function deploymentRow(page: Page, name: string): Locator {
+  return deploymentsTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
+}
+
+/** The live feed landmarks shared by `/` and `/live`. */
+export function liveFeed(page: Page) {
+  const region = page.getByRole('region', { name: 'Live feed' });
+  const table = region.getByRole('table', { name: 'Live events' });
+  return {
+    region,
+    table,
+    /** `snapshot` as rendered by the server, `live` once hydrated with the websocket open. */
+    status: page.getByRole('status', { name: 'Live feed connection' }),
+    /** Body rows only (the header row has column headers, not cells); newest first. */
+    dataRows: table.getByRole('row').filter({ has: page.getByRole('cell') }),
+    /** The data row whose text contains `text` (an event type, say). */
+    rowWith: (text: string) =>
+      table.getByRole('row').filter({ has: page.getByRole('cell'), hasText: text }),
+  };
+}
+
+export const LIVE_EVENT_COLUMNS = [
+  '#',
+  'Deployment',
+  'Source',
+  'Tenant',
+  'Service',
+  'Host',
+  'Event',
+  'Instance',
+  'When',
+];
+
+/**
+ * Keeps a full-page screenshot as an artifact of the test, beside Playwright's own final one:
+ * written to the test's output folder (end2end/test-results/<test>/<name>.png) and attached.
+ */
+export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}

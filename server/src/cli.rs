@@ -1,0 +1,151 @@
+//! The `stacktach` command line: subcommands sharing one configuration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::config;
+use crate::startup::{default_site_root, redact, Application, Settings};
+use crate::store::Store;
+
+/// StackTach: OpenStack notification monitor.
+#[derive(Debug, Parser)]
+#[command(name = "stacktach", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Web app, HTTP APIs, live feed and the consumers of every enabled deployment.
+    Serve(ServeArgs),
+    /// Consumers only, no web server (to scale ingest apart from the web).
+    Worker(CommonArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://FILE or postgres://…; else v2's STACKTACH_DB_* variables; else sqlite://stacktach.db.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// Options every long-running subcommand reads.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// The v2 deployments JSON file [env: STACKTACH_DEPLOYMENTS_FILE] [default: etc/stacktach_worker_config.json]
+    #[arg(long)]
+    pub deployments: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address of the web server.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Publish simulated Nova notifications so the feed moves at once.
+    #[arg(long)]
+    pub demo: bool,
+    /// Web only: start no consumers.
+    #[arg(long)]
+    pub no_consumers: bool,
+}
+
+fn database_url(args: &DatabaseArgs) -> anyhow::Result<String> {
+    Ok(config::resolve_database_url(args.database_url.clone(), |k| std::env::var(k).ok())?)
+}
+
+fn load_deployments(args: &CommonArgs) -> anyhow::Result<config::DeploymentsFile> {
+    let path = config::resolve_deployments_path(
+        args.deployments.clone(),
+        std::env::var("STACKTACH_DEPLOYMENTS_FILE").ok(),
+    );
+    let file = config::load(&path)?;
+    file.log_warnings();
+    Ok(file)
+}
+
+/// Runs the parsed command until it finishes or Ctrl-C / SIGTERM.
+///
+/// # Errors
+/// Bad configuration (one line naming file, key and reason) or a fatal runtime failure.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings {
+                deployments: load_deployments(&args.common)?,
+                database_url: database_url(&args.common.database)?,
+                listen: Some(args.listen),
+                consumers: !args.no_consumers,
+                demo: args.demo,
+                site_root: default_site_root(),
+            };
+            serve(settings).await
+        }
+        Command::Worker(args) => {
+            let settings = Settings {
+                deployments: load_deployments(&args)?,
+                database_url: database_url(&args.database)?,
+                listen: None,
+                consumers: true,
+                demo: false,
+                site_root: default_site_root(),
+            };
+            serve(settings).await
+        }
+        Command::Migrate(args) => {
+            let url = database_url(&args)?;
+            let store = Store::connect(&url)
+                .await
+                .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+            store.migrate().await?;
+            println!("Database {} is up to date.", redact(&url));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    if let Some(port) = app.port() {
+        println!("StackTach is running at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    }
+    let shutdown = CancellationToken::new();
+    tokio::spawn(stop_on_signal(shutdown.clone()));
+    app.run(shutdown).await
+}
+
+async fn stop_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(e) => {
+                tracing::warn!(error = %e, "Cannot watch SIGTERM; only Ctrl-C stops the server.");
+                let _ = ctrl_c.await;
+                shutdown.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("Shutting down: finishing the current batches.");
+    shutdown.cancel();
+}

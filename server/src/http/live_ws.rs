@@ -1,0 +1,184 @@
+//! `GET /live/ws?after=<id>[&deployment=<id>]`: the live feed websocket.
+//!
+//! On connect it backfills every committed row after `after` from the database, then streams
+//! rows from the hub as they are committed. A subscriber that lags behind the hub catches up
+//! from the database again, so nothing is missed; one that is more than [`MAX_CATCH_UP`] rows
+//! behind is told how many rows it skipped and continues from the newest ones.
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use app::model::{EventRow, LiveMessage};
+
+use super::AppState;
+use crate::store::{Store, StoreError};
+
+/// Rows per backfill query and frame.
+const PAGE: u32 = 500;
+/// How far behind a subscriber may be before it skips ahead.
+const MAX_CATCH_UP: usize = 5_000;
+/// Rows sent after a skip.
+const AFTER_SKIP: u32 = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct LiveQuery {
+    /// The last id the page has; absent means "only new rows".
+    after: Option<i64>,
+    deployment: Option<i64>,
+}
+
+/// Upgrades same-origin requests; refuses others (a page elsewhere must not read the feed).
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    Query(query): Query<LiveQuery>,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "cross-origin websocket refused").into_response();
+    }
+    ws.on_upgrade(move |socket| async move {
+        if let Err(e) = serve(socket, state, query).await {
+            tracing::debug!(error = %e, "Live feed subscriber left.");
+        }
+    })
+}
+
+/// A browser always sends `Origin`; it must name the host the page was served from.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true; // not a browser: CLI tools and tests
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority.trim_end_matches('/') == host)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum FeedError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("socket: {0}")]
+    Socket(#[from] axum::Error),
+    #[error("encoding: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+struct Feed {
+    socket: WebSocket,
+    store: Store,
+    deployment: Option<i64>,
+    last: i64,
+}
+
+impl Feed {
+    async fn send(&mut self, message: &LiveMessage) -> Result<(), FeedError> {
+        let text = serde_json::to_string(message)?;
+        self.socket.send(Message::Text(text.into())).await?;
+        Ok(())
+    }
+
+    async fn send_rows(&mut self, rows: Vec<EventRow>) -> Result<(), FeedError> {
+        if let Some(last) = rows.last() {
+            self.last = last.id;
+            self.send(&LiveMessage::Rows { rows }).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends every committed row after `last`, skipping ahead when too far behind.
+    async fn catch_up(&mut self) -> Result<(), FeedError> {
+        let mut sent = 0usize;
+        loop {
+            if sent >= MAX_CATCH_UP {
+                self.skip_ahead().await?;
+                sent = 0;
+            }
+            let rows = self.store.events_after(self.last, self.deployment, PAGE).await?;
+            let n = rows.len();
+            self.send_rows(rows).await?;
+            sent += n;
+            if n < PAGE as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn skip_ahead(&mut self) -> Result<(), FeedError> {
+        let newest = self.store.recent_events(self.deployment, AFTER_SKIP).await?;
+        let Some(oldest_kept) = newest.last().map(|r| r.id) else {
+            return Ok(());
+        };
+        let skipped = self
+            .store
+            .count_events_between(self.last, oldest_kept - 1, self.deployment)
+            .await?;
+        self.last = oldest_kept - 1;
+        self.send(&LiveMessage::Gap { skipped: skipped as u64 }).await
+    }
+}
+
+async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(), FeedError> {
+    // Subscribe before reading the database so nothing committed in between is missed.
+    let mut rx = state.hub.subscribe();
+    let last = match query.after {
+        Some(after) => after,
+        None => state.store.max_event_id().await?,
+    };
+    let mut feed = Feed {
+        socket,
+        store: state.store,
+        deployment: query.deployment,
+        last,
+    };
+    feed.catch_up().await?;
+    loop {
+        tokio::select! {
+            batch = rx.recv() => match batch {
+                Ok(batch) => {
+                    let rows: Vec<EventRow> = batch
+                        .iter()
+                        .filter(|r| r.id > feed.last && feed.deployment.is_none_or(|d| d == r.deployment_id))
+                        .cloned()
+                        .collect();
+                    feed.send_rows(rows).await?;
+                }
+                Err(RecvError::Lagged(_)) => feed.catch_up().await?,
+                Err(RecvError::Closed) => return Ok(()),
+            },
+            incoming = feed.socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, host.parse().unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, o.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        assert!(same_origin(&headers(Some("http://127.0.0.1:3000"), "127.0.0.1:3000")));
+        assert!(same_origin(&headers(None, "127.0.0.1:3000")));
+        assert!(!same_origin(&headers(Some("http://evil.example"), "127.0.0.1:3000")));
+        assert!(!same_origin(&headers(Some("http://127.0.0.1:3001"), "127.0.0.1:3000")));
+    }
+}

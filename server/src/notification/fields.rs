@@ -1,0 +1,98 @@
+//! Column extraction rules shared by the flavours (v2 `Notification` and subclasses).
+
+use serde_json::{Map, Value};
+
+use super::{timestamp::parse_timestamp, ParseError};
+
+/// A required string field.
+pub fn required_str(body: &Map<String, Value>, field: &'static str) -> Result<String, ParseError> {
+    match body.get(field) {
+        None | Some(Value::Null) => Err(ParseError::MissingField(field)),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(ParseError::WrongType {
+            field,
+            expected: "a string",
+        }),
+    }
+}
+
+/// An optional scalar field as text (`None` when absent, null or not a scalar).
+pub fn optional_str(map: &Map<String, Value>, field: &str) -> Option<String> {
+    scalar(map.get(field)?)
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Python truthiness for the values we look up: absent, null and `""` are false.
+fn truthy(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.is_empty())
+}
+
+fn path<'a>(value: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(value?, |v, k| v.as_object()?.get(*k))
+}
+
+/// `timestamp` if truthy, else `_context_timestamp` (v2's "old way"), parsed to UTC micros.
+pub fn when(body: &Map<String, Value>) -> Result<i64, ParseError> {
+    let primary = optional_str(body, "timestamp");
+    let raw = if truthy(&primary) {
+        primary
+    } else {
+        optional_str(body, "_context_timestamp")
+    };
+    match raw {
+        Some(s) if !s.is_empty() => parse_timestamp(&s).ok_or(ParseError::BadTimestamp(s)),
+        _ => Err(ParseError::MissingField("timestamp")),
+    }
+}
+
+/// `service.host.name` → (`service`, `Some("host.name")`); no dot → (`publisher`, `None`).
+pub fn split_publisher(publisher: &str) -> (String, Option<String>) {
+    match publisher.split_once('.') {
+        Some((service, host)) => (service.to_string(), Some(host.to_string())),
+        None => (publisher.to_string(), None),
+    }
+}
+
+/// v2's instance lookup: `payload.instance_id`; overridden by `payload.instance_uuid` when that
+/// key exists (even null); if still empty `payload.exception.kwargs.uuid`, then
+/// `payload.instance.uuid`.
+pub fn instance(payload: Option<&Value>) -> Option<String> {
+    let map = payload?.as_object()?;
+    let mut found = optional_str(map, "instance_id");
+    if map.contains_key("instance_uuid") {
+        found = optional_str(map, "instance_uuid");
+    }
+    if !truthy(&found) {
+        found = path(payload, &["exception", "kwargs", "uuid"]).and_then(scalar);
+    }
+    if !truthy(&found) {
+        found = path(payload, &["instance", "uuid"]).and_then(scalar);
+    }
+    found
+}
+
+/// `payload.tenant_id` when the key exists, else `_context_project_id`.
+pub fn tenant(body: &Map<String, Value>, payload: Option<&Value>) -> Option<String> {
+    match payload.and_then(Value::as_object) {
+        Some(p) if p.contains_key("tenant_id") => optional_str(p, "tenant_id"),
+        _ => optional_str(body, "_context_project_id"),
+    }
+}
+
+/// Glance: `payload.properties.instance_uuid` (images made from instances).
+pub fn glance_instance(payload: Option<&Value>) -> Option<String> {
+    path(payload, &["properties", "instance_uuid"]).and_then(scalar)
+}
+
+/// Glance keeps the image owner where others keep the tenant.
+pub fn glance_owner(payload: Option<&Value>) -> Option<String> {
+    path(payload, &["owner"]).and_then(scalar)
+}

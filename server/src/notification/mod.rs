@@ -1,0 +1,124 @@
+//! Pure parsing: raw message bytes → a typed [`Notification`] or a typed [`ParseError`].
+//!
+//! Total by construction: every input gives one or the other, never a panic, so a poison
+//! message can always be quarantined and acked. The rules are StackTach v2's
+//! (`stacktach/notification.py`): the exchange picks the flavour (`nova`, `glance`, anything
+//! else generic), oslo.messaging v2 envelopes are unwrapped first.
+
+mod envelope;
+mod fields;
+mod timestamp;
+
+pub use timestamp::parse_timestamp;
+
+use serde_json::{Map, Value};
+
+/// Which rule set applies, chosen by the exchange the message came from (as v2 did).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Nova,
+    Glance,
+    Generic,
+}
+
+impl Flavour {
+    /// `nova` → Nova, `glance` → Glance, anything else → Generic.
+    pub fn for_exchange(exchange: &str) -> Self {
+        match exchange {
+            "nova" => Self::Nova,
+            "glance" => Self::Glance,
+            _ => Self::Generic,
+        }
+    }
+}
+
+/// The columns every notification has, extracted per v2's rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    pub flavour: Flavour,
+    pub event: String,
+    pub publisher: String,
+    /// `publisher_id` up to the first dot.
+    pub service: String,
+    /// `publisher_id` after the first dot; `None` when it has no dot.
+    pub host: Option<String>,
+    /// UTC microseconds: `timestamp`, else `_context_timestamp`.
+    pub when: i64,
+    /// `_context_request_id`, `""` when absent.
+    pub request_id: String,
+    pub instance: Option<String>,
+    /// Nova/generic: `payload.tenant_id`, else `_context_project_id`; glance: `payload.owner`.
+    pub tenant: Option<String>,
+    pub message_id: Option<String>,
+    /// The (unwrapped) notification as JSON text, stored verbatim.
+    pub body: String,
+}
+
+/// Why a message cannot be stored as a notification; it goes to the quarantine instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("body is not UTF-8 (invalid byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("body is not JSON: {0}")]
+    NotJson(String),
+    #[error("body is not a JSON object")]
+    NotAnObject,
+    #[error("broken oslo.messaging envelope: {0}")]
+    BadEnvelope(String),
+    #[error("missing required field `{0}`")]
+    MissingField(&'static str),
+    #[error("field `{field}` must be {expected}")]
+    WrongType {
+        field: &'static str,
+        expected: &'static str,
+    },
+    #[error("unparseable timestamp {0:?}")]
+    BadTimestamp(String),
+}
+
+/// Parses one message body received on `exchange`.
+///
+/// # Errors
+/// A [`ParseError`] saying what is wrong with the body; the caller quarantines it.
+pub fn parse(exchange: &str, bytes: &[u8]) -> Result<Notification, ParseError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ParseError::NotUtf8(e.valid_up_to()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    let Value::Object(outer) = value else {
+        return Err(ParseError::NotAnObject);
+    };
+    let (body, body_text) = match envelope::unwrap(&outer)? {
+        Some((inner, inner_text)) => (inner, inner_text),
+        None => (outer, text.to_string()),
+    };
+    from_body(Flavour::for_exchange(exchange), &body, body_text)
+}
+
+fn from_body(flavour: Flavour, body: &Map<String, Value>, text: String) -> Result<Notification, ParseError> {
+    let publisher = fields::required_str(body, "publisher_id")?;
+    let event = fields::required_str(body, "event_type")?;
+    let when = fields::when(body)?;
+    let (service, host) = fields::split_publisher(&publisher);
+    let payload = body.get("payload");
+    let (instance, tenant) = match flavour {
+        Flavour::Glance => (fields::glance_instance(payload), fields::glance_owner(payload)),
+        Flavour::Nova | Flavour::Generic => {
+            (fields::instance(payload), fields::tenant(body, payload))
+        }
+    };
+    Ok(Notification {
+        flavour,
+        event,
+        service,
+        host,
+        publisher,
+        when,
+        request_id: fields::optional_str(body, "_context_request_id").unwrap_or_default(),
+        instance,
+        tenant,
+        message_id: fields::optional_str(body, "message_id"),
+        body: text,
+    })
+}
+
+#[cfg(test)]
+mod tests;
