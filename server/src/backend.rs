@@ -30,6 +30,8 @@ pub struct ServerBackend {
     pub store: Store,
     pub board: StatusBoard,
     pub demo: DemoStatus,
+    /// Names of deployments configured with `enabled: false`.
+    pub disabled: Vec<String>,
 }
 
 fn backend_error(e: StoreError) -> BackendError {
@@ -54,6 +56,7 @@ impl Backend for ServerBackend {
                 let (events, last) = activity.get(&id).copied().unwrap_or((0, None));
                 DeploymentSummary {
                     id,
+                    disabled: self.disabled.contains(&name),
                     consumers: self.board.of_deployment(&name),
                     name,
                     events,
@@ -67,7 +70,11 @@ impl Backend for ServerBackend {
         })
     }
 
-    async fn recent_events(&self, deployment: Option<i64>, limit: u32) -> Result<Vec<EventRow>, BackendError> {
+    async fn recent_events(
+        &self,
+        deployment: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, BackendError> {
         self.store
             .recent_events(deployment, limit)
             .await
@@ -76,6 +83,9 @@ impl Backend for ServerBackend {
 
     async fn deployment_name(&self, id: i64) -> Result<Option<String>, BackendError> {
         let all = self.store.deployments().await.map_err(backend_error)?;
-        Ok(all.into_iter().find(|(i, _)| *i == id).map(|(_, name)| name))
+        Ok(all
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, name)| name))
     }
 }

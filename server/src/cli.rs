@@ -63,7 +63,10 @@ pub struct ServeArgs {
 }
 
 fn database_url(args: &DatabaseArgs) -> anyhow::Result<String> {
-    Ok(config::resolve_database_url(args.database_url.clone(), |k| std::env::var(k).ok())?)
+    Ok(config::resolve_database_url(
+        args.database_url.clone(),
+        |k| std::env::var(k).ok(),
+    )?)
 }
 
 fn load_deployments(args: &CommonArgs) -> anyhow::Result<config::DeploymentsFile> {
@@ -130,7 +133,9 @@ async fn stop_on_signal(shutdown: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        let mut term = match tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::terminate(),
+        ) {
             Ok(term) => term,
             Err(e) => {
                 tracing::warn!(error = %e, "Cannot watch SIGTERM; only Ctrl-C stops the server.");

@@ -58,7 +58,9 @@ impl Demo {
     async fn open_channel(&self) -> Result<Channel, AmqpError> {
         let connection = connect(&self.config, &format!("{}-demo", self.deployment.name)).await?;
         let channel = connection.create_channel().await?;
-        channel.confirm_select(ConfirmSelectOptions::default()).await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
         // Declare what the consumers declare, so nothing published early is unroutable.
         for topics in &self.config.topics {
             declare(&channel, &self.config, topics).await?;
@@ -70,7 +72,11 @@ impl Demo {
         self.config.topics.iter().any(|t| t.exchange == exchange)
     }
 
-    async fn publish_loop(&self, channel: &Channel, generator: &mut Generator) -> Result<(), AmqpError> {
+    async fn publish_loop(
+        &self,
+        channel: &Channel,
+        generator: &mut Generator,
+    ) -> Result<(), AmqpError> {
         let delivery_mode = if self.config.durable_queue { 2 } else { 1 };
         loop {
             tokio::select! {
@@ -108,15 +114,28 @@ impl Demo {
             }
             let due = generator.due(now_micros());
             let mut by_exchange: Vec<(String, Vec<Incoming>)> = Vec::new();
-            for Outgoing { exchange, routing_key, body, .. } in due {
-                let incoming = Incoming { routing_key, body: body.into_bytes() };
+            for Outgoing {
+                exchange,
+                routing_key,
+                body,
+                ..
+            } in due
+            {
+                let incoming = Incoming {
+                    routing_key,
+                    body: body.into_bytes(),
+                };
                 match by_exchange.iter_mut().find(|(e, _)| *e == exchange) {
                     Some((_, batch)) => batch.push(incoming),
                     None => by_exchange.push((exchange, vec![incoming])),
                 }
             }
             for (exchange, batch) in by_exchange {
-                if let Err(e) = self.ingestor.ingest(&self.deployment, &exchange, &batch).await {
+                if let Err(e) = self
+                    .ingestor
+                    .ingest(&self.deployment, &exchange, &batch)
+                    .await
+                {
                     tracing::warn!(error = %e, "Demo could not store simulated notifications.");
                 }
             }

@@ -91,7 +91,13 @@ impl Ingestor {
     }
 }
 
-fn new_event(deployment_id: i64, exchange: &str, m: &Incoming, n: Notification, received_us: i64) -> NewEvent {
+fn new_event(
+    deployment_id: i64,
+    exchange: &str,
+    m: &Incoming,
+    n: Notification,
+    received_us: i64,
+) -> NewEvent {
     let dedupe_key = match &n.message_id {
         Some(id) if !id.is_empty() => id.clone(),
         _ => format!("sha256:{:x}", Sha256::digest(&m.body)),

@@ -52,8 +52,16 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::connect(&settings.database_url)
             .await
-            .with_context(|| format!("cannot open the database {}", redact(&settings.database_url)))?;
-        store.migrate().await.context("cannot migrate the database")?;
+            .with_context(|| {
+                format!(
+                    "cannot open the database {}",
+                    redact(&settings.database_url)
+                )
+            })?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
         let board = StatusBoard::default();
         let mut deployments = Vec::new();
         for cfg in &settings.deployments.deployments {
@@ -68,7 +76,10 @@ impl Application {
             for topics in &cfg.topics {
                 board.register(&cfg.name, &topics.exchange, state);
             }
-            deployments.push(DeploymentRef { id, name: cfg.name.clone() });
+            deployments.push(DeploymentRef {
+                id,
+                name: cfg.name.clone(),
+            });
         }
         let listener = match settings.listen {
             Some(addr) => Some(
@@ -78,12 +89,22 @@ impl Application {
             ),
             None => None,
         };
-        Ok(Self { settings, listener, store, hub: Hub::new(), board, deployments })
+        Ok(Self {
+            settings,
+            listener,
+            store,
+            hub: Hub::new(),
+            board,
+            deployments,
+        })
     }
 
     /// The bound port (tests bind port 0).
     pub fn port(&self) -> Option<u16> {
-        self.listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
+        self.listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| a.port())
     }
 
     /// The store (tests inspect it).
@@ -106,7 +127,13 @@ impl Application {
         let demo_status = DemoStatus::default();
         let mut consumers = JoinSet::new();
         if self.settings.consumers {
-            for (cfg, dep) in self.settings.deployments.deployments.iter().zip(&self.deployments) {
+            for (cfg, dep) in self
+                .settings
+                .deployments
+                .deployments
+                .iter()
+                .zip(&self.deployments)
+            {
                 if !cfg.enabled {
                     continue;
                 }
@@ -122,7 +149,13 @@ impl Application {
         }
         let mut background = JoinSet::new();
         if self.settings.demo {
-            let target = self.settings.deployments.deployments.iter().zip(&self.deployments).find(|(c, _)| c.enabled);
+            let target = self
+                .settings
+                .deployments
+                .deployments
+                .iter()
+                .zip(&self.deployments)
+                .find(|(c, _)| c.enabled);
             match target {
                 Some((cfg, dep)) => {
                     let demo = Demo {
@@ -134,7 +167,9 @@ impl Application {
                     };
                     background.spawn(demo.run());
                 }
-                None => tracing::warn!("--demo needs an enabled deployment in the deployments file."),
+                None => {
+                    tracing::warn!("--demo needs an enabled deployment in the deployments file.")
+                }
             }
         }
         if let Some(listener) = self.listener {
@@ -142,12 +177,26 @@ impl Application {
                 store: self.store.clone(),
                 board: self.board.clone(),
                 demo: demo_status,
+                disabled: self
+                    .settings
+                    .deployments
+                    .deployments
+                    .iter()
+                    .filter(|d| !d.enabled)
+                    .map(|d| d.name.clone())
+                    .collect(),
             });
             let leptos = leptos_options(&self.settings.site_root, listener.local_addr()?);
-            let state = AppState { leptos, store: self.store.clone(), hub: self.hub.clone(), backend };
+            let state = AppState {
+                leptos,
+                store: self.store.clone(),
+                hub: self.hub.clone(),
+                backend,
+            };
             let app = router(state);
             let web_shutdown = shutdown.clone();
-            let server = axum::serve(listener, app).with_graceful_shutdown(async move { web_shutdown.cancelled().await });
+            let server = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { web_shutdown.cancelled().await });
             tokio::select! {
                 result = server => result.context("the web server failed")?,
                 Some(Ok(Err(e))) = consumers.join_next() => {

@@ -36,11 +36,17 @@ impl StatusBoard {
     }
 
     /// Sets the state of every consumer of a deployment (they share its connection).
-    pub fn set_deployment_state(&self, deployment: &str, state: ConsumerState, error: Option<String>) {
+    pub fn set_deployment_state(
+        &self,
+        deployment: &str,
+        state: ConsumerState,
+        error: Option<String>,
+    ) {
         let mut map = self.write();
         for ((dep, _), status) in map.iter_mut() {
             if dep == deployment {
-                if state == ConsumerState::Reconnecting && status.state == ConsumerState::Connected {
+                if state == ConsumerState::Reconnecting && status.state == ConsumerState::Connected
+                {
                     status.reconnects += 1;
                 }
                 status.state = state;

@@ -28,7 +28,11 @@ pub fn EventHeader() -> impl IntoView {
 /// One event; error rows are marked.
 #[component]
 pub fn EventRowView(row: EventRow) -> impl IntoView {
-    let class = if row.is_error() { "event error" } else { "event" };
+    let class = if row.is_error() {
+        "event error"
+    } else {
+        "event"
+    };
     view! {
         <tr class=class>
             <td class="num">{row.id}</td>

@@ -64,7 +64,7 @@ pub fn merge_newest(shown: &mut Vec<EventRow>, incoming: Vec<EventRow>) {
     if fresh.is_empty() {
         return;
     }
-    fresh.sort_by(|a, b| b.id.cmp(&a.id));
+    fresh.sort_by_key(|r| std::cmp::Reverse(r.id));
     fresh.append(shown);
     fresh.truncate(MAX_ROWS);
     *shown = fresh;

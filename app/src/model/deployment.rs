@@ -49,6 +49,8 @@ pub struct ConsumerStatus {
 pub struct DeploymentSummary {
     pub id: i64,
     pub name: String,
+    /// `enabled: false` in the deployments file: no consumers run.
+    pub disabled: bool,
     pub consumers: Vec<ConsumerStatus>,
     /// Stored events of this deployment.
     pub events: i64,
@@ -59,6 +61,9 @@ impl DeploymentSummary {
     /// The deployment's overall state: the worst of its consumers.
     pub fn state(&self) -> ConsumerState {
         use ConsumerState::*;
+        if self.disabled {
+            return Disabled;
+        }
         let rank = |s: ConsumerState| match s {
             Reconnecting => 0,
             Connecting => 1,

@@ -60,19 +60,22 @@ pub async fn run_deployment(ctx: ConsumerContext) -> Result<(), AmqpError> {
         };
         if ctx.config.exit_on_exception {
             tracing::error!(deployment = %name, error = %error, "Consumer failed; exit_on_exception is set, stopping.");
-            ctx.board.set_deployment_state(&name, ConsumerState::Stopped, Some(error.to_string()));
+            ctx.board
+                .set_deployment_state(&name, ConsumerState::Stopped, Some(error.to_string()));
             return Err(error);
         }
         let delay = backoff_delay(attempt);
         attempt = attempt.saturating_add(1);
         tracing::warn!(deployment = %name, error = %error, retry_in_ms = delay.as_millis() as u64, "Consumer lost its broker; reconnecting.");
-        ctx.board.set_deployment_state(&name, ConsumerState::Reconnecting, Some(error.to_string()));
+        ctx.board
+            .set_deployment_state(&name, ConsumerState::Reconnecting, Some(error.to_string()));
         tokio::select! {
             _ = ctx.shutdown.cancelled() => break,
             _ = tokio::time::sleep(delay) => {}
         }
     }
-    ctx.board.set_deployment_state(&name, ConsumerState::Stopped, None);
+    ctx.board
+        .set_deployment_state(&name, ConsumerState::Stopped, None);
     Ok(())
 }
 
@@ -87,12 +90,15 @@ async fn connect_and_consume(ctx: &ConsumerContext, attempt: &mut u32) -> Result
         tasks.spawn(async move { consume_exchange(channel, consumers, exchange, ctx).await });
     }
     *attempt = 0;
-    ctx.board.set_deployment_state(&ctx.deployment.name, ConsumerState::Connected, None);
+    ctx.board
+        .set_deployment_state(&ctx.deployment.name, ConsumerState::Connected, None);
     tracing::info!(deployment = %ctx.deployment.name, uri = %ctx.config.redacted_uri(), "Consumers connected.");
     // The first consumer to stop decides: an error reconnects everything, shutdown ends.
     let outcome = match tasks.join_next().await {
         Some(Ok(result)) => result,
-        Some(Err(join)) => Err(AmqpError::Cancelled(format!("consumer task failed: {join}"))),
+        Some(Err(join)) => Err(AmqpError::Cancelled(format!(
+            "consumer task failed: {join}"
+        ))),
         None => {
             // No topics: nothing to consume; idle until shutdown.
             ctx.shutdown.cancelled().await;
@@ -110,7 +116,9 @@ async fn start_consumers(
     topics: &ExchangeTopics,
 ) -> Result<Vec<lapin::Consumer>, AmqpError> {
     declare(channel, &ctx.config, topics).await?;
-    channel.basic_qos(ctx.config.prefetch, BasicQosOptions::default()).await?;
+    channel
+        .basic_qos(ctx.config.prefetch, BasicQosOptions::default())
+        .await?;
     let mut consumers = Vec::new();
     for binding in &topics.bindings {
         let tag = format!("stacktach-{}-{}", ctx.deployment.name, binding.queue);
@@ -128,7 +136,10 @@ async fn start_consumers(
 }
 
 async fn close(connection: &Connection) {
-    if let Err(e) = connection.close(200, "stacktach shutting down".into()).await {
+    if let Err(e) = connection
+        .close(200, "stacktach shutting down".into())
+        .await
+    {
         tracing::debug!(error = %e, "Connection was already closed.");
     }
 }
@@ -189,16 +200,26 @@ async fn consume_exchange(
 }
 
 /// Stores the batch, retrying transient store errors with backoff. `None` on shutdown.
-async fn store_until_committed(ctx: &ConsumerContext, exchange: &str, messages: &[Incoming]) -> Option<usize> {
+async fn store_until_committed(
+    ctx: &ConsumerContext,
+    exchange: &str,
+    messages: &[Incoming],
+) -> Option<usize> {
     let mut attempt = 0u32;
     loop {
-        match ctx.ingestor.ingest(&ctx.deployment, exchange, messages).await {
+        match ctx
+            .ingestor
+            .ingest(&ctx.deployment, exchange, messages)
+            .await
+        {
             Ok(committed) => return Some(committed.inserted.len() + committed.quarantined),
             Err(e) => {
                 let delay = backoff_delay(attempt);
                 attempt = attempt.saturating_add(1);
                 tracing::warn!(deployment = %ctx.deployment.name, exchange, error = %e, retry_in_ms = delay.as_millis() as u64, "Could not store a batch; it stays unacked and is retried.");
-                ctx.board.update(&ctx.deployment.name, exchange, |s| s.last_error = Some(e.to_string()));
+                ctx.board.update(&ctx.deployment.name, exchange, |s| {
+                    s.last_error = Some(e.to_string())
+                });
                 tokio::select! {
                     _ = ctx.shutdown.cancelled() => return None,
                     _ = tokio::time::sleep(delay) => {}

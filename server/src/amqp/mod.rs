@@ -31,9 +31,14 @@ pub enum AmqpError {
 /// # Errors
 /// Unreachable broker, refused credentials, unknown vhost, or a timeout.
 pub async fn connect(cfg: &DeploymentConfig, name: &str) -> Result<Connection, AmqpError> {
-    let properties = ConnectionProperties::default()
-        .with_connection_name(format!("stacktach:{name}").into());
-    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&cfg.amqp_uri(), properties)).await {
+    let properties =
+        ConnectionProperties::default().with_connection_name(format!("stacktach:{name}").into());
+    match tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        Connection::connect(&cfg.amqp_uri(), properties),
+    )
+    .await
+    {
         Ok(result) => Ok(result?),
         Err(_) => Err(AmqpError::Timeout {
             uri: cfg.redacted_uri(),

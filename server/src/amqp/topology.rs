@@ -13,7 +13,11 @@ use crate::config::{DeploymentConfig, ExchangeTopics};
 /// # Errors
 /// The broker refuses a declaration (e.g. PRECONDITION_FAILED when an existing exchange or
 /// queue has other flags).
-pub async fn declare(channel: &Channel, cfg: &DeploymentConfig, topics: &ExchangeTopics) -> Result<(), lapin::Error> {
+pub async fn declare(
+    channel: &Channel,
+    cfg: &DeploymentConfig,
+    topics: &ExchangeTopics,
+) -> Result<(), lapin::Error> {
     let durable = cfg.durable_queue;
     channel
         .exchange_declare(
@@ -83,12 +87,23 @@ mod tests {
 
     #[test]
     fn queue_arguments_keep_their_types() {
-        let args: Map<String, Value> =
-            serde_json::from_str(r#"{"x-ha-policy": "all", "x-message-ttl": 60000, "x-flag": true}"#).unwrap();
+        let args: Map<String, Value> = serde_json::from_str(
+            r#"{"x-ha-policy": "all", "x-message-ttl": 60000, "x-flag": true}"#,
+        )
+        .unwrap();
         let table = field_table(&args);
         let inner = table.inner();
-        assert_eq!(inner.get(&lapin::types::ShortString::from("x-ha-policy")), Some(&AMQPValue::LongString("all".into())));
-        assert_eq!(inner.get(&lapin::types::ShortString::from("x-message-ttl")), Some(&AMQPValue::LongLongInt(60000)));
-        assert_eq!(inner.get(&lapin::types::ShortString::from("x-flag")), Some(&AMQPValue::Boolean(true)));
+        assert_eq!(
+            inner.get(&lapin::types::ShortString::from("x-ha-policy")),
+            Some(&AMQPValue::LongString("all".into()))
+        );
+        assert_eq!(
+            inner.get(&lapin::types::ShortString::from("x-message-ttl")),
+            Some(&AMQPValue::LongLongInt(60000))
+        );
+        assert_eq!(
+            inner.get(&lapin::types::ShortString::from("x-flag")),
+            Some(&AMQPValue::Boolean(true))
+        );
     }
 }

@@ -101,7 +101,10 @@ impl Feed {
                 self.skip_ahead().await?;
                 sent = 0;
             }
-            let rows = self.store.events_after(self.last, self.deployment, PAGE).await?;
+            let rows = self
+                .store
+                .events_after(self.last, self.deployment, PAGE)
+                .await?;
             let n = rows.len();
             self.send_rows(rows).await?;
             sent += n;
@@ -112,7 +115,10 @@ impl Feed {
     }
 
     async fn skip_ahead(&mut self) -> Result<(), FeedError> {
-        let newest = self.store.recent_events(self.deployment, AFTER_SKIP).await?;
+        let newest = self
+            .store
+            .recent_events(self.deployment, AFTER_SKIP)
+            .await?;
         let Some(oldest_kept) = newest.last().map(|r| r.id) else {
             return Ok(());
         };
@@ -121,7 +127,10 @@ impl Feed {
             .count_events_between(self.last, oldest_kept - 1, self.deployment)
             .await?;
         self.last = oldest_kept - 1;
-        self.send(&LiveMessage::Gap { skipped: skipped as u64 }).await
+        self.send(&LiveMessage::Gap {
+            skipped: skipped as u64,
+        })
+        .await
     }
 }
 
@@ -176,9 +185,18 @@ mod tests {
 
     #[test]
     fn origin_must_match_host() {
-        assert!(same_origin(&headers(Some("http://127.0.0.1:3000"), "127.0.0.1:3000")));
+        assert!(same_origin(&headers(
+            Some("http://127.0.0.1:3000"),
+            "127.0.0.1:3000"
+        )));
         assert!(same_origin(&headers(None, "127.0.0.1:3000")));
-        assert!(!same_origin(&headers(Some("http://evil.example"), "127.0.0.1:3000")));
-        assert!(!same_origin(&headers(Some("http://127.0.0.1:3001"), "127.0.0.1:3000")));
+        assert!(!same_origin(&headers(
+            Some("http://evil.example"),
+            "127.0.0.1:3000"
+        )));
+        assert!(!same_origin(&headers(
+            Some("http://127.0.0.1:3001"),
+            "127.0.0.1:3000"
+        )));
     }
 }

@@ -82,7 +82,8 @@ pub enum ParseError {
 /// A [`ParseError`] saying what is wrong with the body; the caller quarantines it.
 pub fn parse(exchange: &str, bytes: &[u8]) -> Result<Notification, ParseError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ParseError::NotUtf8(e.valid_up_to()))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ParseError::NotJson(e.to_string()))?;
     let Value::Object(outer) = value else {
         return Err(ParseError::NotAnObject);
     };
@@ -93,14 +94,21 @@ pub fn parse(exchange: &str, bytes: &[u8]) -> Result<Notification, ParseError> {
     from_body(Flavour::for_exchange(exchange), &body, body_text)
 }
 
-fn from_body(flavour: Flavour, body: &Map<String, Value>, text: String) -> Result<Notification, ParseError> {
+fn from_body(
+    flavour: Flavour,
+    body: &Map<String, Value>,
+    text: String,
+) -> Result<Notification, ParseError> {
     let publisher = fields::required_str(body, "publisher_id")?;
     let event = fields::required_str(body, "event_type")?;
     let when = fields::when(body)?;
     let (service, host) = fields::split_publisher(&publisher);
     let payload = body.get("payload");
     let (instance, tenant) = match flavour {
-        Flavour::Glance => (fields::glance_instance(payload), fields::glance_owner(payload)),
+        Flavour::Glance => (
+            fields::glance_instance(payload),
+            fields::glance_owner(payload),
+        ),
         Flavour::Nova | Flavour::Generic => {
             (fields::instance(payload), fields::tenant(body, payload))
         }

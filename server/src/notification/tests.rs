@@ -73,8 +73,14 @@ fn instance_lookup_order() {
     };
     assert_eq!(with(json!({"instance_id": "a"})), Some("a".into()));
     // instance_uuid overrides even when null, then falls through to the later keys.
-    assert_eq!(with(json!({"instance_id": "a", "instance_uuid": "b"})), Some("b".into()));
-    assert_eq!(with(json!({"instance_id": "a", "instance_uuid": null})), None);
+    assert_eq!(
+        with(json!({"instance_id": "a", "instance_uuid": "b"})),
+        Some("b".into())
+    );
+    assert_eq!(
+        with(json!({"instance_id": "a", "instance_uuid": null})),
+        None
+    );
     assert_eq!(
         with(json!({"instance_uuid": null, "exception": {"kwargs": {"uuid": "c"}}})),
         Some("c".into())
@@ -87,7 +93,10 @@ fn instance_lookup_order() {
 fn tenant_falls_back_to_context_project() {
     let mut b = nova_body();
     b["payload"] = json!({"instance_id": "a"});
-    assert_eq!(parse_json("nova", &b).unwrap().tenant.as_deref(), Some("ctx-tenant"));
+    assert_eq!(
+        parse_json("nova", &b).unwrap().tenant.as_deref(),
+        Some("ctx-tenant")
+    );
     b["payload"] = json!({"tenant_id": null});
     assert_eq!(parse_json("nova", &b).unwrap().tenant, None);
 }
@@ -111,18 +120,36 @@ fn oslo_v2_envelope_is_unwrapped() {
 
 #[test]
 fn poison_gives_typed_errors() {
-    assert!(matches!(parse("nova", b"\xff\xfe"), Err(ParseError::NotUtf8(0))));
-    assert!(matches!(parse("nova", b"not json"), Err(ParseError::NotJson(_))));
+    assert!(matches!(
+        parse("nova", b"\xff\xfe"),
+        Err(ParseError::NotUtf8(0))
+    ));
+    assert!(matches!(
+        parse("nova", b"not json"),
+        Err(ParseError::NotJson(_))
+    ));
     assert_eq!(parse("nova", b"[1,2]"), Err(ParseError::NotAnObject));
     let mut b = nova_body();
     b.as_object_mut().unwrap().remove("publisher_id");
-    assert_eq!(parse_json("nova", &b), Err(ParseError::MissingField("publisher_id")));
+    assert_eq!(
+        parse_json("nova", &b),
+        Err(ParseError::MissingField("publisher_id"))
+    );
     let mut b = nova_body();
     b["timestamp"] = json!("yesterday");
-    assert_eq!(parse_json("nova", &b), Err(ParseError::BadTimestamp("yesterday".into())));
+    assert_eq!(
+        parse_json("nova", &b),
+        Err(ParseError::BadTimestamp("yesterday".into()))
+    );
     let env = json!({"oslo.version": "2.0", "oslo.message": "{broken"});
-    assert!(matches!(parse_json("nova", &env), Err(ParseError::BadEnvelope(_))));
+    assert!(matches!(
+        parse_json("nova", &env),
+        Err(ParseError::BadEnvelope(_))
+    ));
     let mut b = nova_body();
     b["event_type"] = json!(7);
-    assert!(matches!(parse_json("nova", &b), Err(ParseError::WrongType { .. })));
+    assert!(matches!(
+        parse_json("nova", &b),
+        Err(ParseError::WrongType { .. })
+    ));
 }

@@ -81,16 +81,28 @@ mod tests {
     #[test]
     fn the_six_formats() {
         assert_eq!(parse_timestamp("2013-01-25T13:38:23Z"), Some(T * 1_000_000));
-        assert_eq!(parse_timestamp("2013-01-25T13:38:23.123Z"), Some(T * 1_000_000 + 123_000));
-        assert_eq!(parse_timestamp("2013-01-25T13:38:23.123456"), Some(T * 1_000_000 + 123_456));
+        assert_eq!(
+            parse_timestamp("2013-01-25T13:38:23.123Z"),
+            Some(T * 1_000_000 + 123_000)
+        );
+        assert_eq!(
+            parse_timestamp("2013-01-25T13:38:23.123456"),
+            Some(T * 1_000_000 + 123_456)
+        );
         assert_eq!(parse_timestamp("2013-01-25T13:38:23"), Some(T * 1_000_000));
-        assert_eq!(parse_timestamp("2013-01-25 13:38:23.123456"), Some(T * 1_000_000 + 123_456));
+        assert_eq!(
+            parse_timestamp("2013-01-25 13:38:23.123456"),
+            Some(T * 1_000_000 + 123_456)
+        );
         assert_eq!(parse_timestamp("2013-01-25 13:38:23"), Some(T * 1_000_000));
     }
 
     #[test]
     fn not_zero_padded_like_strptime() {
-        assert_eq!(parse_timestamp("2013-1-25 13:38:23.123"), Some(T * 1_000_000 + 123_000));
+        assert_eq!(
+            parse_timestamp("2013-1-25 13:38:23.123"),
+            Some(T * 1_000_000 + 123_000)
+        );
     }
 
     #[test]

@@ -1,0 +1,304 @@
+//! Test fixtures: unique vhosts and databases, a running application, a publisher.
+
+use std::future::Future;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Connection, ConnectionProperties};
+use server::config::{self, DeploymentsFile};
+use server::startup::{Application, Settings};
+use server::status::StatusBoard;
+use server::store::Store;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// A short unique suffix for names.
+pub fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}
+
+fn run(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A RabbitMQ vhost of its own, deleted on drop.
+pub struct TestVhost {
+    pub name: String,
+}
+
+impl TestVhost {
+    pub fn new() -> Self {
+        let name = format!("st_test_{}", unique());
+        run("rabbitmqctl", &["-q", "add_vhost", &name]);
+        run(
+            "rabbitmqctl",
+            &[
+                "-q",
+                "set_permissions",
+                "-p",
+                &name,
+                "guest",
+                ".*",
+                ".*",
+                ".*",
+            ],
+        );
+        Self { name }
+    }
+
+    pub fn amqp_uri(&self) -> String {
+        format!("amqp://guest:guest@127.0.0.1:5672/{}", self.name)
+    }
+}
+
+impl Drop for TestVhost {
+    fn drop(&mut self) {
+        let _ = Command::new("rabbitmqctl")
+            .args(["-q", "delete_vhost", &self.name])
+            .output();
+    }
+}
+
+/// Which database backend a test runs against.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of its own: a SQLite file in a temp dir, or a fresh PostgreSQL database.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Self {
+                    url,
+                    pg_name: None,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let name = format!("st_test_{}", unique());
+                run(
+                    "psql",
+                    &[
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-qc",
+                        &format!("CREATE DATABASE {name}"),
+                    ],
+                );
+                Self {
+                    url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+                    pg_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            let _ = Command::new("psql")
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+/// A deployments file parsed from JSON text.
+pub fn deployments(json: &str) -> DeploymentsFile {
+    config::parse(Path::new("test.json"), json).expect("test deployments file")
+}
+
+/// One deployment on the test vhost with the nova exchange's two queues.
+pub fn nova_deployment(name: &str, vhost: &str, port: u16) -> String {
+    format!(
+        r#"{{"name": "{name}", "rabbit_host": "127.0.0.1", "rabbit_port": {port},
+            "rabbit_userid": "guest", "rabbit_password": "guest", "rabbit_virtual_host": "{vhost}",
+            "durable_queue": false,
+            "topics": {{"nova": [{{"queue": "monitor.info", "routing_key": "monitor.info"}},
+                                 {{"queue": "monitor.error", "routing_key": "monitor.error"}}]}}}}"#
+    )
+}
+
+/// A running application.
+pub struct TestApp {
+    pub port: u16,
+    pub store: Store,
+    pub board: StatusBoard,
+    pub shutdown: CancellationToken,
+    handle: JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDb, deployments: DeploymentsFile) -> Self {
+        let settings = Settings {
+            deployments,
+            database_url: db.url.clone(),
+            listen: Some("127.0.0.1:0".parse().unwrap()),
+            consumers: true,
+            demo: false,
+            site_root: "target/site".into(),
+        };
+        let app = Application::build(settings)
+            .await
+            .expect("application builds");
+        let port = app.port().expect("bound");
+        let store = app.store().clone();
+        let board = app.board().clone();
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(app.run(shutdown.clone()));
+        Self {
+            port,
+            store,
+            board,
+            shutdown,
+            handle,
+        }
+    }
+
+    /// Stops consumers and web server and waits for them.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(20), self.handle)
+            .await
+            .expect("application stops in time")
+            .expect("no panic")
+            .expect("clean exit");
+    }
+}
+
+/// Waits until `check` is true, polling every 50 ms, failing after `secs` seconds.
+pub async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out after {secs} s waiting for {what}");
+}
+
+/// Publishes bodies with publisher confirms.
+pub async fn publish(vhost: &TestVhost, exchange: &str, messages: &[(&str, Vec<u8>)]) {
+    let conn = Connection::connect(&vhost.amqp_uri(), ConnectionProperties::default())
+        .await
+        .expect("connect");
+    let channel = conn.create_channel().await.expect("channel");
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await
+        .expect("confirms");
+    for (routing_key, body) in messages {
+        channel
+            .basic_publish(
+                exchange.into(),
+                (*routing_key).into(),
+                BasicPublishOptions::default(),
+                body,
+                BasicProperties::default(),
+            )
+            .await
+            .expect("publish")
+            .await
+            .expect("confirm");
+    }
+    let _ = conn.close(200, "done".into()).await;
+}
+
+/// Ready messages in a queue (passive declare).
+pub async fn queue_depth(vhost: &TestVhost, queue: &str) -> u32 {
+    let conn = Connection::connect(&vhost.amqp_uri(), ConnectionProperties::default())
+        .await
+        .expect("connect");
+    let channel = conn.create_channel().await.expect("channel");
+    let q = channel
+        .queue_declare(
+            queue.into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .expect("queue exists");
+    let _ = conn.close(200, "done".into()).await;
+    q.message_count()
+}
+
+/// A realistic Nova notification with a unique message id.
+pub fn nova_notification(event: &str, instance: &str) -> (String, Vec<u8>) {
+    let message_id = uuid::Uuid::new_v4().to_string();
+    let body = serde_json::json!({
+        "event_type": event,
+        "publisher_id": "compute.cpu-n01.example.net",
+        "timestamp": "2026-11-24 10:00:00.123456",
+        "priority": "INFO",
+        "message_id": message_id,
+        "_context_request_id": format!("req-{}", uuid::Uuid::new_v4()),
+        "_context_project_id": "ctxtenant",
+        "payload": {"instance_id": instance, "tenant_id": "tenant42", "state": "active"}
+    });
+    (message_id, body.to_string().into_bytes())
+}
+
+/// Minimal HTTP/1.1 GET over a real socket: (status, body).
+pub async fn http_get(port: u16, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}

@@ -1,0 +1,8 @@
+//! Integration tests against the machine's real RabbitMQ, SQLite and PostgreSQL.
+//!
+//! Every test makes its own RabbitMQ vhost and database and removes them afterwards, so the
+//! tests run in parallel.
+
+mod helpers;
+mod ingest;
+mod web;
