@@ -279,14 +279,14 @@ pub fn nova_notification(event: &str, instance: &str) -> (String, Vec<u8>) {
     (message_id, body.to_string().into_bytes())
 }
 
-/// Minimal HTTP/1.1 GET over a real socket: (status, body).
+/// Minimal HTTP/1.0 GET over a real socket (so the body is never chunked): (status, body).
 pub async fn http_get(port: u16, path: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connect");
     let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("read");

@@ -35,7 +35,7 @@ async fn home_page_is_server_rendered_with_deployments_and_rows() {
 
     let (status, html) = http_get(app.port, "/").await;
     assert_eq!(status, 200);
-    assert!(html.contains("<h1>StackTach</h1>"), "{html}");
+    assert!(html.contains("<h1>StackTach"), "{html}");
     assert!(html.contains("cell-web") && html.contains("cell-off"));
     assert!(html.contains("connected") && html.contains("disabled"));
     assert!(
