@@ -1,16 +1,22 @@
 //! The StackTach web application: wire types, server functions, pages and components.
 //!
 //! # Layout
-//! - [`model`]: wire types shared by the server and the browser (events, deployments, live
-//!   messages) and the one place timestamps are formatted.
-//! - [`api`]: Leptos server functions, one resource per file. They are the page data loaders,
-//!   not the public API (that is `/stacky` and `/api/v1`, served by the `server` crate).
-//! - [`pages`]: one component per route; [`components`]: the pieces pages share.
-//! - [`ssr`] (server only): the port trait the `server` crate implements and hands in through
-//!   Leptos context, so this crate never depends on SQL or AMQP.
-//! - `live_client` (browser only): the websocket client behind the live feed.
+//! - [`model`]: wire types shared by the server and the browser (events, filters, searches,
+//!   lifecycles, timings, status, live messages) and the one place times are formatted.
+//! - [`routes`]: typed URL builders; every link is made there, values percent-encoded.
+//! - [`api`]: Leptos server functions, one resource per file: the page data loaders, run on
+//!   the server while it renders (not the public API: that is `/stacky` and `/api/v1`).
+//! - [`pages`]: one component per route; [`components`]: the pieces pages share, including
+//!   the two islands (the live feed and the copy button) — the only code the browser runs.
+//! - [`ssr`] (server only): the ports the `server` crate implements and hands in through
+//!   Leptos context, so this crate never depends on SQL, AMQP or the hub.
+//! - `live_client` (browser only): the live feed's websocket and table.
 //!
 //! The `ssr` and `hydrate` features pick the side; the wasm bundle never sees server crates.
+
+// Release builds (without `--cfg erase_components`) type every view statically; the event
+// page's nested view types exceed the default query depth.
+#![recursion_limit = "256"]
 
 pub mod api;
 mod app;

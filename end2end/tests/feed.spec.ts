@@ -5,8 +5,11 @@ import {
   attachScreenshot,
   deploymentsTable,
   LIVE_EVENT_COLUMNS,
+  gotoUntil,
   liveFeed,
   publishNotification,
+  publishNotifications,
+  unique,
 } from './support';
 
 /** Loads `url` until the feed shows a row containing `text` (the event is stored asynchronously). */
@@ -65,4 +68,41 @@ test('the All feed and the deployment feed show the event; another deployment do
   await expect(feed.table).toBeVisible();
   await expect(feed.rowWith(published.eventType)).toHaveCount(0);
   await attachScreenshot(page, testInfo, 'live-e2e-unreachable');
+});
+
+test('filters are applied on the server and the filtered feed is a URL', async ({
+  page,
+}, testInfo) => {
+  const host = unique('e2e-filter-host');
+  const [info, error, other] = await publishNotifications([
+    { publisherId: `compute.${host}` },
+    { publisherId: `compute.${host}`, routingKey: 'monitor.error' },
+    { publisherId: 'compute.e2e-somewhere-else' },
+  ]);
+  const feed = liveFeed(page);
+  await gotoUntil(page, '/live', async () => {
+    await expect(feed.rowWith(other.eventType)).toBeVisible({ timeout: 1_000 });
+  });
+
+  const form = page.getByRole('form', { name: 'Filter the live feed' });
+  await form.getByLabel('Host').fill(host);
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(new RegExp(`/live\\?.*host=${host}`));
+  await expect(feed.rowWith(info.eventType)).toBeVisible();
+  await expect(feed.rowWith(error.eventType)).toBeVisible();
+  await expect(feed.rowWith(other.eventType)).toHaveCount(0);
+  await expect(feed.dataRows).toHaveCount(2);
+  // Error rows are marked, and "errors only" keeps just them.
+  await expect(feed.rowWith(error.eventType).getByRole('cell', { name: 'monitor.error' })).toBeVisible();
+  await form.getByLabel('Errors only').check();
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/errors=1/);
+  await expect(feed.dataRows).toHaveCount(1);
+  await expect(feed.dataRows.first()).toContainText(error.eventType);
+
+  // Oldest first is a URL too.
+  await page.goto(`/live?host=${host}&order=oldest`);
+  await expect(feed.dataRows.first()).toContainText(info.eventType);
+  await expect(feed.dataRows.last()).toContainText(error.eventType);
+  await attachScreenshot(page, testInfo, 'live-filtered');
 });

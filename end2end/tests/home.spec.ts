@@ -1,7 +1,14 @@
 // The home page: configured deployments with their consumer state, and links to their live feeds.
 // Runs in both projects (server-rendered only, and hydrated).
 import { expect, test } from '@playwright/test';
-import { attachScreenshot, deploymentRow, deploymentsTable, liveFeed } from './support';
+import {
+  attachScreenshot,
+  deploymentRow,
+  deploymentsTable,
+  gotoUntil,
+  liveFeed,
+  publishNotification,
+} from './support';
 
 test('lists the configured deployments and the All feed', async ({ page }, testInfo) => {
   await page.goto('/');
@@ -19,6 +26,18 @@ test('lists the configured deployments and the All feed', async ({ page }, testI
     'href',
     /\/live$/,
   );
+  await expect(table.getByRole('columnheader')).toHaveText([
+    'Deployment',
+    'State',
+    'Consumers',
+    'Events/min',
+    'Errors (1 h)',
+    'Last event',
+  ]);
+  // v2's Commands box is on the home page too.
+  const commands = page.getByRole('search', { name: 'Search events' });
+  await expect(commands.getByLabel('Field')).toHaveValue('instance');
+  await expect(commands.getByLabel('Include updates')).toBeChecked();
   await attachScreenshot(page, testInfo, 'home');
 });
 
@@ -59,4 +78,21 @@ test('follows the All link to the feed of every deployment', async ({ page }, te
   await expect(page.getByRole('heading', { level: 1, name: 'Live feed — All' })).toBeVisible();
   await expect(liveFeed(page).table).toBeVisible();
   await attachScreenshot(page, testInfo, 'live-all');
+});
+
+test('counts a deployment\'s recent events and errors, and links to its last event', async ({
+  page,
+}, testInfo) => {
+  const published = await publishNotification({ routingKey: 'monitor.error' });
+  const row = deploymentRow(page, 'e2e-cell-1');
+  await gotoUntil(page, '/', async () => {
+    await expect(row.getByRole('cell').nth(3)).not.toHaveText('0', { timeout: 1_000 });
+    await expect(row.getByRole('cell').nth(4)).not.toHaveText('0', { timeout: 1_000 });
+  });
+  // The error count links to the deployment's live feed of errors only.
+  await row.getByRole('cell').nth(4).getByRole('link').click();
+  await expect(page).toHaveURL(/\/live\?deployment=\d+&errors=1$/);
+  await expect(liveFeed(page).rowWith(published.eventType)).toBeVisible();
+  await expect(page.getByLabel('Errors only')).toBeChecked();
+  await attachScreenshot(page, testInfo, 'live-errors-only');
 });

@@ -2,7 +2,7 @@
 // page landmarks of StackTach's UI contract (by role and accessible name), and screenshots.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /** Exchange and routing keys of the `e2e-cell-1` deployment (see playwright.config.ts). */
 export const NOVA_EXCHANGE = 'nova';
@@ -24,6 +24,7 @@ export interface NotificationOverrides {
 }
 
 export interface PublishedNotification {
+  routingKey: NovaRoutingKey;
   eventType: string;
   instanceId: string;
   requestId: string;
@@ -47,17 +48,8 @@ export function novaTimestamp(date: Date = new Date()): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Publishes one realistic Nova notification to the `nova` topic exchange of this run's vhost and
- * waits for the broker's confirm.
- *
- * The message is published `mandatory`: while the server's consumer has not bound its queue yet,
- * the broker returns it and we publish again (up to `routeTimeoutMs`), so a spec can publish right
- * after the server starts without losing the event.
- */
-export async function publishNotification(
-  overrides: NotificationOverrides = {},
-): Promise<PublishedNotification> {
+/** The notification `overrides` describe, ready to publish. */
+export function buildNotification(overrides: NotificationOverrides = {}): PublishedNotification {
   const routingKey = overrides.routingKey ?? 'monitor.info';
   const eventType =
     overrides.eventType ?? `compute.instance.e2e.${randomBytes(6).toString('hex')}`;
@@ -80,7 +72,24 @@ export async function publishNotification(
       ...overrides.payload,
     },
   };
+  return { eventType, instanceId, requestId, messageId, tenantId, body, routingKey };
+}
 
+interface RawMessage {
+  routingKey: string;
+  messageId: string;
+  content: Buffer;
+}
+
+/**
+ * Publishes messages to the `nova` topic exchange of this run's vhost on one confirm channel
+ * and waits for the broker's confirms.
+ *
+ * Messages are published `mandatory`: while the server's consumer has not bound its queue yet,
+ * the broker returns them and we publish them again (up to `routeTimeoutMs`), so a spec can
+ * publish right after the server starts without losing events.
+ */
+export async function publishRaw(messages: RawMessage[], routeTimeoutMs = 20_000): Promise<void> {
   const connection = await connect(amqpUrl());
   try {
     const channel = await connection.createConfirmChannel();
@@ -90,20 +99,23 @@ export async function publishNotification(
     });
     // Must match the server's declaration: durable follows the deployment's durable_queue (false).
     await channel.assertExchange(NOVA_EXCHANGE, 'topic', { durable: false });
-
-    const deadline = Date.now() + (overrides.routeTimeoutMs ?? 20_000);
+    const deadline = Date.now() + routeTimeoutMs;
+    let pending = messages;
     for (;;) {
-      channel.publish(NOVA_EXCHANGE, routingKey, Buffer.from(JSON.stringify(body)), {
-        mandatory: true,
-        contentType: 'application/json',
-        messageId,
-      });
+      for (const m of pending) {
+        channel.publish(NOVA_EXCHANGE, m.routingKey, m.content, {
+          mandatory: true,
+          contentType: 'application/json',
+          messageId: m.messageId,
+        });
+      }
       // A return for an unroutable message arrives before its confirm.
       await channel.waitForConfirms();
-      if (!returned.delete(messageId)) break;
+      pending = pending.filter((m) => returned.delete(m.messageId));
+      if (pending.length === 0) break;
       if (Date.now() > deadline) {
         throw new Error(
-          `No queue is bound for ${NOVA_EXCHANGE}/${routingKey} in vhost ${process.env.E2E_VHOST ?? '?'}: is the server's consumer connected?`,
+          `No queue is bound for ${NOVA_EXCHANGE} in vhost ${process.env.E2E_VHOST ?? '?'}: is the server's consumer connected?`,
         );
       }
       await sleep(250);
@@ -112,7 +124,60 @@ export async function publishNotification(
   } finally {
     await connection.close();
   }
-  return { eventType, instanceId, requestId, messageId, tenantId, body };
+}
+
+/** Publishes one realistic Nova notification and waits for the broker's confirm. */
+export async function publishNotification(
+  overrides: NotificationOverrides = {},
+): Promise<PublishedNotification> {
+  const [published] = await publishNotifications([overrides], overrides.routeTimeoutMs);
+  return published;
+}
+
+/** Publishes many notifications on one channel (fast), in order. */
+export async function publishNotifications(
+  list: NotificationOverrides[],
+  routeTimeoutMs?: number,
+): Promise<PublishedNotification[]> {
+  const built = list.map(buildNotification);
+  await publishRaw(
+    built.map((n) => ({
+      routingKey: n.routingKey,
+      messageId: n.messageId,
+      content: Buffer.from(JSON.stringify(n.body)),
+    })),
+    routeTimeoutMs,
+  );
+  return built;
+}
+
+/** Publishes bytes as they are (a message the server must quarantine, say). */
+export async function publishBytes(content: Buffer, routingKey: NovaRoutingKey = 'monitor.info') {
+  await publishRaw([{ routingKey, messageId: randomUUID(), content }]);
+}
+
+/** A unique, readable name for this test's host, instance or request. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Loads `url` until `ready(page)` passes (events are stored asynchronously after publishing). */
+export async function gotoUntil(page: Page, url: string, ready: (page: Page) => Promise<void>) {
+  await expect(async () => {
+    await page.goto(url);
+    await ready(page);
+  }).toPass({ timeout: 15_000, intervals: [250, 500, 1_000] });
+}
+
+/** An event table by its accessible name, and its body rows (newest first). */
+export function eventTable(page: Page, name: string) {
+  const table = page.getByRole('table', { name, exact: true });
+  return {
+    table,
+    dataRows: table.getByRole('row').filter({ has: page.getByRole('cell') }),
+    rowWith: (text: string) =>
+      table.getByRole('row').filter({ has: page.getByRole('cell'), hasText: text }),
+  };
 }
 
 /** The home page's table of configured deployments. */

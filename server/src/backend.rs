@@ -1,9 +1,22 @@
 //! The web app's port ([`app::ssr::Backend`]) implemented over the store and status board.
+//!
+//! # Layout
+//! - here: the struct, the demo status, and the trait's simple answers;
+//! - `lists`: feed, search and drill-down;
+//! - `detail`: one event's columns and JSON, quarantined bytes;
+//! - `pages`: host/tenant, request, instance, timings.
 
-use std::collections::HashMap;
+mod detail;
+mod lists;
+mod pages;
+
 use std::sync::{Arc, RwLock};
 
-use app::model::{DemoMode, DeploymentSummary, EventRow, HomeData, Micros};
+use app::model::{
+    DbInfo, DemoMode, DeploymentSummary, DrillData, EventDetail, EventFilter, EventPage, FeedData,
+    Field, HomeData, InstanceData, Micros, QuarantineDetail, RequestData, ScopeData, ScopeKind,
+    SearchQuery, StatusData, TimingsData, Window,
+};
 use app::ssr::{Backend, BackendError};
 
 use crate::status::StatusBoard;
@@ -38,45 +51,45 @@ fn backend_error(e: StoreError) -> BackendError {
     BackendError(e.to_string())
 }
 
-#[async_trait::async_trait]
-impl Backend for ServerBackend {
-    async fn home(&self) -> Result<HomeData, BackendError> {
-        let deployments = self.store.deployments().await.map_err(backend_error)?;
-        let activity: HashMap<i64, (i64, Option<i64>)> = self
-            .store
-            .deployment_activity()
-            .await
-            .map_err(backend_error)?
-            .into_iter()
-            .map(|(id, count, last)| (id, (count, last)))
-            .collect();
-        let deployments = deployments
+impl ServerBackend {
+    /// Every deployment with its consumers and newest event (activity counters left at 0 for
+    /// the live hub to fill in).
+    async fn deployments(&self) -> Result<Vec<DeploymentSummary>, StoreError> {
+        let names = self.store.deployments().await?;
+        let last = self.store.last_events().await?;
+        Ok(names
             .into_iter()
             .map(|(id, name)| {
-                let (events, last) = activity.get(&id).copied().unwrap_or((0, None));
+                let last_event = last
+                    .iter()
+                    .find(|(d, _, _)| *d == id)
+                    .and_then(|(_, id, when)| id.zip(*when))
+                    .map(|(id, when)| (id, Micros(when)));
                 DeploymentSummary {
                     id,
                     disabled: self.disabled.contains(&name),
                     consumers: self.board.of_deployment(&name),
                     name,
-                    events,
-                    last_event: last.map(Micros),
+                    per_minute: 0,
+                    errors_hour: 0,
+                    last_event,
                 }
             })
-            .collect();
+            .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for ServerBackend {
+    async fn home(&self) -> Result<HomeData, BackendError> {
         Ok(HomeData {
-            deployments,
+            deployments: self.deployments().await.map_err(backend_error)?,
             demo: self.demo.get(),
         })
     }
 
-    async fn recent_events(
-        &self,
-        deployment: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<EventRow>, BackendError> {
-        self.store
-            .recent_events(deployment, limit)
+    async fn feed(&self, filter: &EventFilter, limit: u32) -> Result<FeedData, BackendError> {
+        lists::feed(&self.store, filter, limit)
             .await
             .map_err(backend_error)
     }
@@ -87,5 +100,75 @@ impl Backend for ServerBackend {
             .into_iter()
             .find(|(i, _)| *i == id)
             .map(|(_, name)| name))
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<EventPage, BackendError> {
+        self.store.search(query).await.map_err(backend_error)
+    }
+
+    async fn drill(
+        &self,
+        field: Field,
+        value: &str,
+        around: i64,
+        deployment: Option<i64>,
+        per_side: u32,
+    ) -> Result<Option<DrillData>, BackendError> {
+        lists::drill(&self.store, field, value, around, deployment, per_side)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn event(&self, id: i64) -> Result<Option<EventDetail>, BackendError> {
+        detail::event(&self.store, id).await.map_err(backend_error)
+    }
+
+    async fn scope(&self, kind: ScopeKind, value: &str) -> Result<ScopeData, BackendError> {
+        pages::scope(&self.store, kind, value)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn request(&self, request_id: &str) -> Result<RequestData, BackendError> {
+        pages::request(&self.store, request_id)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn instance(&self, instance: &str) -> Result<InstanceData, BackendError> {
+        pages::instance(&self.store, instance)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn timings(&self, window: Window) -> Result<TimingsData, BackendError> {
+        pages::timings(&self.store, window)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn status(&self) -> Result<StatusData, BackendError> {
+        let deployments = self.deployments().await.map_err(backend_error)?;
+        let (quarantine, quarantine_total) = self
+            .store
+            .quarantine_list(StatusData::QUARANTINE_LIMIT)
+            .await
+            .map_err(backend_error)?;
+        let size_bytes = self.store.database_size().await.map_err(backend_error)?;
+        Ok(StatusData {
+            deployments,
+            quarantine,
+            quarantine_total,
+            database: DbInfo {
+                backend: self.store.backend_name().to_string(),
+                size_bytes,
+            },
+            subscribers: 0,
+        })
+    }
+
+    async fn quarantined(&self, id: i64) -> Result<Option<QuarantineDetail>, BackendError> {
+        let record = self.store.quarantined(id).await.map_err(backend_error)?;
+        Ok(record.map(detail::quarantined))
     }
 }

@@ -7,7 +7,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
+use crate::bench::BenchArgs;
 use crate::config;
+use crate::import::ImportArgs;
+use crate::simulator::SimulateArgs;
 use crate::startup::{default_site_root, redact, Application, Settings};
 use crate::store::Store;
 
@@ -27,6 +30,13 @@ pub enum Command {
     Worker(CommonArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Publish realistic simulated OpenStack notifications to the deployments' brokers (or
+    /// write them as JSON lines).
+    Simulate(SimulateArgs),
+    /// Replay JSON lines of notifications through the ingest pipeline.
+    Import(ImportArgs),
+    /// Measure ingest throughput: broker → committed rows → acked, against a no-op consumer.
+    Bench(BenchArgs),
 }
 
 /// Where the database is.
@@ -37,12 +47,45 @@ pub struct DatabaseArgs {
     pub database_url: Option<String>,
 }
 
-/// Options every long-running subcommand reads.
+impl DatabaseArgs {
+    /// The database URL: the option, else v2's variables, else the embedded default.
+    ///
+    /// # Errors
+    /// Incomplete or unsupported v2 variables.
+    pub fn url(&self) -> anyhow::Result<String> {
+        database_url(self)
+    }
+}
+
+/// Where the deployments file is.
 #[derive(Debug, Args)]
-pub struct CommonArgs {
+pub struct DeploymentsArg {
     /// The v2 deployments JSON file [env: STACKTACH_DEPLOYMENTS_FILE] [default: etc/stacktach_worker_config.json]
     #[arg(long)]
     pub deployments: Option<PathBuf>,
+}
+
+impl DeploymentsArg {
+    /// Loads the deployments file and logs its warnings.
+    ///
+    /// # Errors
+    /// A missing or invalid file (one line naming file, key and reason).
+    pub fn load(&self) -> anyhow::Result<config::DeploymentsFile> {
+        let path = config::resolve_deployments_path(
+            self.deployments.clone(),
+            std::env::var("STACKTACH_DEPLOYMENTS_FILE").ok(),
+        );
+        let file = config::load(&path)?;
+        file.log_warnings();
+        Ok(file)
+    }
+}
+
+/// Options every long-running subcommand reads.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub deployments: DeploymentsArg,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -69,16 +112,6 @@ fn database_url(args: &DatabaseArgs) -> anyhow::Result<String> {
     )?)
 }
 
-fn load_deployments(args: &CommonArgs) -> anyhow::Result<config::DeploymentsFile> {
-    let path = config::resolve_deployments_path(
-        args.deployments.clone(),
-        std::env::var("STACKTACH_DEPLOYMENTS_FILE").ok(),
-    );
-    let file = config::load(&path)?;
-    file.log_warnings();
-    Ok(file)
-}
-
 /// Runs the parsed command until it finishes or Ctrl-C / SIGTERM.
 ///
 /// # Errors
@@ -87,7 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let settings = Settings {
-                deployments: load_deployments(&args.common)?,
+                deployments: args.common.deployments.load()?,
                 database_url: database_url(&args.common.database)?,
                 listen: Some(args.listen),
                 consumers: !args.no_consumers,
@@ -98,7 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker(args) => {
             let settings = Settings {
-                deployments: load_deployments(&args)?,
+                deployments: args.deployments.load()?,
                 database_url: database_url(&args.database)?,
                 listen: None,
                 consumers: true,
@@ -116,6 +149,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Database {} is up to date.", redact(&url));
             Ok(())
         }
+        Command::Simulate(args) => {
+            let shutdown = CancellationToken::new();
+            tokio::spawn(stop_on_signal(shutdown.clone()));
+            crate::simulator::run(args, shutdown).await
+        }
+        Command::Import(args) => crate::import::run(args).await,
+        Command::Bench(args) => crate::bench::run(args).await,
     }
 }
 

@@ -1,4 +1,5 @@
-//! The ingest pipeline: parse → one transaction (events + quarantine) → commit → live hub.
+//! The ingest pipeline: parse → one transaction (events, their aggregates, quarantine) →
+//! commit → live hub.
 //!
 //! Callers ack the broker only after [`Ingestor::ingest`] returns `Ok`: then every message of
 //! the batch is durably stored, either as an event or in the quarantine.
@@ -118,6 +119,7 @@ fn new_event(
         dedupe_key,
         received_us,
         json: n.body,
+        detail: n.detail,
     }
 }
 

@@ -1,25 +1,26 @@
 //! Building and running the application: store, consumers, demo, and the web server.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 use app::model::ConsumerState;
-use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::amqp::{run_deployment, ConsumerContext};
+use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
 use crate::backend::{DemoStatus, ServerBackend};
-use crate::config::DeploymentsFile;
+use crate::config::{DeploymentConfig, DeploymentsFile};
 use crate::demo::Demo;
 use crate::http::{router, AppState};
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
 use crate::status::StatusBoard;
 use crate::store::Store;
+
+pub use crate::site::{default_site_root, leptos_options};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -122,129 +123,123 @@ impl Application {
     ///
     /// # Errors
     /// The web server failing, or a consumer stopping with `exit_on_exception`.
-    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+    pub async fn run(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let ingestor = Ingestor::new(self.store.clone(), self.hub.clone());
         let demo_status = DemoStatus::default();
-        let mut consumers = JoinSet::new();
-        if self.settings.consumers {
-            for (cfg, dep) in self
-                .settings
-                .deployments
-                .deployments
-                .iter()
-                .zip(&self.deployments)
-            {
-                if !cfg.enabled {
-                    continue;
-                }
-                let ctx = ConsumerContext {
-                    config: cfg.clone(),
-                    deployment: dep.clone(),
-                    ingestor: ingestor.clone(),
-                    board: self.board.clone(),
-                    shutdown: shutdown.clone(),
-                };
-                consumers.spawn(run_deployment(ctx));
-            }
-        }
-        let mut background = JoinSet::new();
-        if self.settings.demo {
-            let target = self
-                .settings
-                .deployments
-                .deployments
-                .iter()
-                .zip(&self.deployments)
-                .find(|(c, _)| c.enabled);
-            match target {
-                Some((cfg, dep)) => {
-                    let demo = Demo {
-                        config: cfg.clone(),
-                        deployment: dep.clone(),
-                        ingestor: ingestor.clone(),
-                        status: demo_status.clone(),
-                        shutdown: shutdown.clone(),
-                    };
-                    background.spawn(demo.run());
-                }
-                None => {
-                    tracing::warn!("--demo needs an enabled deployment in the deployments file.")
+        let mut consumers = self.spawn_consumers(&ingestor, &shutdown);
+        let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
+        let outcome = match self.listener.take() {
+            Some(listener) => {
+                let web = self.serve_web(listener, demo_status, shutdown.clone());
+                tokio::select! {
+                    result = web => result,
+                    Some(Ok(Err(e))) = consumers.join_next() => Err(exit_on_exception(e)),
                 }
             }
-        }
-        if let Some(listener) = self.listener {
-            let backend = Arc::new(ServerBackend {
-                store: self.store.clone(),
-                board: self.board.clone(),
-                demo: demo_status,
-                disabled: self
-                    .settings
-                    .deployments
-                    .deployments
-                    .iter()
-                    .filter(|d| !d.enabled)
-                    .map(|d| d.name.clone())
-                    .collect(),
-            });
-            let leptos = leptos_options(&self.settings.site_root, listener.local_addr()?);
-            let state = AppState {
-                leptos,
-                store: self.store.clone(),
-                hub: self.hub.clone(),
-                backend,
-            };
-            let app = router(state);
-            let web_shutdown = shutdown.clone();
-            let server = axum::serve(listener, app)
-                .with_graceful_shutdown(async move { web_shutdown.cancelled().await });
-            tokio::select! {
-                result = server => result.context("the web server failed")?,
-                Some(Ok(Err(e))) = consumers.join_next() => {
-                    shutdown.cancel();
-                    return Err(e).context("a consumer stopped (exit_on_exception)");
+            None => loop {
+                match consumers.join_next().await {
+                    Some(Ok(Err(e))) => break Err(exit_on_exception(e)),
+                    Some(_) => {}
+                    None => break Ok(()),
                 }
-            }
-        } else {
-            while let Some(joined) = consumers.join_next().await {
-                if let Ok(Err(e)) = joined {
-                    shutdown.cancel();
-                    return Err(e).context("a consumer stopped (exit_on_exception)");
-                }
-            }
-        }
+            },
+        };
         shutdown.cancel();
         while consumers.join_next().await.is_some() {}
         while background.join_next().await.is_some() {}
         self.store.close().await;
-        Ok(())
+        outcome
+    }
+
+    /// The enabled deployments with their store rows.
+    fn enabled(&self) -> impl Iterator<Item = (&DeploymentConfig, &DeploymentRef)> {
+        let configs = self.settings.deployments.deployments.iter();
+        configs.zip(&self.deployments).filter(|(c, _)| c.enabled)
+    }
+
+    /// One reconnecting consumer task per enabled deployment (none with `--no-consumers`).
+    fn spawn_consumers(
+        &self,
+        ingestor: &Ingestor,
+        shutdown: &CancellationToken,
+    ) -> JoinSet<Result<(), AmqpError>> {
+        let mut consumers = JoinSet::new();
+        if !self.settings.consumers {
+            return consumers;
+        }
+        for (cfg, dep) in self.enabled() {
+            consumers.spawn(run_deployment(ConsumerContext {
+                config: cfg.clone(),
+                deployment: dep.clone(),
+                ingestor: ingestor.clone(),
+                board: self.board.clone(),
+                process_timeout: self.settings.deployments.process_timeout,
+                shutdown: shutdown.clone(),
+            }));
+        }
+        consumers
+    }
+
+    /// The demo task on the first enabled deployment, with `--demo`.
+    fn spawn_demo(
+        &self,
+        ingestor: &Ingestor,
+        status: &DemoStatus,
+        shutdown: &CancellationToken,
+    ) -> JoinSet<()> {
+        let mut background = JoinSet::new();
+        if !self.settings.demo {
+            return background;
+        }
+        match self.enabled().next() {
+            Some((cfg, dep)) => {
+                let demo = Demo {
+                    config: cfg.clone(),
+                    deployment: dep.clone(),
+                    ingestor: ingestor.clone(),
+                    status: status.clone(),
+                    shutdown: shutdown.clone(),
+                };
+                background.spawn(demo.run());
+            }
+            None => tracing::warn!("--demo needs an enabled deployment in the deployments file."),
+        }
+        background
+    }
+
+    /// Serves the web app until shutdown.
+    async fn serve_web(
+        &self,
+        listener: TcpListener,
+        demo: DemoStatus,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let disabled = self.settings.deployments.deployments.iter();
+        let backend = Arc::new(ServerBackend {
+            store: self.store.clone(),
+            board: self.board.clone(),
+            demo,
+            disabled: disabled
+                .filter(|d| !d.enabled)
+                .map(|d| d.name.clone())
+                .collect(),
+        });
+        let leptos = leptos_options(&self.settings.site_root, listener.local_addr()?);
+        let state = AppState {
+            leptos,
+            store: self.store.clone(),
+            hub: self.hub.clone(),
+            backend,
+        };
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .context("the web server failed")
     }
 }
 
-/// Leptos options for a site under `site_root`, served at `addr`.
-pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("stacktach")
-        .site_root(site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
-}
-
-/// Finds the site cargo-leptos built: `$LEPTOS_SITE_ROOT`, else `target/site` under the
-/// current directory, else `../site` next to the binary (`target/release/stacktach`).
-pub fn default_site_root() -> PathBuf {
-    if let Ok(root) = std::env::var("LEPTOS_SITE_ROOT") {
-        return PathBuf::from(root);
-    }
-    let cwd = PathBuf::from("target/site");
-    if cwd.join("pkg").is_dir() {
-        return cwd;
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().and_then(Path::parent).map(|t| t.join("site")))
-        .filter(|p| p.join("pkg").is_dir())
-        .unwrap_or(cwd)
+fn exit_on_exception(e: AmqpError) -> anyhow::Error {
+    anyhow::Error::new(e).context("a consumer stopped (exit_on_exception)")
 }
 
 /// A database URL without its password, for messages.

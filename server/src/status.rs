@@ -22,6 +22,9 @@ impl StatusBoard {
             stored: 0,
             reconnects: 0,
             last_error: None,
+            quarantined: 0,
+            last_minute: 0,
+            last_message: None,
         };
         self.write()
             .insert((deployment.to_string(), exchange.to_string()), status);

@@ -2,27 +2,26 @@
 
 use leptos::prelude::*;
 
-use crate::model::FeedData;
+use crate::model::{EventFilter, FeedData};
 
-/// The newest rows of one deployment (or all) and the feed's title.
+/// The newest `rows` rows matching `filter` (clamped to [`super::MAX_FEED_ROWS`]), titled by
+/// the deployment's name or "All"; `None` when the filter names an unknown deployment.
 #[server(endpoint = "feed")]
-pub async fn get_feed(deployment: Option<i64>) -> Result<FeedData, ServerFnError> {
+pub async fn get_feed(filter: EventFilter, rows: u32) -> Result<Option<FeedData>, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     let backend = backend()?;
-    let title = match deployment {
+    let title = match filter.deployment {
         None => "All".to_string(),
         Some(id) => match backend.deployment_name(id).await.map_err(to_server_error)? {
             Some(name) => name,
-            None => return Err(ServerFnError::new(format!("no deployment with id {id}"))),
+            None => return Ok(None),
         },
     };
-    let rows = backend
-        .recent_events(deployment, super::FEED_PAGE)
+    let limit = rows.clamp(1, super::MAX_FEED_ROWS);
+    let mut data = backend
+        .feed(&filter, limit)
         .await
         .map_err(to_server_error)?;
-    Ok(FeedData {
-        deployment,
-        title,
-        rows,
-    })
+    data.title = title;
+    Ok(Some(data))
 }

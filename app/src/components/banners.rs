@@ -27,3 +27,13 @@ pub fn DemoBanner(demo: Option<DemoMode>) -> impl IntoView {
 pub fn ErrorBox(message: String) -> impl IntoView {
     view! { <p class="banner error" role="alert">{message}</p> }
 }
+
+/// "No such thing" inside a page, with a 404 status on the server-rendered response.
+#[component]
+pub fn NotFound(message: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! { <p class="banner error" role="alert">{message}</p> }
+}

@@ -3,13 +3,22 @@
 use leptos::prelude::*;
 
 use crate::components::When;
-use crate::model::{ConsumerStatus, DeploymentSummary};
-use crate::routes;
+use crate::model::{ConsumerStatus, DeploymentSummary, EventFilter};
+use crate::routes::{self, FeedOrder};
 
-/// Every configured deployment with its consumers' state, plus "All".
+/// Every configured deployment with its consumers' state and recent activity, plus "All".
 #[component]
 pub fn DeploymentsTable(deployments: Vec<DeploymentSummary>) -> impl IntoView {
-    let total: i64 = deployments.iter().map(|d| d.events).sum();
+    let per_minute: u64 = deployments.iter().map(|d| d.per_minute).sum();
+    let errors: u64 = deployments.iter().map(|d| d.errors_hour).sum();
+    let errors_all = routes::live(
+        &EventFilter {
+            errors: true,
+            ..EventFilter::default()
+        },
+        FeedOrder::NewestFirst,
+        None,
+    );
     let empty = deployments.is_empty();
     view! {
         <table class="grid deployments" aria-label="Deployments">
@@ -18,16 +27,18 @@ pub fn DeploymentsTable(deployments: Vec<DeploymentSummary>) -> impl IntoView {
                     <th scope="col">"Deployment"</th>
                     <th scope="col">"State"</th>
                     <th scope="col">"Consumers"</th>
-                    <th scope="col" class="num">"Events"</th>
+                    <th scope="col" class="num">"Events/min"</th>
+                    <th scope="col" class="num">"Errors (1 h)"</th>
                     <th scope="col">"Last event"</th>
                 </tr>
             </thead>
             <tbody>
                 <tr class="all">
-                    <td><a href=routes::live(None)>"All"</a></td>
+                    <td><a href=routes::live_of(None)>"All"</a></td>
                     <td></td>
                     <td></td>
-                    <td class="num">{total}</td>
+                    <td class="num">{per_minute}</td>
+                    <td class="num"><a href=errors_all>{errors}</a></td>
                     <td></td>
                 </tr>
                 {deployments.into_iter().map(|d| view! { <DeploymentRow d/> }).collect_view()}
@@ -42,13 +53,28 @@ pub fn DeploymentsTable(deployments: Vec<DeploymentSummary>) -> impl IntoView {
 #[component]
 fn DeploymentRow(d: DeploymentSummary) -> impl IntoView {
     let state = d.state();
+    let errors_href = routes::live(
+        &EventFilter {
+            deployment: Some(d.id),
+            errors: true,
+            ..EventFilter::default()
+        },
+        FeedOrder::NewestFirst,
+        None,
+    );
+    let error_class = if d.errors_hour > 0 {
+        "num errors"
+    } else {
+        "num"
+    };
     view! {
         <tr>
-            <td><a href=routes::live(Some(d.id))>{d.name.clone()}</a></td>
+            <td><a href=routes::live_of(Some(d.id))>{d.name.clone()}</a></td>
             <td class=format!("state {}", state.label())>{state.label()}</td>
             <td>{d.consumers.into_iter().map(|c| view! { <ConsumerCell c/> }).collect_view()}</td>
-            <td class="num">{d.events}</td>
-            <td>{d.last_event.map(|at| view! { <When at/> })}</td>
+            <td class="num">{d.per_minute}</td>
+            <td class=error_class><a href=errors_href>{d.errors_hour}</a></td>
+            <td>{d.last_event.map(|(id, at)| view! { <a href=routes::event(id)><When at/></a> })}</td>
         </tr>
     }
 }

@@ -1,17 +1,21 @@
-//! The live feed table: server-rendered with the newest rows, then fed over a websocket.
+//! The live feed: a server-rendered table of the newest rows, which the [`LiveFeed`] island
+//! keeps up to date over a websocket once the wasm has loaded.
+//!
+//! The table rows are static HTML, not reactive state: the browser side inserts new rows
+//! (built from the same [`EventRowView`]) and removes old ones directly, so 10,000 rows cost no
+//! per-row signals, effects or keyed diffing. The island's own reactive state is the toolbar:
+//! connection, pause, held and skipped counts.
 
 use leptos::prelude::*;
 
 use crate::components::{EventHeader, EventRowView};
-use crate::model::{EventRow, LiveMessage};
-
-/// Rows kept on screen; older ones fall off the bottom.
-pub const MAX_ROWS: usize = 1_000;
+use crate::model::{EventFilter, EventRow};
+use crate::routes::{self, FeedOrder};
 
 /// The feed's connection as the page shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnState {
-    /// Server-rendered rows only (before hydration, or with JavaScript off).
+    /// Server-rendered rows only (before the wasm loads, or with JavaScript off).
     Snapshot,
     Connecting,
     Live,
@@ -30,130 +34,111 @@ impl ConnState {
     }
 }
 
-/// The reactive state the websocket client writes into.
+/// The island's reactive state, written by the websocket client.
 #[derive(Clone, Copy)]
-pub struct FeedState {
-    /// Newest first.
-    pub rows: RwSignal<Vec<EventRow>>,
+pub struct FeedSignals {
     pub conn: RwSignal<ConnState>,
-    /// Rows the server dropped for this page because it fell behind.
+    pub paused: RwSignal<bool>,
+    /// Rows received while paused, shown on resume.
+    pub held: RwSignal<usize>,
+    /// Rows that never reached the screen: dropped by the server because this page fell
+    /// behind, or by the bounded hold buffer of a long pause.
     pub skipped: RwSignal<u64>,
 }
 
-impl FeedState {
-    /// The id the feed resumes after.
-    pub fn last_id(&self) -> i64 {
-        self.rows
-            .with_untracked(|rows| rows.first().map(|r| r.id).unwrap_or(0))
-    }
-
-    /// Applies one websocket message; returns the newest id now shown.
-    pub fn apply(&self, message: LiveMessage) {
-        match message {
-            LiveMessage::Rows { rows } => self.rows.update(|shown| merge_newest(shown, rows)),
-            LiveMessage::Gap { skipped } => self.skipped.update(|s| *s += skipped),
-        }
-    }
-}
-
-/// Puts `incoming` (oldest first) on top of `shown` (newest first), ignoring rows already
-/// shown (a resume may overlap), and keeps at most [`MAX_ROWS`].
-pub fn merge_newest(shown: &mut Vec<EventRow>, incoming: Vec<EventRow>) {
-    let top = shown.first().map(|r| r.id).unwrap_or(0);
-    let mut fresh: Vec<EventRow> = incoming.into_iter().filter(|r| r.id > top).collect();
-    if fresh.is_empty() {
-        return;
-    }
-    fresh.sort_by_key(|r| std::cmp::Reverse(r.id));
-    fresh.append(shown);
-    fresh.truncate(MAX_ROWS);
-    *shown = fresh;
-}
-
-/// A live feed of one deployment (or all), starting from `initial` (newest first).
-#[component]
-pub fn LiveFeed(initial: Vec<EventRow>, deployment: Option<i64>) -> impl IntoView {
-    let state = FeedState {
-        rows: RwSignal::new(initial),
+/// The live part of a feed: toolbar and websocket. `children` is the [`FeedTable`].
+#[island]
+pub fn LiveFeed(children: Children) -> impl IntoView {
+    let ui = FeedSignals {
         conn: RwSignal::new(ConnState::Snapshot),
+        paused: RwSignal::new(false),
+        held: RwSignal::new(0),
         skipped: RwSignal::new(0),
     };
+    let root = NodeRef::<leptos::html::Section>::new();
     // Effects run only in the browser, after hydration: that is when the socket opens.
-    Effect::new(move |_| {
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
+        }
+        let Some(_el) = root.get() else {
+            return false;
+        };
         #[cfg(feature = "hydrate")]
-        crate::live_client::start(deployment, state);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = deployment;
+        crate::live_client::start(_el, ui);
+        true
     });
-    let conn = state.conn;
-    let skipped = state.skipped;
+    let conn = ui.conn;
     view! {
-        <section class="feed" aria-label="Live feed">
+        <section class="feed" aria-label="Live feed" node_ref=root>
             <div class="feed-bar">
                 <span role="status" aria-label="Live feed connection"
                     class=move || format!("conn {}", conn.get().label())>
                     {move || conn.get().label()}
                 </span>
-                {move || (skipped.get() > 0).then(|| view! {
+                {move || (conn.get() != ConnState::Snapshot).then(|| view! { <PauseButton ui/> })}
+                {move || (ui.held.get() > 0).then(|| view! {
+                    <span class="held">{format!("{} new rows held while paused", ui.held.get())}</span>
+                })}
+                {move || (ui.skipped.get() > 0).then(|| view! {
                     <span class="skipped" role="alert">
-                        {format!("{} rows skipped while this page fell behind", skipped.get())}
+                        {format!("{} rows skipped (this page fell behind)", ui.skipped.get())}
                     </span>
                 })}
             </div>
-            <table class="grid events" aria-label="Live events">
-                <EventHeader/>
-                <tbody>
-                    <For each=move || state.rows.get() key=|r| r.id let:row>
-                        <EventRowView row/>
-                    </For>
-                </tbody>
-            </table>
-            {move || state.rows.with(Vec::is_empty).then(|| view! {
-                <p class="hint">"No events yet. New ones appear here as they are stored."</p>
-            })}
+            {children()}
         </section>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Micros;
-
-    fn row(id: i64) -> EventRow {
-        EventRow {
-            id,
-            deployment_id: 1,
-            deployment: "d".into(),
-            exchange: "nova".into(),
-            routing_key: "monitor.info".into(),
-            event: "e".into(),
-            publisher: "p".into(),
-            service: "p".into(),
-            host: String::new(),
-            when: Micros(0),
-            request_id: String::new(),
-            instance: String::new(),
-            tenant: String::new(),
+/// Pause holds new rows (bounded) so the table stands still; resume shows them.
+#[component]
+fn PauseButton(ui: FeedSignals) -> impl IntoView {
+    let toggle = move |_| {
+        let pausing = !ui.paused.get_untracked();
+        ui.paused.set(pausing);
+        #[cfg(feature = "hydrate")]
+        if !pausing {
+            crate::live_client::resume();
         }
+    };
+    view! {
+        <button type="button" class="pause" on:click=toggle aria-pressed=move || ui.paused.get().to_string()>
+            {move || if ui.paused.get() { "Resume" } else { "Pause" }}
+        </button>
     }
+}
 
-    fn ids(rows: &[EventRow]) -> Vec<i64> {
-        rows.iter().map(|r| r.id).collect()
-    }
-
-    #[test]
-    fn merge_puts_new_rows_on_top_and_skips_overlap() {
-        let mut shown = vec![row(5), row(4)];
-        merge_newest(&mut shown, vec![row(4), row(5), row(6), row(7)]);
-        assert_eq!(ids(&shown), vec![7, 6, 5, 4]);
-    }
-
-    #[test]
-    fn merge_keeps_the_buffer_bounded() {
-        let mut shown = Vec::new();
-        merge_newest(&mut shown, (1..=(MAX_ROWS as i64 + 10)).map(row).collect());
-        assert_eq!(shown.len(), MAX_ROWS);
-        assert_eq!(shown[0].id, MAX_ROWS as i64 + 10);
+/// The feed's table as the server renders it. Its data attributes tell the island where the
+/// socket resumes (`cursor`), what it asks for (`filter`), which end new rows go to and how
+/// many rows it keeps.
+#[component]
+pub fn FeedTable(
+    rows: Vec<EventRow>,
+    filter: EventFilter,
+    cursor: i64,
+    order: FeedOrder,
+    max_rows: u32,
+) -> impl IntoView {
+    let empty = rows.is_empty();
+    let rows: Vec<EventRow> = match order {
+        FeedOrder::NewestFirst => rows,
+        FeedOrder::OldestFirst => rows.into_iter().rev().collect(),
+    };
+    let order_attr = match order {
+        FeedOrder::NewestFirst => "newest",
+        FeedOrder::OldestFirst => "oldest",
+    };
+    view! {
+        <table class="grid events" aria-label="Live events" data-cursor=cursor
+            data-filter=routes::filter_query(&filter) data-order=order_attr data-max=max_rows>
+            <EventHeader/>
+            <tbody>
+                {rows.into_iter().map(|row| view! { <EventRowView row/> }).collect_view()}
+            </tbody>
+        </table>
+        {empty.then(|| view! {
+            <p class="hint">"No events yet. New ones appear here as they are stored."</p>
+        })}
     }
 }

@@ -42,6 +42,15 @@ pub struct ConsumerStatus {
     pub reconnects: u64,
     /// The last connection or storage error, sanitised for display.
     pub last_error: Option<String>,
+    /// Messages quarantined (stored unparsed, acked) since start; included in `stored`.
+    #[serde(default)]
+    pub quarantined: u64,
+    /// Messages stored in the last 60 seconds: the rate is `last_minute / 60` per second.
+    #[serde(default)]
+    pub last_minute: u64,
+    /// When this consumer last committed a batch (wall clock, not the notifications' time).
+    #[serde(default)]
+    pub last_message: Option<Micros>,
 }
 
 /// A deployment as the home page lists it.
@@ -52,9 +61,12 @@ pub struct DeploymentSummary {
     /// `enabled: false` in the deployments file: no consumers run.
     pub disabled: bool,
     pub consumers: Vec<ConsumerStatus>,
-    /// Stored events of this deployment.
-    pub events: i64,
-    pub last_event: Option<Micros>,
+    /// Events committed in the last 60 seconds (by this process's ingest).
+    pub per_minute: u64,
+    /// Error events committed in the last hour (by this process's ingest).
+    pub errors_hour: u64,
+    /// The newest stored event: its id and notification time.
+    pub last_event: Option<(i64, Micros)>,
 }
 
 impl DeploymentSummary {

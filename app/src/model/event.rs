@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Micros;
+use super::{EventFilter, Micros};
 
 /// A stored notification's indexed columns (the JSON body stays on the server until asked for).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,36 +32,23 @@ impl EventRow {
     }
 }
 
-/// The first page of a live feed: its title and the newest rows, newest first.
+/// The first page of a live feed: its title and the newest matching rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedData {
-    pub deployment: Option<i64>,
+    pub filter: EventFilter,
     /// "All" or the deployment's name.
     pub title: String,
+    /// Newest first.
     pub rows: Vec<EventRow>,
+    /// The id the websocket resumes after: every matching row up to it is in `rows` (or older
+    /// than the page), so the socket backfills exactly what is missing, even when `rows` is
+    /// empty.
+    pub cursor: i64,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn row(routing_key: &str, event: &str) -> EventRow {
-        EventRow {
-            id: 1,
-            deployment_id: 1,
-            deployment: "d".into(),
-            exchange: "nova".into(),
-            routing_key: routing_key.into(),
-            event: event.into(),
-            publisher: "compute.h".into(),
-            service: "compute".into(),
-            host: "h".into(),
-            when: Micros(0),
-            request_id: String::new(),
-            instance: String::new(),
-            tenant: String::new(),
-        }
-    }
+    use crate::model::tests::row;
 
     #[test]
     fn error_rows() {

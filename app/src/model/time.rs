@@ -22,6 +22,27 @@ pub fn format_micros(t: Micros) -> String {
     )
 }
 
+/// A duration in microseconds as operators read it: `850 ms`, `12.345 s`, `4m 05s`,
+/// `2h 03m 10s`. Integer arithmetic only (no float formatting code in the wasm bundle).
+pub fn format_duration(us: i64) -> String {
+    let sign = if us < 0 { "-" } else { "" };
+    let us = us.unsigned_abs();
+    let ms = us / 1_000;
+    let secs = us / 1_000_000;
+    if secs == 0 {
+        return format!("{sign}{ms} ms");
+    }
+    if secs < 60 {
+        return format!("{sign}{secs}.{:03} s", ms % 1_000);
+    }
+    let (h, m, s) = (secs / 3_600, (secs % 3_600) / 60, secs % 60);
+    if h == 0 {
+        format!("{sign}{m}m {s:02}s")
+    } else {
+        format!("{sign}{h}h {m:02}m {s:02}s")
+    }
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -55,5 +76,15 @@ mod tests {
         );
         // Before the epoch.
         assert_eq!(format_micros(Micros(-1)), "1969-12-31 23:59:59.999999");
+    }
+
+    #[test]
+    fn formats_durations() {
+        assert_eq!(format_duration(0), "0 ms");
+        assert_eq!(format_duration(850_400), "850 ms");
+        assert_eq!(format_duration(12_345_678), "12.345 s");
+        assert_eq!(format_duration(245_000_000), "4m 05s");
+        assert_eq!(format_duration(7_390_000_000), "2h 03m 10s");
+        assert_eq!(format_duration(-1_500_000), "-1.500 s");
     }
 }

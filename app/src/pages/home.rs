@@ -1,15 +1,17 @@
-//! `/`: deployments with their consumers, and the live feed of all of them.
+//! `/`: deployments with their consumers, the Commands box, and the live feed of all of them.
 
 use leptos::prelude::*;
 
-use crate::api::{get_feed, get_home};
-use crate::components::{DemoBanner, DeploymentsTable, ErrorBox, LiveFeed};
+use crate::api::{get_feed, get_home, FEED_PAGE};
+use crate::components::{DemoBanner, DeploymentsTable, ErrorBox, FeedTable, LiveFeed, SearchForm};
+use crate::model::EventFilter;
+use crate::routes::FeedOrder;
 
 /// The landing page operators keep open.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
-    let feed = Resource::new(|| (), |_| get_feed(None));
+    let feed = Resource::new(|| (), |_| get_feed(EventFilter::default(), FEED_PAGE));
     view! {
         <h1>"StackTach"</h1>
         <Suspense fallback=|| view! { <p>"Loading deployments…"</p> }>
@@ -23,10 +25,19 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <h2>"Commands"</h2>
+        <SearchForm query=None/>
+        <h2>"Recent activity — All"</h2>
         <Suspense fallback=|| view! { <p>"Loading the live feed…"</p> }>
             {move || Suspend::new(async move {
                 match feed.await {
-                    Ok(data) => view! { <LiveFeed initial=data.rows deployment=None/> }.into_any(),
+                    Ok(Some(data)) => view! {
+                        <LiveFeed>
+                            <FeedTable rows=data.rows filter=data.filter cursor=data.cursor
+                                order=FeedOrder::NewestFirst max_rows=FEED_PAGE/>
+                        </LiveFeed>
+                    }.into_any(),
+                    Ok(None) => ().into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }
             })}

@@ -1,9 +1,29 @@
-//! One component per route.
+//! One component per route. Pages render on the server only (the app runs in islands mode):
+//! what they show is HTML; the islands inside them are what runs in the browser.
 
+mod drill;
+mod event;
 mod home;
+mod instance;
 mod live;
 mod not_found;
+mod quarantine;
+mod query;
+mod request;
+mod scope;
+mod search;
+mod status;
+mod timings;
 
+pub use drill::DrillPage;
+pub use event::EventPage;
 pub use home::HomePage;
+pub use instance::InstancePage;
 pub use live::LivePage;
 pub use not_found::NotFoundPage;
+pub use quarantine::QuarantinePage;
+pub use request::RequestPage;
+pub use scope::{HostPage, TenantPage};
+pub use search::SearchPage;
+pub use status::StatusPage;
+pub use timings::TimingsPage;

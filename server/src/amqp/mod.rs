@@ -1,9 +1,22 @@
 //! RabbitMQ: connections, the configured topology, and the consumers.
+//!
+//! # Layout
+//! - `consumer`: a deployment's connection, reconnected with backoff; [`ConsumerContext`].
+//! - `supervisor`: one task per exchange on that connection, restarted when stuck (watchdog).
+//! - `pipeline`: one task's receiver stage and the pipeline; `committer`: its store → ack
+//!   stage; `batch`: batches and safe acks.
+//! - `rates`: messages per second over the last minute; `topology`: exchange/queue declares.
 
+mod batch;
+mod committer;
 mod consumer;
+mod pipeline;
+mod rates;
+mod supervisor;
 mod topology;
 
 pub use consumer::{backoff_delay, run_deployment, ConsumerContext};
+pub use pipeline::{batch_limit, BATCH_WINDOW, MAX_BATCH};
 pub use topology::{declare, field_table};
 
 use std::time::Duration;

@@ -1,18 +1,20 @@
-//! `GET /live/ws?after=<id>[&deployment=<id>]`: the live feed websocket.
+//! `GET /live/ws?after=<id>[&deployment=<id>&event=&service=&host=&tenant=&instance=&request=
+//! &errors=1]`: the live feed websocket.
 //!
-//! On connect it backfills every committed row after `after` from the database, then streams
-//! rows from the hub as they are committed. A subscriber that lags behind the hub catches up
-//! from the database again, so nothing is missed; one that is more than [`MAX_CATCH_UP`] rows
-//! behind is told how many rows it skipped and continues from the newest ones.
+//! On connect it backfills every committed row after `after` that passes the filter from the
+//! database, then streams matching rows from the hub as they are committed: the filter is
+//! applied here, per subscriber, so a browser watching one host receives that host's rows only.
+//! A subscriber that lags behind the hub catches up from the database again, so nothing is
+//! missed; one that is more than [`MAX_CATCH_UP`] rows behind is told how many rows it skipped
+//! and continues from the newest ones.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::model::{EventRow, LiveMessage};
+use app::model::{EventFilter, EventRow, LiveMessage};
 
 use super::AppState;
 use crate::store::{Store, StoreError};
@@ -24,23 +26,37 @@ const MAX_CATCH_UP: usize = 5_000;
 /// Rows sent after a skip.
 const AFTER_SKIP: u32 = 200;
 
-#[derive(Debug, Deserialize)]
+/// The socket's query: `after` (the last id the page has; absent means "only new rows") and
+/// the filter, parsed by the same code as the live page's URL.
+#[derive(Debug)]
 pub struct LiveQuery {
-    /// The last id the page has; absent means "only new rows".
     after: Option<i64>,
-    deployment: Option<i64>,
+    filter: EventFilter,
+}
+
+impl LiveQuery {
+    fn parse(pairs: &[(String, String)]) -> Self {
+        let after = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "after")
+            .and_then(|(_, v)| v.parse().ok());
+        let filter = EventFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        Self { after, filter }
+    }
 }
 
 /// Upgrades same-origin requests; refuses others (a page elsewhere must not read the feed).
 pub async fn upgrade(
     ws: WebSocketUpgrade,
-    Query(query): Query<LiveQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-origin websocket refused").into_response();
     }
+    let query = LiveQuery::parse(&pairs);
     ws.on_upgrade(move |socket| async move {
         if let Err(e) = serve(socket, state, query).await {
             tracing::debug!(error = %e, "Live feed subscriber left.");
@@ -74,7 +90,7 @@ enum FeedError {
 struct Feed {
     socket: WebSocket,
     store: Store,
-    deployment: Option<i64>,
+    filter: EventFilter,
     last: i64,
 }
 
@@ -103,7 +119,7 @@ impl Feed {
             }
             let rows = self
                 .store
-                .events_after(self.last, self.deployment, PAGE)
+                .matching_after(self.last, &self.filter, PAGE)
                 .await?;
             let n = rows.len();
             self.send_rows(rows).await?;
@@ -115,16 +131,13 @@ impl Feed {
     }
 
     async fn skip_ahead(&mut self) -> Result<(), FeedError> {
-        let newest = self
-            .store
-            .recent_events(self.deployment, AFTER_SKIP)
-            .await?;
+        let newest = self.store.recent_matching(&self.filter, AFTER_SKIP).await?;
         let Some(oldest_kept) = newest.last().map(|r| r.id) else {
             return Ok(());
         };
         let skipped = self
             .store
-            .count_events_between(self.last, oldest_kept - 1, self.deployment)
+            .count_matching_between(self.last, oldest_kept - 1, &self.filter)
             .await?;
         self.last = oldest_kept - 1;
         self.send(&LiveMessage::Gap {
@@ -144,7 +157,7 @@ async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(
     let mut feed = Feed {
         socket,
         store: state.store,
-        deployment: query.deployment,
+        filter: query.filter,
         last,
     };
     feed.catch_up().await?;
@@ -154,10 +167,15 @@ async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(
                 Ok(batch) => {
                     let rows: Vec<EventRow> = batch
                         .iter()
-                        .filter(|r| r.id > feed.last && feed.deployment.is_none_or(|d| d == r.deployment_id))
+                        .filter(|r| r.id > feed.last && feed.filter.matches(r))
                         .cloned()
                         .collect();
                     feed.send_rows(rows).await?;
+                    // Every row up to the batch's newest was sent or filtered out: a later
+                    // catch-up starts there, not at the last match (which may be long ago).
+                    if let Some(newest) = batch.last() {
+                        feed.last = feed.last.max(newest.id);
+                    }
                 }
                 Err(RecvError::Lagged(_)) => feed.catch_up().await?,
                 Err(RecvError::Closed) => return Ok(()),

@@ -1,7 +1,15 @@
-//! The HTTP surface: the Leptos app (SSR + server functions + static files), the live feed
-//! websocket and the health check.
+//! The HTTP surface: the Leptos app (server-rendered pages with islands, static files), the
+//! live feed websocket and the health check.
+//!
+//! # Layout
+//! - here: the router and the context every render gets (backend, live counters, CSP);
+//! - [`csp`]: the Content-Security-Policy of HTML responses;
+//! - `live_ws`: the live feed websocket (backfill, filtered push, explicit gaps).
 
+pub mod csp;
 mod live_ws;
+
+use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -9,7 +17,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
-use app::ssr::SharedBackend;
+use app::ssr::{SharedBackend, SharedLiveStats};
 use app::{shell, App};
 
 use crate::live::Hub;
@@ -34,16 +42,24 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
+    let stats: SharedLiveStats = Arc::new(state.hub.clone());
+    // Runs inside every render (pages and the 404 fallback), after Leptos made the nonce.
+    let context = move || {
+        provide_context(backend.clone());
+        provide_context(stats.clone());
+        csp::apply();
+    };
     let leptos = state.leptos.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/live/ws", get(live_ws::upgrade))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(backend.clone()),
-            move || shell(leptos.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn(csp::fallback))
         .with_state(state)
 }

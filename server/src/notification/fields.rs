@@ -30,19 +30,53 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
-/// Python truthiness for the values we look up: absent, null and `""` are false.
-fn truthy(v: &Option<String>) -> bool {
+/// `payload.get(field, '')`: `""` when absent, `None` when null or not a scalar.
+pub fn str_or_empty(map: &Map<String, Value>, field: &str) -> Option<String> {
+    match map.get(field) {
+        None => Some(String::new()),
+        Some(v) => scalar(v),
+    }
+}
+
+/// Python truthiness for the text values we look up: absent, null and `""` are false.
+fn present(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.is_empty())
 }
 
-fn path<'a>(value: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
+/// Python truthiness of a JSON value: `null`, `false`, `0`, `""`, `[]` and `{}` are false.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// A truthy scalar as text (`payload.message` style checks); `None` otherwise.
+pub fn truthy_str(map: &Map<String, Value>, field: &str) -> Option<String> {
+    map.get(field).filter(|v| truthy(v)).and_then(scalar)
+}
+
+/// An integer field: JSON integers, or strings of digits (Django coerced those); else `None`.
+pub fn integer(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(super) fn path<'a>(value: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
     keys.iter().try_fold(value?, |v, k| v.as_object()?.get(*k))
 }
 
 /// `timestamp` if truthy, else `_context_timestamp` (v2's "old way"), parsed to UTC micros.
 pub fn when(body: &Map<String, Value>) -> Result<i64, ParseError> {
     let primary = optional_str(body, "timestamp");
-    let raw = if truthy(&primary) {
+    let raw = if present(&primary) {
         primary
     } else {
         optional_str(body, "_context_timestamp")
@@ -70,10 +104,10 @@ pub fn instance(payload: Option<&Value>) -> Option<String> {
     if map.contains_key("instance_uuid") {
         found = optional_str(map, "instance_uuid");
     }
-    if !truthy(&found) {
+    if !present(&found) {
         found = path(payload, &["exception", "kwargs", "uuid"]).and_then(scalar);
     }
-    if !truthy(&found) {
+    if !present(&found) {
         found = path(payload, &["instance", "uuid"]).and_then(scalar);
     }
     found

@@ -5,9 +5,11 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::extras::{Catalog, World};
 use super::operation::Operation;
 use super::pools::{Instance, Pools};
 use super::queue::TimeQueue;
+use super::scripted::{Running, Scripted};
 use super::templates::{self, Kind, Template};
 use super::{GeneratorOptions, Outgoing};
 
@@ -37,13 +39,15 @@ pub struct Generator {
     /// Time of the last event processed; nothing is scheduled before it.
     now: i64,
     next_start: i64,
-    operations: Vec<Option<Operation>>,
+    operations: Vec<Option<Running>>,
     free_slots: Vec<usize>,
     in_flight: usize,
     /// Slots of `operations`, by the time of their next notification.
     pending: TimeQueue<usize>,
     follow_ups: TimeQueue<FollowUp>,
     live: Vec<Instance>,
+    /// Glance images, for image operations.
+    catalog: Catalog,
 }
 
 impl std::fmt::Debug for Generator {
@@ -89,6 +93,7 @@ impl Generator {
             pending: TimeQueue::new(),
             follow_ups: TimeQueue::new(),
             live: Vec::new(),
+            catalog: Catalog::default(),
         }
     }
 
@@ -149,6 +154,16 @@ impl Generator {
         let uniform: f64 = self.rng.random();
         let interval = (-(1.0 - uniform).ln() * mean_micros).round() as i64;
         self.next_start = self.now.saturating_add(interval.max(1));
+        let world = World {
+            rng: &mut self.rng,
+            pools: &self.pools,
+            live: &mut self.live,
+            timing: (self.now, self.options.time_scale),
+        };
+        if let Some(scripted) = self.catalog.maybe_start(world) {
+            self.schedule(Running::Scripted(Box::new(scripted)));
+            return;
+        }
         let mut template = self.pick(|k| !k.follow_up_only());
         if template.kind == Kind::Create && self.live.len() >= MAX_LIVE_INSTANCES {
             template = self.pick(|k| k == Kind::Delete);
@@ -194,14 +209,19 @@ impl Generator {
             &mut self.rng,
             timing,
         );
-        let first = operation.next_time().unwrap_or(self.now).max(self.now);
+        self.schedule(Running::Template(Box::new(operation)));
+    }
+
+    /// Puts an operation in flight, due at its first notification.
+    fn schedule(&mut self, running: Running) {
+        let first = running.next_time().unwrap_or(self.now).max(self.now);
         let slot = match self.free_slots.pop() {
             Some(slot) => {
-                self.operations[slot] = Some(operation);
+                self.operations[slot] = Some(running);
                 slot
             }
             None => {
-                self.operations.push(Some(operation));
+                self.operations.push(Some(running));
                 self.operations.len() - 1
             }
         };
@@ -223,7 +243,13 @@ impl Generator {
         } else if let Some(done) = self.operations[slot].take() {
             self.free_slots.push(slot);
             self.in_flight -= 1;
-            self.finish(done);
+            match done {
+                Running::Template(operation) => self.finish(*operation),
+                Running::Scripted(scripted) => {
+                    let Scripted { effect, .. } = *scripted;
+                    self.catalog.finish(effect, &mut self.live);
+                }
+            }
         }
     }
 

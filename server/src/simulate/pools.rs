@@ -7,10 +7,11 @@ use rand::Rng;
 use uuid::Uuid;
 
 const TENANTS: usize = 20;
-const USERS_PER_TENANT: usize = 3;
+pub(crate) const USERS_PER_TENANT: usize = 3;
 const COMPUTE_HOSTS: usize = 30;
 pub(crate) const SCHEDULER_HOSTS: usize = 3;
 pub(crate) const API_HOSTS: usize = 4;
+const GLANCE_HOSTS: usize = 2;
 const IMAGES: usize = 8;
 const NAME_PREFIXES: [&str; 10] = [
     "web", "db", "api", "cache", "worker", "build", "ci", "batch", "proxy", "search",
@@ -50,6 +51,7 @@ pub(crate) struct Pools {
     pub(crate) compute_hosts: Vec<String>,
     pub(crate) scheduler_hosts: Vec<String>,
     pub(crate) api_hosts: Vec<String>,
+    pub(crate) glance_hosts: Vec<String>,
     pub(crate) images: Vec<String>,
 }
 
@@ -67,6 +69,9 @@ impl Pools {
                 .collect(),
             api_hosts: (1..=API_HOSTS)
                 .map(|i| format!("api-{i:02}.example.net"))
+                .collect(),
+            glance_hosts: (1..=GLANCE_HOSTS)
+                .map(|i| format!("glance-api-{i:02}.example.net"))
                 .collect(),
             images: (0..IMAGES).map(|_| uuid(rng)).collect(),
         }

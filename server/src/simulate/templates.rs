@@ -193,6 +193,36 @@ fn parse(name: &str, text: &str, weight: u32) -> Result<Template, String> {
     })
 }
 
+/// The mean number of notifications of a template operation started at random, follow-ups
+/// (resize confirm, unrescue) included.
+pub(crate) fn mean_notifications() -> f64 {
+    let templates = all();
+    let mean_of = |wanted: &dyn Fn(Kind) -> bool| {
+        let (sum, weights) =
+            templates
+                .iter()
+                .filter(|t| wanted(t.kind))
+                .fold((0.0, 0.0), |(sum, weights), t| {
+                    let w = f64::from(t.weight);
+                    (sum + w * t.bodies.len() as f64, weights + w)
+                });
+        if weights > 0.0 {
+            sum / weights
+        } else {
+            0.0
+        }
+    };
+    let (sum, weights) = templates.iter().filter(|t| !t.kind.follow_up_only()).fold(
+        (0.0, 0.0),
+        |(sum, weights), t| {
+            let follow_up = t.follow_up.map_or(0.0, |kind| mean_of(&|k| k == kind));
+            let w = f64::from(t.weight);
+            (sum + w * (t.bodies.len() as f64 + follow_up), weights + w)
+        },
+    );
+    sum / weights.max(1.0)
+}
+
 /// `{"[[[[DT_n]]]]": [days, seconds, micros]}` to offsets in microseconds, indexed by n.
 fn parse_time_map(meta: &Value) -> Result<Vec<Option<i64>>, String> {
     let map = meta["time_map"].as_object().ok_or("no time_map")?;

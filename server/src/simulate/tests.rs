@@ -1,5 +1,5 @@
 //! Behaviour tests of the generator: valid bodies, unique ids, time order, instance lifecycles,
-//! publishers, routing keys and determinism.
+//! publishers, routing keys and determinism. Glance and error operations: `extras_tests`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -171,7 +171,9 @@ fn publishers_follow_the_service_rules() {
         let value = json(message);
         let publisher = text(&value, "/publisher_id");
         let first = requests.insert(text(&value, "/_context_request_id").to_owned());
-        if message.event_type.starts_with("scheduler.") {
+        if message.exchange == "glance" {
+            assert!(publisher.starts_with("image.glance-api-"), "{publisher}");
+        } else if message.event_type.starts_with("scheduler.") {
             assert!(publisher.starts_with("scheduler.scheduler-"), "{publisher}");
             scheduler += 1;
         } else if first && message.event_type == "compute.instance.update" {
@@ -197,13 +199,13 @@ fn errors_are_routed_to_monitor_error() {
     for message in &messages {
         let value = json(message);
         let error = message.event_type.ends_with(".error") || text(&value, "/priority") == "ERROR";
-        let expected = if error {
-            "monitor.error"
-        } else {
-            "monitor.info"
+        let prefix = match message.exchange.as_str() {
+            "nova" => "monitor",
+            "glance" => "monitor_glance",
+            other => panic!("unexpected exchange {other}"),
         };
+        let expected = format!("{prefix}.{}", if error { "error" } else { "info" });
         assert_eq!(message.routing_key, expected, "{}", message.event_type);
-        assert_eq!(message.exchange, "nova");
         assert_eq!(message.message_id, text(&value, "/message_id"));
         assert_eq!(message.event_type, text(&value, "/event_type"));
         errors += usize::from(error);

@@ -1,11 +1,14 @@
-//! The `raw_events` table: batched idempotent inserts and the feed queries.
-
-use std::collections::HashMap;
+//! The `raw_events` and `raw_image_meta` tables: batched idempotent inserts (which also drive
+//! aggregation, in the same transaction) and the feed queries.
 
 use app::model::{EventRow, Micros};
 use sqlx::QueryBuilder;
 
+use super::aggregates::Conn;
 use super::{with_pool, Store, StoreError};
+use crate::notification::Detail;
+
+mod write;
 
 /// A parsed notification ready to insert.
 #[derive(Debug, Clone)]
@@ -26,6 +29,8 @@ pub struct NewEvent {
     pub dedupe_key: String,
     pub received_us: i64,
     pub json: String,
+    /// The exchange-specific columns, stored and aggregated.
+    pub detail: Detail,
 }
 
 /// A message that could not be parsed, kept as received.
@@ -38,9 +43,6 @@ pub struct NewQuarantine {
     pub body: Vec<u8>,
     pub received_us: i64,
 }
-
-/// Rows per INSERT statement (14 binds each; well under both backends' bind limits).
-const ROWS_PER_STATEMENT: usize = 500;
 
 const EVENT_COLUMNS: &str = "e.id, e.deployment_id, d.name, e.exchange, e.routing_key, e.event, \
      e.publisher, e.service, e.host, e.when_us, e.request_id, e.instance, e.tenant";
@@ -91,12 +93,14 @@ pub struct Committed {
 
 impl Store {
     /// Stores a batch in ONE transaction: new events (duplicates by deployment and dedupe key
-    /// are skipped) and quarantined messages. Nothing is visible, and nothing may be acked,
-    /// before this returns `Ok`.
+    /// are skipped), their image meta, everything they aggregate into (lifecycles, timings,
+    /// trackers, usages, deletes, exists; duplicates are not aggregated again) and quarantined
+    /// messages. Nothing is visible, and nothing may be acked, before this returns `Ok`.
     ///
     /// On PostgreSQL the transaction takes an advisory lock first, so ids are assigned in
-    /// commit order there too: the live feed resumes by id and must never see a smaller id
-    /// commit after a larger one.
+    /// commit order there too (the live feed resumes by id and must never see a smaller id
+    /// commit after a larger one), and aggregation never races another batch. On SQLite the
+    /// first statement is a write, which takes the database's write lock.
     ///
     /// # Errors
     /// Database errors; the transaction is rolled back and the batch must be retried.
@@ -105,67 +109,18 @@ impl Store {
         events: &[NewEvent],
         quarantined: &[NewQuarantine],
     ) -> Result<Committed, StoreError> {
-        let mut committed = Committed::default();
+        let mut inserted = Vec::with_capacity(events.len());
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            if matches!(self, Store::Postgres(_)) {
-                sqlx::query("SELECT pg_advisory_xact_lock(727001)").execute(&mut *tx).await?;
-            }
-            for (chunk_no, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, \
-                     publisher, service, host, when_us, request_id, instance, tenant, \
-                     message_id, dedupe_key, received_us, json) ",
-                );
-                qb.push_values(chunk, |mut b, e| {
-                    b.push_bind(e.deployment_id)
-                        .push_bind(&e.exchange)
-                        .push_bind(&e.routing_key)
-                        .push_bind(&e.event)
-                        .push_bind(&e.publisher)
-                        .push_bind(&e.service)
-                        .push_bind(&e.host)
-                        .push_bind(e.when_us)
-                        .push_bind(&e.request_id)
-                        .push_bind(&e.instance)
-                        .push_bind(&e.tenant)
-                        .push_bind(&e.message_id)
-                        .push_bind(&e.dedupe_key)
-                        .push_bind(e.received_us)
-                        .push_bind(&e.json);
-                });
-                qb.push(" ON CONFLICT (deployment_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key");
-                let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
-                let base = chunk_no * ROWS_PER_STATEMENT;
-                let index: HashMap<&str, usize> =
-                    chunk.iter().enumerate().map(|(i, e)| (e.dedupe_key.as_str(), i)).collect();
-                for (id, key) in rows {
-                    if let Some(i) = index.get(key.as_str()) {
-                        committed.inserted.push((base + i, id));
-                    }
-                }
-            }
-            if !quarantined.is_empty() {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO quarantine (deployment_id, exchange, routing_key, error, body, \
-                     received_us) ",
-                );
-                qb.push_values(quarantined, |mut b, q| {
-                    b.push_bind(q.deployment_id)
-                        .push_bind(&q.exchange)
-                        .push_bind(&q.routing_key)
-                        .push_bind(&q.error)
-                        .push_bind(&q.body)
-                        .push_bind(q.received_us);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
+            write::write_batch(&mut Conn::from(&mut *tx), events, quarantined, &mut inserted)
+                .await?;
             tx.commit().await?;
         });
-        committed.inserted.sort_by_key(|(_, id)| *id);
-        committed.duplicates = events.len() - committed.inserted.len();
-        committed.quarantined = quarantined.len();
-        Ok(committed)
+        Ok(Committed {
+            duplicates: events.len() - inserted.len(),
+            inserted,
+            quarantined: quarantined.len(),
+        })
     }
 
     /// The newest `limit` events, newest first, of one deployment or all.

@@ -4,9 +4,11 @@
 //! written once with `$n` placeholders (SQLite accepts them too) and run on either pool through
 //! [`with_pool!`]; DDL is per backend under `migrations/`.
 
+mod aggregates;
 mod deployments;
 mod events;
 mod quarantine;
+mod queries;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,7 +18,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
 pub use events::{Committed, NewEvent, NewQuarantine};
+pub use queries::{EventColumns, QuarantineRecord, ScopeSample};
 
 /// Runs `$body` with `$pool` bound to whichever pool `$store` holds.
 macro_rules! with_pool {

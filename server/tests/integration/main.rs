@@ -3,6 +3,13 @@
 //! Every test makes its own RabbitMQ vhost and database and removes them afterwards, so the
 //! tests run in parallel.
 
+mod aggregate;
+mod demo;
+mod faults;
 mod helpers;
 mod ingest;
+mod simulate;
+mod watchdog;
 mod web;
+mod web_queries;
+mod workload;

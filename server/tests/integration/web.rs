@@ -1,12 +1,67 @@
-//! The web app over a real socket: SSR pages and the live websocket.
+//! The web app over a real socket: SSR pages (every one with a nonce-based CSP, untrusted
+//! content as text) and the live websocket (backfill, push, filters, explicit gaps).
 
 use std::time::Duration;
 
-use app::model::{ConsumerState, LiveMessage};
+use app::model::{ConsumerState, LiveMessage, Micros};
 use futures::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::*;
+use crate::web_queries::{body, Fixture};
+
+/// GET over HTTP/1.0 (never chunked): (status, header block, body).
+async fn get(port: u16, path: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// The nonce of the response's CSP, checked against the page's scripts.
+fn csp_nonce(headers: &str, body: &str, path: &str) -> String {
+    let csp = headers
+        .lines()
+        .find_map(|l| {
+            l.split_once(": ")
+                .filter(|(name, _)| name.eq_ignore_ascii_case("content-security-policy"))
+                .map(|(_, value)| value)
+        })
+        .unwrap_or_else(|| panic!("{path}: no CSP header"));
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'self' 'nonce-"),
+        "{path}: {csp}"
+    );
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{path}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap();
+    let scripts = body.matches("<script").count();
+    assert!(scripts > 0, "{path}: the hydration script");
+    assert_eq!(
+        body.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "{path}"
+    );
+    nonce.to_string()
+}
 
 #[tokio::test]
 async fn home_page_is_server_rendered_with_deployments_and_rows() {
@@ -126,5 +181,256 @@ async fn live_socket_refuses_foreign_origins() {
         .unwrap();
     let result = tokio_tungstenite::connect_async(request).await;
     assert!(result.is_err(), "a foreign origin must be refused");
+    app.stop().await;
+}
+
+/// Every page renders on the server with data, under a strict CSP whose nonce is on every
+/// script; notification content (here hostile) is only ever text.
+#[tokio::test]
+async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
+    let db = TestDb::new(Backend::Sqlite);
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}]}}"#,
+        nova_deployment("cell-p", "no_such_vhost", 1)
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    let fx = Fixture::on(app.store.clone(), "cell-p").await;
+    let now = server::ingest::now_micros();
+    let evil = "<img src=x onerror=alert(1)></title></script>\"'javascript:alert(2)";
+    let hostile = serde_json::json!({
+        "event_type": format!("compute.instance.{evil}"),
+        "publisher_id": format!("compute.{evil}"),
+        "timestamp": app::model::format_micros(Micros(now)),
+        "message_id": "hostile-1",
+        "_context_request_id": "req-p1",
+        "payload": {"instance_id": "inst-p1", "tenant_id": evil, evil: evil}
+    });
+    fx.ingest(vec![
+        (
+            "monitor.info",
+            body(
+                "compute.instance.create.start",
+                "compute.cpu-p1",
+                now - 20_000_000,
+                "inst-p1",
+                "req-p1",
+            ),
+        ),
+        (
+            "monitor.info",
+            body(
+                "compute.instance.create.end",
+                "compute.cpu-p1",
+                now - 10_000_000,
+                "inst-p1",
+                "req-p1",
+            ),
+        ),
+        ("monitor.error", hostile.to_string().into_bytes()),
+        (
+            "monitor.info",
+            b"</script><script>alert(3)</script>".to_vec(),
+        ),
+    ])
+    .await;
+    let hostile_id = app.store.max_event_id().await.unwrap();
+    let quarantined = app.store.quarantine_list(1).await.unwrap().0[0].id;
+    let enc = app::routes::encode(evil);
+    let pages = [
+        "/".to_string(),
+        "/live".into(),
+        format!("/live?host={enc}&errors=1"),
+        "/search".into(),
+        format!("/search?field=host&value={enc}&count=all&updates=1"),
+        format!("/events?field=host&value={enc}&around={hostile_id}"),
+        format!("/events?field=when&around={hostile_id}"),
+        format!("/events/{hostile_id}"),
+        format!("/hosts/{enc}"),
+        format!("/tenants/{enc}"),
+        "/requests/req-p1".into(),
+        "/instances/inst-p1".into(),
+        "/timings".into(),
+        "/timings?window=1h".into(),
+        "/status".into(),
+        format!("/status/quarantine/{quarantined}"),
+    ];
+    for path in &pages {
+        let (status, headers, html) = get(app.port, path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        csp_nonce(&headers, &html, path);
+        assert!(
+            headers
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff"),
+            "{path}"
+        );
+        for raw in [
+            "<img src=x",
+            "</title></script>",
+            "</script><script>alert",
+            "href=\"javascript:",
+        ] {
+            assert!(!html.contains(raw), "{path} contains {raw:?} unescaped");
+        }
+    }
+    let (_, _, event) = get(app.port, &format!("/events/{hostile_id}")).await;
+    assert!(event.contains("&lt;img src=x onerror=alert(1)&gt;&lt;/title&gt;&lt;/script&gt;"));
+    assert!(
+        event.contains("<title>Event #"),
+        "the title is there, escaped"
+    );
+    assert!(
+        event.contains("<pre aria-label=\"Notification JSON\">{\n"),
+        "pretty JSON in a pre"
+    );
+    let (_, _, quarantine) = get(app.port, &format!("/status/quarantine/{quarantined}")).await;
+    assert!(quarantine.contains("&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"));
+    assert!(
+        quarantine.contains("3c 2f 73 63 72 69 70 74 3e"),
+        "the hex dump"
+    );
+    let (_, _, instance) = get(app.port, "/instances/inst-p1").await;
+    assert!(instance.contains("compute.instance.create") && instance.contains("10.000 s"));
+    // Unknown things are 404s, with the same policy.
+    for path in [
+        "/events/999999",
+        "/status/quarantine/999999",
+        "/live?deployment=999999",
+        "/no/such/page",
+    ] {
+        let (status, headers, html) = get(app.port, path).await;
+        assert_eq!(status, 404, "{path}");
+        csp_nonce(&headers, &html, path);
+    }
+    let (status, _, html) = get(app.port, "/search?field=json&value=x").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("There is no searchable field called"));
+    app.stop().await;
+}
+
+async fn next_message(
+    socket: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> LiveMessage {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a frame in time")
+            .expect("open")
+            .expect("valid");
+        if let Message::Text(text) = frame {
+            return serde_json::from_str(&text).expect("a live message");
+        }
+    }
+}
+
+/// The socket applies the page's filter to the backfill and to pushed rows.
+#[tokio::test]
+async fn live_socket_filters_backfill_and_push_on_the_server() {
+    let vhost = TestVhost::new();
+    let db = TestDb::new(Backend::Sqlite);
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}]}}"#,
+        nova_deployment("cell-f", &vhost.name, 5672)
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    eventually(20, "connected", || async {
+        app.board
+            .of_deployment("cell-f")
+            .iter()
+            .all(|c| c.state == ConsumerState::Connected)
+    })
+    .await;
+    let now = server::ingest::now_micros();
+    let fx = Fixture::on(app.store.clone(), "cell-f").await;
+    fx.ingest(vec![
+        (
+            "monitor.info",
+            body("compute.instance.early", "compute.cpu-f1", now, "i1", "r1"),
+        ),
+        (
+            "monitor.info",
+            body("compute.instance.other", "compute.cpu-f2", now, "i2", "r2"),
+        ),
+    ])
+    .await;
+    let url = format!("ws://127.0.0.1:{}/live/ws?after=0&host=cpu-f1", app.port);
+    let (mut socket, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("websocket");
+    match next_message(&mut socket).await {
+        LiveMessage::Rows { rows } => {
+            let events: Vec<_> = rows.iter().map(|r| r.event.as_str()).collect();
+            assert_eq!(events, ["compute.instance.early"]);
+        }
+        other => panic!("expected the backfill, got {other:?}"),
+    }
+    publish(
+        &vhost,
+        "nova",
+        &[
+            (
+                "monitor.info",
+                body("compute.instance.skipme", "compute.cpu-f2", now, "i2", "r3"),
+            ),
+            (
+                "monitor.error",
+                body("compute.instance.late", "compute.cpu-f1", now, "i1", "r4"),
+            ),
+        ],
+    )
+    .await;
+    match next_message(&mut socket).await {
+        LiveMessage::Rows { rows } => {
+            let events: Vec<_> = rows.iter().map(|r| r.event.as_str()).collect();
+            assert_eq!(
+                events,
+                ["compute.instance.late"],
+                "only cpu-f1's rows are pushed"
+            );
+        }
+        other => panic!("expected a pushed row, got {other:?}"),
+    }
+    app.stop().await;
+}
+
+/// A subscriber too far behind is told how many rows it skipped, then gets the newest ones.
+#[tokio::test]
+async fn live_socket_reports_skipped_rows_as_a_gap() {
+    let db = TestDb::new(Backend::Postgres);
+    let app = TestApp::spawn(&db, deployments(r#"{"deployments": []}"#)).await;
+    let fx = Fixture::on(app.store.clone(), "cell-g").await;
+    let now = server::ingest::now_micros();
+    let rows: Vec<_> = (0..5_300)
+        .map(|i| {
+            (
+                "monitor.info",
+                body(
+                    "compute.instance.update",
+                    "compute.cpu-g",
+                    now + i,
+                    "ig",
+                    "rg",
+                ),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        fx.ingest(chunk.to_vec()).await;
+    }
+    let url = format!("ws://127.0.0.1:{}/live/ws?after=0&host=cpu-g", app.port);
+    let (mut socket, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("websocket");
+    let (mut received, mut skipped) = (0usize, 0u64);
+    while received + (skipped as usize) < 5_300 {
+        match next_message(&mut socket).await {
+            LiveMessage::Rows { rows } => received += rows.len(),
+            LiveMessage::Gap { skipped: n } => {
+                assert_eq!(received, 5_000, "the gap comes after the catch-up limit");
+                skipped += n;
+            }
+        }
+    }
+    assert_eq!((received, skipped), (5_200, 100));
     app.stop().await;
 }

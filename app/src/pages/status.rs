@@ -1,0 +1,110 @@
+//! `/status`: consumers (state, last message, rate, reconnects), the database, live
+//! subscribers and the quarantine.
+
+use leptos::prelude::*;
+
+use crate::api::get_status;
+use crate::components::{ErrorBox, MaybeWhen, PageTitle, When};
+use crate::model::{format_bytes, DeploymentSummary, QuarantineRow, StatusData};
+use crate::routes;
+
+/// The status page.
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_status());
+    view! {
+        <PageTitle text="Status — StackTach".to_string()/>
+        <h1>"Status"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Status d/> }.into_any(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Status(d: StatusData) -> impl IntoView {
+    let db = format!(
+        "Database: {}, {} · live feed subscribers: {}",
+        d.database.backend,
+        format_bytes(d.database.size_bytes),
+        d.subscribers
+    );
+    view! {
+        <p class="summary" aria-label="Database">{db}</p>
+        <h2>"Consumers"</h2>
+        <Consumers deployments=d.deployments/>
+        <h2>{format!("Quarantine ({} messages)", d.quarantine_total)}</h2>
+        <Quarantine rows=d.quarantine/>
+    }
+}
+
+#[component]
+fn Consumers(deployments: Vec<DeploymentSummary>) -> impl IntoView {
+    let rows = deployments
+        .into_iter()
+        .flat_map(|d| {
+            let name = d.name;
+            d.consumers.into_iter().map(move |c| {
+                let state = c.state.label();
+                view! {
+                    <tr>
+                        <td><a href=routes::live_of(Some(d.id))>{name.clone()}</a></td>
+                        <td>{c.exchange}</td>
+                        <td class=format!("state {state}")>{state}</td>
+                        <td class="num">{c.stored}</td>
+                        <td class="num">{c.quarantined}</td>
+                        <td class="num">{c.last_minute}</td>
+                        <td class="mono"><MaybeWhen at=c.last_message/></td>
+                        <td class="num">{c.reconnects}</td>
+                        <td class="wrap">{c.last_error}</td>
+                    </tr>
+                }
+            })
+        })
+        .collect_view();
+    view! {
+        <table class="grid deployments" aria-label="Consumers">
+            <thead><tr>
+                <th scope="col">"Deployment"</th><th scope="col">"Exchange"</th><th scope="col">"State"</th>
+                <th scope="col" class="num">"Stored"</th><th scope="col" class="num">"Quarantined"</th>
+                <th scope="col" class="num">"Last minute"</th><th scope="col">"Last message"</th>
+                <th scope="col" class="num">"Reconnects"</th><th scope="col">"Last error"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Quarantine(rows: Vec<QuarantineRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="hint">"Nothing quarantined."</p> }.into_any();
+    }
+    view! {
+        <table class="grid" aria-label="Quarantine">
+            <thead><tr>
+                <th scope="col" class="num">"#"</th><th scope="col">"Deployment"</th>
+                <th scope="col">"Exchange"</th><th scope="col">"Routing key"</th>
+                <th scope="col">"Received"</th><th scope="col" class="num">"Bytes"</th>
+                <th scope="col">"Error"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|q| view! {
+                    <tr>
+                        <td class="num"><a href=routes::quarantined(q.id)>{q.id}</a></td>
+                        <td>{q.deployment}</td><td>{q.exchange}</td><td>{q.routing_key}</td>
+                        <td class="mono"><When at=q.received/></td>
+                        <td class="num">{q.size}</td>
+                        <td class="wrap">{q.error}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,27 @@
+// The status page: consumers, database, and the quarantine with its stored bytes viewable as text
+// and hex (both projects).
+import { expect, test } from '@playwright/test';
+import { attachScreenshot, gotoUntil, publishBytes } from './support';
+
+test('lists consumers and the database, and shows quarantined bytes as text', async ({ page }, testInfo) => {
+  const marker = `not json ${Date.now()} <b>bold?</b>`;
+  await publishBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(marker)]));
+
+  const quarantine = page.getByRole('table', { name: 'Quarantine' });
+  await gotoUntil(page, '/status', async () => {
+    await expect(quarantine.getByRole('row').filter({ hasText: 'monitor.info' }).first()).toBeVisible({ timeout: 1_000 });
+  });
+  const consumers = page.getByRole('table', { name: 'Consumers' });
+  const nova = consumers.getByRole('row').filter({ hasText: 'e2e-cell-1' });
+  await expect(nova.getByRole('cell', { name: 'connected', exact: true })).toBeVisible();
+  await expect(consumers.getByRole('row').filter({ hasText: 'e2e-unreachable' }).getByRole('cell', { name: /connecting$/ })).toBeVisible();
+  await expect(page.getByLabel('Database')).toContainText(/Database: sqlite, [\d.]+ (KiB|MiB)/);
+  await attachScreenshot(page, testInfo, 'status');
+
+  await quarantine.getByRole('row').nth(1).getByRole('link').click();
+  await expect(page).toHaveURL(/\/status\/quarantine\/\d+$/);
+  await expect(page.getByLabel('Body as text')).toHaveText(`\u{fffd}\u{fffd}${marker}`);
+  await expect(page.getByLabel('Body as hex')).toContainText('00000000  ff fe 6e 6f 74 20 6a 73 6f 6e');
+  await expect(page.getByRole('table', { name: 'Message' })).toContainText('monitor.info');
+  await attachScreenshot(page, testInfo, 'quarantined');
+});

@@ -1,0 +1,57 @@
+//! The live feed's first page and drill-down.
+
+use app::model::{DrillData, EventFilter, FeedData, Field};
+
+use crate::store::{Store, StoreError};
+
+/// The newest `limit` rows matching `filter`, and the id the websocket resumes after.
+///
+/// The cursor is read *before* the rows: every matching row up to it is then in the rows
+/// query's snapshot, so the socket's backfill (`id > cursor`) misses nothing and repeats
+/// nothing — even when no row matches yet.
+pub(super) async fn feed(
+    store: &Store,
+    filter: &EventFilter,
+    limit: u32,
+) -> Result<FeedData, StoreError> {
+    let before = store.max_event_id().await?;
+    let rows = store.recent_matching(filter, limit).await?;
+    let cursor = rows.first().map_or(before, |r| r.id.max(before));
+    Ok(FeedData {
+        filter: filter.clone(),
+        title: String::new(),
+        rows,
+        cursor,
+    })
+}
+
+/// v2's details view around event `around`, newest first; `None` if the event is gone.
+pub(super) async fn drill(
+    store: &Store,
+    field: Field,
+    value: &str,
+    around: i64,
+    deployment: Option<i64>,
+    per_side: u32,
+) -> Result<Option<DrillData>, StoreError> {
+    let Some(anchor) = store.event_row(around).await? else {
+        return Ok(None);
+    };
+    let (mut newer, mut older) = store
+        .around(field, value, &anchor, deployment, per_side)
+        .await?;
+    let more_newer = newer.len() > per_side as usize;
+    let more_older = older.len() > per_side as usize;
+    newer.truncate(per_side as usize);
+    older.truncate(per_side as usize);
+    newer.reverse();
+    let mut rows = newer;
+    rows.push(anchor.clone());
+    rows.append(&mut older);
+    Ok(Some(DrillData {
+        anchor,
+        rows,
+        more_newer,
+        more_older,
+    }))
+}

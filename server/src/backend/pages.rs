@@ -1,0 +1,198 @@
+//! Host/tenant, request, instance and timings pages.
+
+use std::collections::BTreeMap;
+
+use app::model::{
+    EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData, ScopeData, ScopeKind,
+    TimingView, TimingsData, UsageLine, Window,
+};
+
+use crate::ingest::now_micros;
+use crate::store::{Store, StoreError};
+
+const HOUR_US: i64 = 3_600_000_000;
+/// Rows of each kind on a host or tenant page.
+const SCOPE_ROWS: u32 = 100;
+const SCOPE_ERRORS: u32 = 25;
+/// Slowest requests on the timings page.
+const SLOWEST: u32 = 25;
+
+/// A host or tenant: counts over the newest events (bounded), recent rows and errors.
+pub(super) async fn scope(
+    store: &Store,
+    kind: ScopeKind,
+    value: &str,
+) -> Result<ScopeData, StoreError> {
+    let now = now_micros();
+    let sample = store
+        .scope_sample(kind, value, ScopeData::SCAN_LIMIT)
+        .await?;
+    let capped = sample.len() == ScopeData::SCAN_LIMIT as usize
+        && sample
+            .last()
+            .is_some_and(|s| s.when_us >= now - 24 * HOUR_US);
+    let (mut errors_hour, mut errors_day) = (0, 0);
+    let mut by_event: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for s in sample.iter().filter(|s| s.when_us >= now - 24 * HOUR_US) {
+        let error = s.routing_key.ends_with("error") || s.event.ends_with(".error");
+        let entry = by_event.entry(&s.event).or_default();
+        entry.0 += 1;
+        if error {
+            entry.1 += 1;
+            errors_day += 1;
+            if s.when_us >= now - HOUR_US {
+                errors_hour += 1;
+            }
+        }
+    }
+    let mut by_event: Vec<EventCount> = by_event
+        .into_iter()
+        .map(|(event, (count, errors))| EventCount {
+            event: event.to_string(),
+            count,
+            errors,
+        })
+        .collect();
+    by_event.sort_by(|a, b| b.count.cmp(&a.count).then(a.event.cmp(&b.event)));
+    Ok(ScopeData {
+        kind,
+        value: value.to_string(),
+        recent: store.scope_events(kind, value, None, SCOPE_ROWS).await?,
+        recent_errors: store
+            .scope_events(kind, value, Some(ScopeData::SCAN_LIMIT), SCOPE_ERRORS)
+            .await?,
+        by_event,
+        errors_hour,
+        errors_day,
+        capped,
+    })
+}
+
+/// A request's events in order, their span, and its KPI.
+pub(super) async fn request(store: &Store, request_id: &str) -> Result<RequestData, StoreError> {
+    let rows = store
+        .events_of_request(request_id, RequestData::EVENT_LIMIT)
+        .await?;
+    let duration_us = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => Some(last.when.0 - first.when.0),
+        _ => None,
+    };
+    Ok(RequestData {
+        request_id: request_id.to_string(),
+        rows,
+        duration_us,
+        kpi: store.kpi_of_request(request_id).await?,
+    })
+}
+
+/// Everything about an instance.
+pub(super) async fn instance(store: &Store, instance: &str) -> Result<InstanceData, StoreError> {
+    let mut events = store
+        .events_of_instance(instance, InstanceData::EVENT_LIMIT + 1)
+        .await?;
+    let events_capped = events.len() > InstanceData::EVENT_LIMIT as usize;
+    events.truncate(InstanceData::EVENT_LIMIT as usize);
+    let lifecycle = store.lifecycle(instance).await?.map(|l| LifecycleView {
+        state: l.last_state.unwrap_or_default(),
+        task: l.last_task_state.unwrap_or_default(),
+        last_event_id: l.last_raw_id,
+    });
+    let timings = store
+        .timings_of(instance)
+        .await?
+        .into_iter()
+        .map(|t| TimingView {
+            name: t.name,
+            start: t.start_when.map(Micros),
+            end: t.end_when.map(Micros),
+            start_id: t.start_raw_id,
+            end_id: t.end_raw_id,
+            diff_us: t.diff,
+        })
+        .collect();
+    Ok(InstanceData {
+        instance: instance.to_string(),
+        lifecycle,
+        events,
+        events_capped,
+        timings,
+        requests: store.kpis_of_instance(instance).await?,
+        usage: usage_lines(store, instance).await?,
+    })
+}
+
+/// The instance's usage, delete and exists rows, oldest first within each kind.
+async fn usage_lines(store: &Store, instance: &str) -> Result<Vec<UsageLine>, StoreError> {
+    let text = |k: &str, v: Option<String>| (k.to_string(), v.unwrap_or_default());
+    let mut lines = Vec::new();
+    for u in store.instance_usages(instance).await? {
+        lines.push(UsageLine {
+            kind: "usage".into(),
+            launched_at: u.launched_at.map(Micros),
+            deleted_at: None,
+            details: vec![
+                ("request".to_string(), u.request_id),
+                text("type", u.instance_type_id),
+                text("flavor", u.instance_flavor_id),
+                text("tenant", u.tenant),
+                text("os", u.os_distro),
+            ],
+            raw_id: None,
+        });
+    }
+    for (_, launched, deleted, raw_id) in store.instance_deletes(instance).await? {
+        lines.push(UsageLine {
+            kind: "delete".into(),
+            launched_at: Some(Micros(launched)),
+            deleted_at: deleted.map(Micros),
+            details: Vec::new(),
+            raw_id,
+        });
+    }
+    for e in store.instance_exists(instance).await? {
+        lines.push(UsageLine {
+            kind: "exists".into(),
+            launched_at: Some(Micros(e.launched_at)),
+            deleted_at: e.deleted_at.map(Micros),
+            details: vec![
+                ("status".to_string(), e.status),
+                (
+                    "audit period".to_string(),
+                    format!(
+                        "{} – {}",
+                        app::model::format_micros(Micros(e.audit_period_beginning)),
+                        app::model::format_micros(Micros(e.audit_period_ending))
+                    ),
+                ),
+                text("type", e.instance_type_id),
+            ],
+            raw_id: Some(e.raw_id),
+        });
+    }
+    // Unset details say nothing; leave them out.
+    for line in &mut lines {
+        line.details.retain(|(_, v)| !v.is_empty());
+    }
+    Ok(lines)
+}
+
+/// Per-operation statistics of timings that ended in `window`, and the slowest requests of
+/// the last day.
+pub(super) async fn timings(store: &Store, window: Window) -> Result<TimingsData, StoreError> {
+    let now = now_micros();
+    let since = now - window.micros();
+    let mut by_name: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (name, diff) in store.durations_since(since).await? {
+        by_name.entry(name).or_default().push(diff);
+    }
+    let ops = by_name
+        .into_iter()
+        .filter_map(|(name, mut durations)| OpStats::compute(name, &mut durations))
+        .collect();
+    Ok(TimingsData {
+        window,
+        since: Micros(since),
+        ops,
+        slowest: store.slowest_requests(now - 24 * HOUR_US, SLOWEST).await?,
+    })
+}

@@ -1,0 +1,74 @@
+//! What the benchmark prints: one row per measurement, peak memory, and the ceilings measured
+//! on this class of machine (PERFORMANCE.md) for comparison.
+
+/// One measured phase.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub what: String,
+    pub count: u64,
+    pub bytes: u64,
+    pub secs: f64,
+    /// Peak resident memory during the phase, in KiB (`None` where /proc is missing).
+    pub peak_rss_kib: Option<u64>,
+    /// This phase's rate divided by the no-op consumer's.
+    pub ratio: Option<f64>,
+}
+
+impl Row {
+    /// Notifications per second.
+    pub fn rate(&self) -> f64 {
+        self.count as f64 / self.secs.max(1e-9)
+    }
+}
+
+/// Resets the kernel's peak-RSS mark of this process, so the next [`peak_rss_kib`] covers
+/// only what follows.
+pub fn reset_peak_rss() {
+    // Linux: writing 5 to clear_refs resets VmHWM; elsewhere there is nothing to reset.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The peak resident set size (VmHWM) in KiB.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The results table.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = format!(
+        "{:<44} {:>10} {:>8} {:>8} {:>10} {:>6}\n",
+        "phase", "notif/s", "MB/s", "secs", "peak RSS", "b/a"
+    );
+    for r in rows {
+        let rss = r
+            .peak_rss_kib
+            .map_or("-".to_owned(), |k| format!("{} MB", k / 1024));
+        let ratio = r.ratio.map_or("-".to_owned(), |x| format!("{x:.2}"));
+        out.push_str(&format!(
+            "{:<44} {:>10.0} {:>8.1} {:>8.2} {:>10} {:>6}\n",
+            r.what,
+            r.rate(),
+            r.bytes as f64 / 1e6 / r.secs.max(1e-9),
+            r.secs,
+            rss,
+            ratio
+        ));
+    }
+    out
+}
+
+/// PERFORMANCE.md's ceilings (2 cores, ~91,000 Nova notifications of 2.8 KB, one consumer).
+pub const CEILINGS: &str = "\
+Ceilings measured on a 2-core machine of this class (PERFORMANCE.md), messages or rows/s:
+  broker -> no-op consumer (prefetch 200, multiple-ack every 100)   ~34,000 (~100 MB/s)
+  broker -> consumer parsing JSON, 12 fields                        ~32,000
+  persistent publish with confirms (the load generator's limit)     ~17,000-18,000
+  SQLite multi-row insert, 5 indexes, 500 / 2,000 per transaction   ~14,400 / ~17,900
+  PostgreSQL multi-row insert / UNNEST / COPY (batch >= 500)        ~17,000-17,500
+  PostgreSQL insert with lz4 JSON compression                       ~26,800
+  simple sequential consumer (receive 500, insert, commit, ack)     ~11,000-12,000
+  the same with prefetch 2x the batch                               ~12,500 SQLite / ~14,700 PostgreSQL
+Targets: >= 15,000/s end to end on both backends, b/a >= 0.45 (stretch >= 20,000/s).
+";

@@ -1,0 +1,161 @@
+//! The SELECTs that load the stored state a batch touches (one per table, `IN` lists).
+
+use sqlx::QueryBuilder;
+
+use super::{on_conn, push_in_list, Conn};
+use crate::aggregate::{InstanceDelete, Keys, Stored, Timing, Usage};
+
+/// `(id, instance, launched_at, deleted_at, raw_id)` of an `instance_deletes` row.
+type DeleteRecord = (i64, String, i64, Option<i64>, Option<i64>);
+
+type UsageRecord = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Loads what `keys` names; empty key lists cost nothing.
+pub(super) async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored, sqlx::Error> {
+    let mut stored = Stored::default();
+    if !keys.timing_instances.is_empty() {
+        let rows: Vec<(i64, String, String, i64, i64)> = select(
+            conn,
+            "SELECT t.id, l.instance, t.name, t.start_raw_id, t.start_when \
+             FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
+             WHERE t.end_raw_id IS NULL AND t.start_raw_id IS NOT NULL \
+             AND t.start_when IS NOT NULL AND l.instance IN ",
+            &keys.timing_instances,
+            " ORDER BY t.id",
+        )
+        .await?;
+        stored.open_timings = rows
+            .into_iter()
+            .map(|(id, instance, name, start_raw_id, start_when)| {
+                let timing = Timing {
+                    instance,
+                    name,
+                    start_raw_id: Some(start_raw_id),
+                    start_when: Some(start_when),
+                    ..Timing::default()
+                };
+                (id, timing)
+            })
+            .collect();
+    }
+    if !keys.request_ids.is_empty() {
+        stored.trackers = select(
+            conn,
+            "SELECT id, request_id, start FROM request_trackers WHERE request_id IN ",
+            &keys.request_ids,
+            " ORDER BY id",
+        )
+        .await?;
+    }
+    if !keys.usage_instances.is_empty() {
+        load_usages(conn, &keys.usage_instances, &mut stored).await?;
+    }
+    if !keys.image_uuids.is_empty() {
+        stored.image_usages = select(
+            conn,
+            "SELECT id, uuid FROM image_usages WHERE uuid IN ",
+            &keys.image_uuids,
+            " ORDER BY id",
+        )
+        .await?;
+        stored.image_deletes = select(
+            conn,
+            "SELECT id, uuid FROM image_deletes WHERE uuid IN ",
+            &keys.image_uuids,
+            " ORDER BY id",
+        )
+        .await?;
+    }
+    Ok(stored)
+}
+
+async fn load_usages(
+    conn: &mut Conn<'_>,
+    instances: &[&str],
+    stored: &mut Stored,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<UsageRecord> = select(
+        conn,
+        "SELECT id, instance, request_id, launched_at, instance_type_id, instance_flavor_id, \
+         tenant, rax_options, os_architecture, os_version, os_distro \
+         FROM instance_usages WHERE instance IN ",
+        instances,
+        " ORDER BY id",
+    )
+    .await?;
+    stored.usages = rows
+        .into_iter()
+        .map(|r| {
+            let usage = Usage {
+                instance: r.1,
+                request_id: r.2,
+                launched_at: r.3,
+                instance_type_id: r.4,
+                instance_flavor_id: r.5,
+                tenant: r.6,
+                rax_options: r.7,
+                os_architecture: r.8,
+                os_version: r.9,
+                os_distro: r.10,
+            };
+            (r.0, usage)
+        })
+        .collect();
+    let deletes: Vec<DeleteRecord> = select(
+        conn,
+        "SELECT id, instance, launched_at, deleted_at, raw_id FROM instance_deletes \
+         WHERE instance IN ",
+        instances,
+        " ORDER BY id",
+    )
+    .await?;
+    stored.deletes = deletes
+        .into_iter()
+        .map(|(id, instance, launched_at, deleted_at, raw_id)| {
+            let delete = InstanceDelete {
+                instance,
+                launched_at,
+                deleted_at,
+                raw_id,
+            };
+            (id, delete)
+        })
+        .collect();
+    Ok(())
+}
+
+/// `head (k1, k2, ...) tail`, as rows of `R`. Not cached as a prepared statement: the list
+/// length varies from batch to batch.
+async fn select<R>(
+    conn: &mut Conn<'_>,
+    head: &str,
+    keys: &[&str],
+    tail: &str,
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: Send + Unpin,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    on_conn!(conn, |c| {
+        let mut qb = QueryBuilder::new(head);
+        push_in_list(&mut qb, keys);
+        qb.push(tail);
+        qb.build_query_as::<R>()
+            .persistent(false)
+            .fetch_all(&mut **c)
+            .await
+    })
+}
