@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::{DrillData, Field};
 
 /// The rows around event `around` sharing its `field` value; `None` if it does not exist.
-#[server(endpoint = "drill")]
+#[server(prefix = "/internal", endpoint = "drill")]
 pub async fn get_drill(
     field: Field,
     value: String,

@@ -6,7 +6,7 @@ use crate::model::{EventFilter, FeedData};
 
 /// The newest `rows` rows matching `filter` (clamped to [`super::MAX_FEED_ROWS`]), titled by
 /// the deployment's name or "All"; `None` when the filter names an unknown deployment.
-#[server(endpoint = "feed")]
+#[server(prefix = "/internal", endpoint = "feed")]
 pub async fn get_feed(filter: EventFilter, rows: u32) -> Result<Option<FeedData>, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     let backend = backend()?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::HomeData;
 
 /// Deployments with consumer status, their newest event, and the live hub's activity counters.
-#[server(endpoint = "home")]
+#[server(prefix = "/internal", endpoint = "home")]
 pub async fn get_home() -> Result<HomeData, ServerFnError> {
     use crate::ssr::{backend, live_stats, to_server_error};
     let mut data = backend()?.home().await.map_err(to_server_error)?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::InstanceData;
 
 /// An instance's lifecycle, events, timings, requests and usage.
-#[server(endpoint = "instance")]
+#[server(prefix = "/internal", endpoint = "instance")]
 pub async fn get_instance(instance: String) -> Result<InstanceData, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     backend()?

@@ -1,6 +1,7 @@
 //! Server functions that load page data, one resource per file. They run on the server while
-//! it renders a page (the pages are not hydrated; only islands are), so they are not exposed as
-//! HTTP endpoints: scripts use `/api/v1` and `/stacky`.
+//! it renders a page (the pages are not hydrated; only islands are). Leptos also answers them
+//! at `POST /internal/<name>` (read-only, the same data the pages show); that is not an API to
+//! build on: scripts use `/api/v1` and `/stacky`.
 
 mod drill;
 mod event;

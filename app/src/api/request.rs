@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::RequestData;
 
 /// A request's events in order, its end-to-end duration and its KPI.
-#[server(endpoint = "request")]
+#[server(prefix = "/internal", endpoint = "request")]
 pub async fn get_request(request_id: String) -> Result<RequestData, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     backend()?

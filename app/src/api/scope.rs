@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::{ScopeData, ScopeKind};
 
 /// Recent events and error counts of one host or tenant.
-#[server(endpoint = "scope")]
+#[server(prefix = "/internal", endpoint = "scope")]
 pub async fn get_scope(kind: ScopeKind, value: String) -> Result<ScopeData, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     backend()?

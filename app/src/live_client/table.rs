@@ -1,14 +1,15 @@
 //! Writing rows into the feed's table without moving what the reader is looking at.
 //!
-//! Rows are built once from [`EventRowView`] and then are plain DOM: inserting is one
-//! `insertBefore`, trimming one `remove`. Before a change we note the first row on screen and
-//! its position; afterwards we scroll by however far it moved. A reader at the live end (the
-//! top when newest-first, the bottom when oldest-first) keeps following new rows instead.
+//! Rows are built once from [`EventRowView`] and then are plain DOM: a frame's new rows go in
+//! with one `insertBefore` of a fragment, old ones leave with one range deletion. Before a
+//! change we note the first row on screen and its position; afterwards we scroll by however far
+//! it moved. A reader at the live end (the top when newest-first, the bottom when oldest-first)
+//! keeps following new rows instead.
 
 use leptos::prelude::*;
 use leptos::tachys::view::{Mountable, Render};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::{DocumentFragment, Element, HtmlElement};
 
 use super::Feed;
 use crate::components::EventRowView;
@@ -27,13 +28,12 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
         first_visible(&feed.tbody)
     };
     let before = anchor.as_ref().map(|a| a.get_bounding_client_rect().top());
-    for row in rows {
-        let mut state = view! { <EventRowView row/> }.build();
-        let marker = match feed.order {
+    if let Some(fragment) = build(feed.order, rows) {
+        let at = match feed.order {
             FeedOrder::NewestFirst => feed.tbody.first_child(),
             FeedOrder::OldestFirst => None,
         };
-        state.mount(&feed.tbody, marker.as_ref());
+        let _ = feed.tbody.insert_before(&fragment, at.as_ref());
     }
     trim(feed);
     if let Ok(Some(hint)) = feed.root.query_selector("p.hint") {
@@ -57,17 +57,48 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
     }
 }
 
-/// Removes rows from the far end beyond the feed's bound (they were shown; not "skipped").
-fn trim(feed: &Feed) {
-    let mut excess = (feed.tbody.child_element_count() as usize).saturating_sub(feed.max_rows);
-    while excess > 0 {
-        let far = match feed.order {
-            FeedOrder::NewestFirst => feed.tbody.last_element_child(),
-            FeedOrder::OldestFirst => feed.tbody.first_element_child(),
+/// The rows as one fragment in table order, built off-document so the table changes once.
+fn build(order: FeedOrder, rows: Vec<EventRow>) -> Option<DocumentFragment> {
+    let staging = document().create_element("tbody").ok()?;
+    for row in rows {
+        let marker = match order {
+            FeedOrder::NewestFirst => staging.first_child(),
+            FeedOrder::OldestFirst => None,
         };
-        let Some(far) = far else { break };
-        far.remove();
-        excess -= 1;
+        view! { <EventRowView row/> }
+            .build()
+            .mount(&staging, marker.as_ref());
+    }
+    let range = document().create_range().ok()?;
+    range.select_node_contents(&staging).ok()?;
+    range.extract_contents().ok()
+}
+
+/// Removes rows from the far end beyond the feed's bound (they were shown; not "skipped"),
+/// in one range deletion.
+fn trim(feed: &Feed) {
+    let rows = feed.tbody.children();
+    let count = rows.length() as usize;
+    if count <= feed.max_rows {
+        return;
+    }
+    let (Ok(range), Some(first), Some(last)) = (
+        document().create_range(),
+        feed.tbody.first_child(),
+        feed.tbody.last_child(),
+    ) else {
+        return;
+    };
+    let ok = match feed.order {
+        FeedOrder::NewestFirst => rows
+            .item(feed.max_rows as u32)
+            .map(|from| (range.set_start_before(&from), range.set_end_after(&last))),
+        FeedOrder::OldestFirst => rows
+            .item((count - feed.max_rows - 1) as u32)
+            .map(|to| (range.set_start_before(&first), range.set_end_after(&to))),
+    };
+    if matches!(ok, Some((Ok(()), Ok(())))) {
+        let _ = range.delete_contents();
     }
 }
 

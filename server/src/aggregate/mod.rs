@@ -13,9 +13,11 @@
 //!
 //! # Layout
 //! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers;
-//!   `usage`: instance usage, deletes and exists; `image`: glance usage, deletes and exists.
+//!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
+//!   `image`: glance usage, deletes and exists.
 
 mod image;
+mod instance_events;
 mod lifecycle;
 mod rows;
 mod usage;
@@ -23,11 +25,11 @@ mod usage;
 #[cfg(test)]
 mod tests;
 
+pub use instance_events::INSTANCE_EVENTS;
 pub use rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, RowRef,
     Timing, TimingEnd, Tracker, TrackerUpdate, Usage,
 };
-pub use usage::INSTANCE_EVENTS;
 
 use crate::notification::Detail;
 
@@ -144,7 +146,7 @@ pub fn keys<'a>(inputs: &[Input<'a>]) -> Keys<'a> {
                 if (kpi_start || input.event.ends_with(".end")) && !input.request_id.is_empty() {
                     keys.request_ids.push(input.request_id);
                 }
-                if usage::handles(input.event) {
+                if instance_events::handles(input.event) {
                     keys.usage_instances.push(instance);
                 }
             }

@@ -2,49 +2,11 @@
 
 use std::collections::HashMap;
 
+use super::instance_events::*;
 use super::rows::{resolve, InstanceDelete, InstanceExists, Rows, Usage};
 use super::{Input, RowRef, Skip, Writes};
 use crate::notification::time::PayloadTime;
 use crate::notification::NovaDetail;
-
-const CREATE_START: &str = "compute.instance.create.start";
-const CREATE_END: &str = "compute.instance.create.end";
-const REBUILD_START: &str = "compute.instance.rebuild.start";
-const REBUILD_END: &str = "compute.instance.rebuild.end";
-const RESIZE_PREP_START: &str = "compute.instance.resize.prep.start";
-const RESIZE_REVERT_START: &str = "compute.instance.resize.revert.start";
-const RESIZE_REVERT_END: &str = "compute.instance.resize.revert.end";
-const FINISH_RESIZE_START: &str = "compute.instance.finish_resize.start";
-const FINISH_RESIZE_END: &str = "compute.instance.finish_resize.end";
-const RESCUE_START: &str = "compute.instance.rescue.start";
-const RESCUE_END: &str = "compute.instance.rescue.end";
-const DELETE_END: &str = "compute.instance.delete.end";
-const EXISTS: &str = "compute.instance.exists";
-
-/// v2's `INSTANCE_EVENT` table: every event the usage rules handle.
-pub const INSTANCE_EVENTS: [&str; 13] = [
-    CREATE_START,
-    CREATE_END,
-    REBUILD_START,
-    REBUILD_END,
-    RESIZE_PREP_START,
-    RESIZE_REVERT_START,
-    RESIZE_REVERT_END,
-    FINISH_RESIZE_START,
-    FINISH_RESIZE_END,
-    RESCUE_START,
-    RESCUE_END,
-    DELETE_END,
-    EXISTS,
-];
-
-/// One second in µs: exists match a usage or delete launched within `[l, l + 1 s]`.
-const LAUNCH_WINDOW: i64 = 1_000_000;
-
-/// True when the usage rules handle `event` (v2 `USAGE_PROCESS_MAPPING`).
-pub(super) fn handles(event: &str) -> bool {
-    INSTANCE_EVENTS.contains(&event)
-}
 
 fn required(time: PayloadTime, field: &'static str) -> Result<i64, Skip> {
     time.required().ok_or(Skip::BadPayloadTime(field))

@@ -15,7 +15,12 @@ pub(super) async fn event(store: &Store, id: i64) -> Result<Option<EventDetail>,
     let text = |v: Option<String>| v.unwrap_or_default();
     let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     let image_type = c.image_type.map_or_else(String::new, |code| {
-        format!("{code} ({})", image_type::readable(code).join(", "))
+        let names = image_type::readable(code);
+        if names.is_empty() {
+            code.to_string()
+        } else {
+            format!("{code} ({})", names.join(", "))
+        }
     });
     let columns = vec![
         ("message_id", text(c.message_id)),

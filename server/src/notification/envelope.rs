@@ -1,29 +1,30 @@
 //! oslo.messaging v2 envelopes: `{"oslo.version": "2.0", "oslo.message": "<json text>"}`.
 
-use serde_json::{Map, Value};
-
+use super::json::{Json, Object};
 use super::ParseError;
 
-/// An unwrapped envelope: the inner notification and its JSON text.
-pub type Unwrapped = (Map<String, Value>, String);
-
-/// The inner notification and its text when `outer` is an envelope; `None` for v1 bodies.
+/// The inner notification's JSON text when `outer` is an envelope; `None` for v1 bodies.
 ///
 /// # Errors
-/// An envelope whose message is missing, not a string, not JSON or not an object.
-pub fn unwrap(outer: &Map<String, Value>) -> Result<Option<Unwrapped>, ParseError> {
-    let message = match (outer.get("oslo.message"), outer.get("oslo.version")) {
-        (None, None) => return Ok(None),
-        (None, Some(_)) => return Err(ParseError::BadEnvelope("no oslo.message".into())),
-        (Some(Value::String(s)), _) => s,
-        (Some(_), _) => {
-            return Err(ParseError::BadEnvelope(
-                "oslo.message is not a string".into(),
-            ))
-        }
-    };
-    match serde_json::from_str::<Value>(message) {
-        Ok(Value::Object(inner)) => Ok(Some((inner, message.clone()))),
+/// An envelope whose message is missing or not a string.
+pub fn inner_text<'o>(outer: &'o Object<'_>) -> Result<Option<&'o str>, ParseError> {
+    match (outer.get("oslo.message"), outer.get("oslo.version")) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(ParseError::BadEnvelope("no oslo.message".into())),
+        (Some(Json::String(s)), _) => Ok(Some(s)),
+        (Some(_), _) => Err(ParseError::BadEnvelope(
+            "oslo.message is not a string".into(),
+        )),
+    }
+}
+
+/// Parses an envelope's inner text.
+///
+/// # Errors
+/// Inner text that is not JSON or not an object.
+pub fn parse_inner(text: &str) -> Result<Json<'_>, ParseError> {
+    match Json::parse(text) {
+        Ok(inner @ Json::Object(_)) => Ok(inner),
         Ok(_) => Err(ParseError::BadEnvelope(
             "oslo.message is not a JSON object".into(),
         )),

@@ -1,14 +1,14 @@
 //! Column extraction rules shared by the flavours (v2 `Notification` and subclasses).
 
-use serde_json::{Map, Value};
+use super::json::{Json, Object};
 
 use super::{timestamp::parse_timestamp, ParseError};
 
 /// A required string field.
-pub fn required_str(body: &Map<String, Value>, field: &'static str) -> Result<String, ParseError> {
+pub fn required_str(body: &Object<'_>, field: &'static str) -> Result<String, ParseError> {
     match body.get(field) {
-        None | Some(Value::Null) => Err(ParseError::MissingField(field)),
-        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Json::Null) => Err(ParseError::MissingField(field)),
+        Some(Json::String(s)) => Ok(s.to_string()),
         Some(_) => Err(ParseError::WrongType {
             field,
             expected: "a string",
@@ -17,21 +17,21 @@ pub fn required_str(body: &Map<String, Value>, field: &'static str) -> Result<St
 }
 
 /// An optional scalar field as text (`None` when absent, null or not a scalar).
-pub fn optional_str(map: &Map<String, Value>, field: &str) -> Option<String> {
+pub fn optional_str(map: &Object<'_>, field: &str) -> Option<String> {
     scalar(map.get(field)?)
 }
 
-fn scalar(value: &Value) -> Option<String> {
+fn scalar(value: &Json<'_>) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Json::String(s) => Some(s.to_string()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// `payload.get(field, '')`: `""` when absent, `None` when null or not a scalar.
-pub fn str_or_empty(map: &Map<String, Value>, field: &str) -> Option<String> {
+pub fn str_or_empty(map: &Object<'_>, field: &str) -> Option<String> {
     match map.get(field) {
         None => Some(String::new()),
         Some(v) => scalar(v),
@@ -44,37 +44,37 @@ fn present(v: &Option<String>) -> bool {
 }
 
 /// Python truthiness of a JSON value: `null`, `false`, `0`, `""`, `[]` and `{}` are false.
-pub fn truthy(value: &Value) -> bool {
+pub fn truthy(value: &Json<'_>) -> bool {
     match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
+        Json::Null => false,
+        Json::Bool(b) => *b,
+        Json::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Json::String(s) => !s.is_empty(),
+        Json::Array(a) => !a.is_empty(),
+        Json::Object(o) => !o.is_empty(),
     }
 }
 
 /// A truthy scalar as text (`payload.message` style checks); `None` otherwise.
-pub fn truthy_str(map: &Map<String, Value>, field: &str) -> Option<String> {
+pub fn truthy_str(map: &Object<'_>, field: &str) -> Option<String> {
     map.get(field).filter(|v| truthy(v)).and_then(scalar)
 }
 
 /// An integer field: JSON integers, or strings of digits (Django coerced those); else `None`.
-pub fn integer(value: Option<&Value>) -> Option<i64> {
+pub fn integer(value: Option<&Json<'_>>) -> Option<i64> {
     match value? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
+        Json::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Json::String(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
 
-pub(super) fn path<'a>(value: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().try_fold(value?, |v, k| v.as_object()?.get(*k))
+pub(super) fn path<'a>(value: Option<&'a Json<'a>>, keys: &[&str]) -> Option<&'a Json<'a>> {
+    keys.iter().try_fold(value?, |v, k| v.as_object()?.get(k))
 }
 
 /// `timestamp` if truthy, else `_context_timestamp` (v2's "old way"), parsed to UTC micros.
-pub fn when(body: &Map<String, Value>) -> Result<i64, ParseError> {
+pub fn when(body: &Object<'_>) -> Result<i64, ParseError> {
     let primary = optional_str(body, "timestamp");
     let raw = if present(&primary) {
         primary
@@ -98,7 +98,7 @@ pub fn split_publisher(publisher: &str) -> (String, Option<String>) {
 /// v2's instance lookup: `payload.instance_id`; overridden by `payload.instance_uuid` when that
 /// key exists (even null); if still empty `payload.exception.kwargs.uuid`, then
 /// `payload.instance.uuid`.
-pub fn instance(payload: Option<&Value>) -> Option<String> {
+pub fn instance(payload: Option<&Json<'_>>) -> Option<String> {
     let map = payload?.as_object()?;
     let mut found = optional_str(map, "instance_id");
     if map.contains_key("instance_uuid") {
@@ -114,19 +114,19 @@ pub fn instance(payload: Option<&Value>) -> Option<String> {
 }
 
 /// `payload.tenant_id` when the key exists, else `_context_project_id`.
-pub fn tenant(body: &Map<String, Value>, payload: Option<&Value>) -> Option<String> {
-    match payload.and_then(Value::as_object) {
+pub fn tenant(body: &Object<'_>, payload: Option<&Json<'_>>) -> Option<String> {
+    match payload.and_then(Json::as_object) {
         Some(p) if p.contains_key("tenant_id") => optional_str(p, "tenant_id"),
         _ => optional_str(body, "_context_project_id"),
     }
 }
 
 /// Glance: `payload.properties.instance_uuid` (images made from instances).
-pub fn glance_instance(payload: Option<&Value>) -> Option<String> {
+pub fn glance_instance(payload: Option<&Json<'_>>) -> Option<String> {
     path(payload, &["properties", "instance_uuid"]).and_then(scalar)
 }
 
 /// Glance keeps the image owner where others keep the tenant.
-pub fn glance_owner(payload: Option<&Value>) -> Option<String> {
+pub fn glance_owner(payload: Option<&Json<'_>>) -> Option<String> {
     path(payload, &["owner"]).and_then(scalar)
 }

@@ -3,10 +3,9 @@
 //!
 //! Error notifications carry a string payload: then every image column is `None`.
 
-use serde_json::{Map, Value};
-
 use super::fields::{integer, optional_str, truthy};
 use super::image_type;
+use super::json::{Json, Object};
 use super::time::PayloadTime;
 use super::ParseError;
 
@@ -65,11 +64,11 @@ pub struct ImageEntry {
 /// # Errors
 /// A truthy `payload.created_at` that is not a timestamp: v2 parsed it before storing the
 /// message and failed, so the message is quarantined.
-pub fn parse(
-    body: &Map<String, Value>,
-    payload: Option<&Value>,
+pub(super) fn parse(
+    body: &Object<'_>,
+    payload: Option<&Json<'_>>,
 ) -> Result<GlanceDetail, ParseError> {
-    let payload_map = payload.and_then(Value::as_object);
+    let payload_map = payload.and_then(Json::as_object);
     let body_deleted = body.get("deleted_at").filter(|v| truthy(v));
     let deleted_at = PayloadTime::from_value(
         body_deleted.or_else(|| payload_map.and_then(|p| p.get("deleted_at"))),
@@ -89,8 +88,8 @@ pub fn parse(
                 field: "payload.created_at",
                 value: p
                     .get("created_at")
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
+                    .and_then(Json::as_str)
+                    .map_or_else(|| "(not a string)".to_string(), |s| format!("{s:?}")),
             })
         }
     };
@@ -107,10 +106,10 @@ pub fn parse(
     })
 }
 
-fn images(value: Option<&Value>) -> Images {
+fn images(value: Option<&Json<'_>>) -> Images {
     let list = match value {
         None => return Images::default(),
-        Some(Value::Array(list)) => list,
+        Some(Json::Array(list)) => list,
         Some(_) => return Images::Malformed,
     };
     let mut entries = Vec::with_capacity(list.len());
@@ -120,7 +119,7 @@ fn images(value: Option<&Value>) -> Images {
         };
         if !["created_at", "id", "deleted_at", "size"]
             .iter()
-            .all(|k| image.contains_key(*k))
+            .all(|k| image.contains_key(k))
         {
             return Images::Malformed;
         }

@@ -1,7 +1,7 @@
 //! Image type bit codes (v2 `stacktach/image_type.py`): what kind of image an instance or a
 //! glance image was built from, packed into one integer column.
 
-use serde_json::{Map, Value};
+use super::json::{Json, Object};
 
 /// `image_meta.image_type == "base"`.
 pub const BASE_IMAGE: i64 = 0x1;
@@ -54,11 +54,11 @@ pub fn readable(code: i64) -> Vec<&'static str> {
 /// v2's `get_numeric_code(payload)`: bits from `payload.image_meta` (`image_type`, `os_type`,
 /// `os_distro`); `image_meta.os_type` beats `payload.os_type`, even when it is empty.
 /// A non-object `image_meta` counts as empty (v2 raised).
-pub fn numeric_code(payload: &Map<String, Value>) -> i64 {
-    let empty = Map::new();
+pub(crate) fn numeric_code(payload: &Object<'_>) -> i64 {
+    let empty = Object::default();
     let meta = payload
         .get("image_meta")
-        .and_then(Value::as_object)
+        .and_then(Json::as_object)
         .unwrap_or(&empty);
     let image = match text(meta.get("image_type")) {
         "base" => BASE_IMAGE,
@@ -83,18 +83,19 @@ pub fn numeric_code(payload: &Map<String, Value>) -> i64 {
     image | os | distro
 }
 
-fn text(value: Option<&Value>) -> &str {
-    value.and_then(Value::as_str).unwrap_or("")
+fn text<'a>(value: Option<&'a Json<'_>>) -> &'a str {
+    value.and_then(Json::as_str).unwrap_or("")
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
 
     fn code(payload: Value) -> i64 {
-        numeric_code(payload.as_object().unwrap())
+        let text = payload.to_string();
+        numeric_code(Json::parse(&text).unwrap().as_object().unwrap())
     }
 
     fn meta(image: &str, os_type: &str, os_distro: Option<&str>) -> i64 {

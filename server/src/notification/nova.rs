@@ -1,10 +1,9 @@
 //! The `nova` exchange's columns (v2 `NovaNotification`): instance state and task, image type
 //! and image meta, and the payload attributes aggregation needs.
 
-use serde_json::{Map, Value};
-
 use super::fields::{integer, optional_str, path, str_or_empty, truthy_str};
 use super::image_type;
+use super::json::{Json, Object};
 use super::time::PayloadTime;
 use super::ParseError;
 
@@ -71,11 +70,11 @@ pub struct NovaDetail {
 /// # Errors
 /// A payload that is present but not an object: v2 raised on it before storing anything, so
 /// the message is quarantined. An absent payload counts as `{}` as in v2.
-pub fn parse(payload: Option<&Value>) -> Result<NovaDetail, ParseError> {
-    let empty = Map::new();
+pub(super) fn parse(payload: Option<&Json<'_>>) -> Result<NovaDetail, ParseError> {
+    let empty = Object::default();
     let p = match payload {
         None => &empty,
-        Some(Value::Object(map)) => map,
+        Some(Json::Object(map)) => map,
         Some(_) => {
             return Err(ParseError::WrongType {
                 field: "payload",
@@ -83,7 +82,7 @@ pub fn parse(payload: Option<&Value>) -> Result<NovaDetail, ParseError> {
             })
         }
     };
-    let meta = p.get("image_meta").and_then(Value::as_object);
+    let meta = p.get("image_meta").and_then(Json::as_object);
     let meta_str = |key: &str| meta.map_or(Some(String::new()), |m| str_or_empty(m, key));
     let time = |key: &str| PayloadTime::from_value(p.get(key));
     Ok(NovaDetail {

@@ -6,7 +6,7 @@
 //! (`launched_at`, `deleted_at`, audit periods, ...) the way v2's aggregation rules look at it:
 //! absent, a valid time, or present but unparseable.
 
-use serde_json::Value;
+use super::json::Json;
 
 pub use super::timestamp::parse_timestamp;
 
@@ -29,11 +29,11 @@ pub enum PayloadTime {
 
 impl PayloadTime {
     /// Classifies a payload value.
-    pub fn from_value(value: Option<&Value>) -> Self {
+    pub(crate) fn from_value(value: Option<&Json<'_>>) -> Self {
         match value {
             None => Self::Missing,
             Some(v) if !super::fields::truthy(v) => Self::Missing,
-            Some(Value::String(s)) => parse_timestamp(s).map_or(Self::Invalid, Self::Valid),
+            Some(Json::String(s)) => parse_timestamp(s).map_or(Self::Invalid, Self::Valid),
             Some(_) => Self::Invalid,
         }
     }
@@ -107,7 +107,7 @@ pub fn decimal_to_micros(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
 
@@ -172,7 +172,10 @@ mod tests {
 
     #[test]
     fn payload_time_classes() {
-        let t = |v: Value| PayloadTime::from_value(Some(&v));
+        let t = |v: Value| {
+            let text = v.to_string();
+            PayloadTime::from_value(Some(&Json::parse(&text).unwrap()))
+        };
         assert_eq!(PayloadTime::from_value(None), PayloadTime::Missing);
         for falsy in [
             json!(null),

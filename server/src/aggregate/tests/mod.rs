@@ -1,6 +1,7 @@
 //! The observable assertions of v2's `test_stacktach.py` and the glance parts of
 //! `test_notification.py`, against the pure aggregation (behaviour, not ORM call order).
 
+mod exists;
 mod image;
 mod lifecycle;
 mod usage;

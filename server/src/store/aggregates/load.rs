@@ -26,29 +26,7 @@ type UsageRecord = (
 pub(super) async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored, sqlx::Error> {
     let mut stored = Stored::default();
     if !keys.timing_instances.is_empty() {
-        let rows: Vec<(i64, String, String, i64, i64)> = select(
-            conn,
-            "SELECT t.id, l.instance, t.name, t.start_raw_id, t.start_when \
-             FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
-             WHERE t.end_raw_id IS NULL AND t.start_raw_id IS NOT NULL \
-             AND t.start_when IS NOT NULL AND l.instance IN ",
-            &keys.timing_instances,
-            " ORDER BY t.id",
-        )
-        .await?;
-        stored.open_timings = rows
-            .into_iter()
-            .map(|(id, instance, name, start_raw_id, start_when)| {
-                let timing = Timing {
-                    instance,
-                    name,
-                    start_raw_id: Some(start_raw_id),
-                    start_when: Some(start_when),
-                    ..Timing::default()
-                };
-                (id, timing)
-            })
-            .collect();
+        stored.open_timings = load_open_timings(conn, &keys.timing_instances).await?;
     }
     if !keys.request_ids.is_empty() {
         stored.trackers = select(
@@ -79,6 +57,36 @@ pub(super) async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored,
         .await?;
     }
     Ok(stored)
+}
+
+/// Timings with a start and no end of the lifecycles of `instances`, by id.
+async fn load_open_timings(
+    conn: &mut Conn<'_>,
+    instances: &[&str],
+) -> Result<Vec<(i64, Timing)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, i64, i64)> = select(
+        conn,
+        "SELECT t.id, l.instance, t.name, t.start_raw_id, t.start_when \
+         FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
+         WHERE t.end_raw_id IS NULL AND t.start_raw_id IS NOT NULL \
+         AND t.start_when IS NOT NULL AND l.instance IN ",
+        instances,
+        " ORDER BY t.id",
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, instance, name, start_raw_id, start_when)| {
+            let timing = Timing {
+                instance,
+                name,
+                start_raw_id: Some(start_raw_id),
+                start_when: Some(start_when),
+                ..Timing::default()
+            };
+            (id, timing)
+        })
+        .collect())
 }
 
 async fn load_usages(
@@ -113,6 +121,15 @@ async fn load_usages(
             (r.0, usage)
         })
         .collect();
+    stored.deletes = load_deletes(conn, instances).await?;
+    Ok(())
+}
+
+/// The deletes of `instances`, by id.
+async fn load_deletes(
+    conn: &mut Conn<'_>,
+    instances: &[&str],
+) -> Result<Vec<(i64, InstanceDelete)>, sqlx::Error> {
     let deletes: Vec<DeleteRecord> = select(
         conn,
         "SELECT id, instance, launched_at, deleted_at, raw_id FROM instance_deletes \
@@ -121,7 +138,7 @@ async fn load_usages(
         " ORDER BY id",
     )
     .await?;
-    stored.deletes = deletes
+    Ok(deletes
         .into_iter()
         .map(|(id, instance, launched_at, deleted_at, raw_id)| {
             let delete = InstanceDelete {
@@ -132,8 +149,7 @@ async fn load_usages(
             };
             (id, delete)
         })
-        .collect();
-    Ok(())
+        .collect())
 }
 
 /// `head (k1, k2, ...) tail`, as rows of `R`. Not cached as a prepared statement: the list

@@ -108,7 +108,18 @@ async fn insert_events(
             .fetch_all(&mut **c)
             .await?
     });
-    // A key repeated within the batch is stored from its first occurrence.
+    record_inserted(chunk, base, rows, inserted);
+    Ok(())
+}
+
+/// Matches the returned `(id, dedupe key)` rows back to their index in the batch. A key
+/// repeated within the batch was stored from its first occurrence.
+fn record_inserted(
+    chunk: &[NewEvent],
+    base: usize,
+    rows: Vec<(i64, String)>,
+    inserted: &mut Vec<(usize, i64)>,
+) {
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(chunk.len());
     for (i, e) in chunk.iter().enumerate() {
         index.entry(e.dedupe_key.as_str()).or_insert(base + i);
@@ -118,7 +129,6 @@ async fn insert_events(
             inserted.push((i, id));
         }
     }
-    Ok(())
 }
 
 /// v2's `RawDataImageMeta`: one row per stored nova event whose image meta is not all empty
