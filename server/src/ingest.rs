@@ -45,7 +45,8 @@ impl Ingestor {
         &self.store
     }
 
-    /// Stores one batch received on `exchange` in one transaction.
+    /// Stores one batch received on `exchange` in one transaction: [`Parsed::push`] for each
+    /// message, then [`Ingestor::commit`].
     ///
     /// # Errors
     /// Only transient store errors: the batch was not stored and must not be acked.
@@ -56,29 +57,33 @@ impl Ingestor {
         exchange: &str,
         messages: &[Incoming],
     ) -> Result<Committed, StoreError> {
-        let received_us = now_micros();
-        let mut events = Vec::with_capacity(messages.len());
-        let mut quarantined = Vec::new();
+        let mut parsed = Parsed::default();
         for m in messages {
-            match notification::parse(exchange, &m.body) {
-                Ok(n) => events.push(new_event(deployment.id, exchange, m, n, received_us)),
-                Err(e) => quarantined.push(NewQuarantine {
-                    deployment_id: deployment.id,
-                    exchange: exchange.to_string(),
-                    routing_key: m.routing_key.clone(),
-                    error: e.to_string(),
-                    body: m.body.clone(),
-                    received_us,
-                }),
-            }
+            parsed.push(deployment.id, exchange, m.clone());
         }
-        let committed = self.store.store_batch(&events, &quarantined).await?;
-        if !quarantined.is_empty() {
+        self.commit(deployment, &parsed).await
+    }
+
+    /// Stores a parsed batch in one transaction, then tells the live hub.
+    ///
+    /// # Errors
+    /// Only transient store errors: the batch was not stored and must not be acked.
+    pub async fn commit(
+        &self,
+        deployment: &DeploymentRef,
+        parsed: &Parsed,
+    ) -> Result<Committed, StoreError> {
+        let Parsed {
+            events,
+            quarantined,
+        } = parsed;
+        let committed = self.store.store_batch(events, quarantined).await?;
+        if let Some(first) = quarantined.first() {
             tracing::warn!(
                 deployment = %deployment.name,
-                exchange,
+                exchange = %first.exchange,
                 count = quarantined.len(),
-                first_error = %quarantined[0].error,
+                first_error = %first.error,
                 "Quarantined unparseable notifications."
             );
         }
@@ -89,6 +94,48 @@ impl Ingestor {
             .collect();
         self.hub.publish(rows);
         Ok(committed)
+    }
+}
+
+/// A batch of messages parsed one by one as they arrive (so a consumer parses batch n+1 while
+/// batch n is being stored), ready for [`Ingestor::commit`].
+#[derive(Debug, Default)]
+pub struct Parsed {
+    events: Vec<NewEvent>,
+    quarantined: Vec<NewQuarantine>,
+}
+
+impl Parsed {
+    /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not.
+    pub fn push(&mut self, deployment_id: i64, exchange: &str, message: Incoming) {
+        let received_us = now_micros();
+        match notification::parse(exchange, &message.body) {
+            Ok(n) => self.events.push(new_event(
+                deployment_id,
+                exchange,
+                &message,
+                n,
+                received_us,
+            )),
+            Err(e) => self.quarantined.push(NewQuarantine {
+                deployment_id,
+                exchange: exchange.to_string(),
+                routing_key: message.routing_key,
+                error: e.to_string(),
+                body: message.body,
+                received_us,
+            }),
+        }
+    }
+
+    /// Messages pushed so far.
+    pub fn len(&self) -> usize {
+        self.events.len() + self.quarantined.len()
+    }
+
+    /// Whether nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -8,30 +8,37 @@
 
 use std::collections::BTreeSet;
 
-use crate::ingest::Incoming;
+use crate::ingest::{Incoming, Parsed};
 
-/// Deliveries received together, stored in one transaction, acked together.
+/// Deliveries received together, stored in one transaction, acked together. Each is parsed
+/// as it arrives, while the previous batch is being stored.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    pub messages: Vec<Incoming>,
+    pub parsed: Parsed,
     pub tags: Vec<u64>,
 }
 
 impl Batch {
-    pub(crate) fn push(&mut self, delivery: lapin::message::Delivery) {
+    pub(crate) fn push(
+        &mut self,
+        delivery: lapin::message::Delivery,
+        deployment_id: i64,
+        exchange: &str,
+    ) {
         self.tags.push(delivery.delivery_tag);
-        self.messages.push(Incoming {
+        let message = Incoming {
             routing_key: delivery.routing_key.to_string(),
             body: delivery.data,
-        });
+        };
+        self.parsed.push(deployment_id, exchange, message);
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.messages.len()
+        self.tags.len()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.messages.is_empty()
+        self.tags.is_empty()
     }
 }
 

@@ -121,7 +121,7 @@ impl<'a> Committer<'a> {
         loop {
             match ctx
                 .ingestor
-                .ingest(&ctx.deployment, self.exchange, &batch.messages)
+                .commit(&ctx.deployment, &batch.parsed)
                 .await
             {
                 Ok(c) => {

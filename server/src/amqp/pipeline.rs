@@ -1,10 +1,11 @@
 //! One exchange's consumer: a pipeline of two stages in one task, so the broker keeps sending
 //! batch n+1 while batch n is stored (PERFORMANCE.md, lesson 2).
 //!
-//! - The **receiver** gathers deliveries into a batch: it hands the batch over once it is full
-//!   or [`BATCH_WINDOW`] after its first message, and keeps filling it while the committer is
-//!   busy, so batches grow when the store is slow.
-//! - The **committer** stores each batch in one transaction ([`Ingestor::ingest`]), retrying
+//! - The **receiver** gathers deliveries into a batch, parsing each as it arrives (on this
+//!   task, while the store works on the previous batch on its own thread or server): it hands
+//!   the batch over once it is full or [`BATCH_WINDOW`] after its first message, and keeps
+//!   filling it while the committer is busy, so batches grow when the store is slow.
+//! - The **committer** stores each batch in one transaction ([`Ingestor::commit`]), retrying
 //!   store errors with backoff, then acks it with one multiple-ack that never goes past an
 //!   uncommitted delivery ([`AckWatermark`]).
 //!
@@ -12,7 +13,7 @@
 //! On shutdown the receiver stops, the committer finishes the batch it is storing and stops;
 //! nothing uncommitted is acked (closing the channel requeues it).
 //!
-//! [`Ingestor::ingest`]: crate::ingest::Ingestor::ingest
+//! [`Ingestor::commit`]: crate::ingest::Ingestor::commit
 
 use std::time::Duration;
 
@@ -97,7 +98,7 @@ impl Receiver<'_> {
                         if batch.is_empty() {
                             deadline = Some(Instant::now() + BATCH_WINDOW);
                         }
-                        batch.push(delivery);
+                        batch.push(delivery, self.ctx.deployment.id, self.exchange);
                     }
                     Some(Err(e)) => return Err(e.into()),
                     None => return Err(AmqpError::Cancelled(self.exchange.to_owned())),

@@ -66,7 +66,13 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // A 64 MiB page cache per connection (the default is 2 MiB): the indexes of
+                // `raw_events` stay in memory while batches insert into them.
+                .pragma("cache_size", "-65536")
+                // Checkpoint the WAL every 64 MiB instead of every 4 MiB: fewer, larger
+                // checkpoints while ingesting. Both measured with `stacktach bench`.
+                .pragma("wal_autocheckpoint", "16384");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)

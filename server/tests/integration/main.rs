@@ -12,4 +12,5 @@ mod simulate;
 mod watchdog;
 mod web;
 mod web_queries;
+mod worker;
 mod workload;
