@@ -116,6 +116,16 @@ export default defineConfig({
       name: 'hydrate',
       use: { javaScriptEnabled: true },
     },
+    {
+      // Benchmarks that print figures (bench/*.bench.ts, hydrated). Not part of the test suite:
+      // `default: false` keeps plain `npx playwright test` from running them; run them with
+      // `npx playwright test --project=bench` (scripts/bench-live.sh does, on a release build).
+      name: 'bench',
+      testDir: './bench',
+      testMatch: /.*\.bench\.ts$/,
+      default: false,
+      use: { javaScriptEnabled: true },
+    },
   ],
   webServer: {
     command: [

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
-use crate::bench::BenchArgs;
+use crate::bench::{BenchArgs, QueryBenchArgs};
 use crate::config;
 use crate::import::ImportArgs;
 use crate::simulator::SimulateArgs;
@@ -37,6 +37,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Measure ingest throughput: broker → committed rows → acked, against a no-op consumer.
     Bench(BenchArgs),
+    /// Measure the read side: fill a database with N notifications, print query plans and
+    /// each /api/v1 endpoint's latency.
+    BenchQueries(QueryBenchArgs),
 }
 
 /// Where the database is.
@@ -156,6 +159,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(args) => crate::import::run(args).await,
         Command::Bench(args) => crate::bench::run(args).await,
+        Command::BenchQueries(args) => crate::bench::run_queries(args).await,
     }
 }
 

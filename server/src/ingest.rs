@@ -110,13 +110,9 @@ impl Parsed {
     pub fn push(&mut self, deployment_id: i64, exchange: &str, message: Incoming) {
         let received_us = now_micros();
         match notification::parse(exchange, &message.body) {
-            Ok(n) => self.events.push(new_event(
-                deployment_id,
-                exchange,
-                &message,
-                n,
-                received_us,
-            )),
+            Ok(n) => self
+                .events
+                .push(new_event(deployment_id, exchange, &message, n, received_us)),
             Err(e) => self.quarantined.push(NewQuarantine {
                 deployment_id,
                 exchange: exchange.to_string(),

@@ -9,6 +9,7 @@
 //! - [`ingest`]: parse → one transaction → commit → (caller acks) → live hub.
 //! - [`store`]: every SQL statement, for SQLite and PostgreSQL.
 //! - [`live`]: the hub fanning committed rows out to websocket subscribers.
+//! - [`metrics`]: the Prometheus counters and histograms behind `/metrics`.
 //! - [`http`]: the router (Leptos SSR, server functions, live websocket, health).
 //! - [`backend`]: the web app's port implemented over the store; [`status`]: consumer status.
 //! - [`simulate`]: the notification generator; [`demo`]: `serve --demo`.
@@ -24,6 +25,7 @@ pub mod http;
 pub mod import;
 pub mod ingest;
 pub mod live;
+pub mod metrics;
 pub mod notification;
 pub mod publish;
 pub mod simulate;

@@ -9,6 +9,7 @@
 //! committed batch, where counting in SQL would scan an hour of rows per page view.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::model::{Activity, EventRow};
@@ -64,6 +65,8 @@ impl Ring {
 pub struct Hub {
     sender: broadcast::Sender<Arc<[EventRow]>>,
     activity: Arc<Mutex<HashMap<i64, Ring>>>,
+    /// Rows lagging subscribers skipped (told as a gap), for `/metrics`.
+    skipped: Arc<AtomicU64>,
 }
 
 impl Default for Hub {
@@ -79,6 +82,7 @@ impl Hub {
         Self {
             sender,
             activity: Arc::default(),
+            skipped: Arc::default(),
         }
     }
 
@@ -125,6 +129,16 @@ impl Hub {
     /// A new subscription receiving every batch published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<[EventRow]>> {
         self.sender.subscribe()
+    }
+
+    /// Counts rows a lagging subscriber skipped.
+    pub fn record_skipped(&self, rows: u64) {
+        self.skipped.fetch_add(rows, Ordering::Relaxed);
+    }
+
+    /// Rows lagging subscribers skipped since start.
+    pub fn skipped_rows(&self) -> u64 {
+        self.skipped.load(Ordering::Relaxed)
     }
 
     /// How many browsers are watching.

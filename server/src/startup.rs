@@ -230,6 +230,7 @@ impl Application {
             store: self.store.clone(),
             hub: self.hub.clone(),
             backend,
+            metrics: self.board.metrics().clone(),
         };
         axum::serve(listener, router(state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await })

@@ -5,15 +5,24 @@ use std::sync::{Arc, RwLock};
 
 use app::model::{ConsumerState, ConsumerStatus};
 
+use crate::metrics::Metrics;
+
 /// Status of every consumer, keyed by (deployment name, exchange). Cheap to clone.
 ///
 /// Locks are held for a map update only, never across an `.await`.
 #[derive(Clone, Default)]
 pub struct StatusBoard {
     inner: Arc<RwLock<BTreeMap<(String, String), ConsumerStatus>>>,
+    /// The Prometheus registry the consumers record into (the board reaches every consumer).
+    metrics: Metrics,
 }
 
 impl StatusBoard {
+    /// The metrics registry shared with `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     /// Registers a consumer in `state`.
     pub fn register(&self, deployment: &str, exchange: &str, state: ConsumerState) {
         let status = ConsumerStatus {

@@ -14,6 +14,7 @@ use super::consumer::{backoff_delay, ConsumerContext};
 use super::rates::RateMeter;
 use super::AmqpError;
 use crate::ingest::now_micros;
+use crate::metrics;
 use crate::watchdog::{beat_interval, Heartbeat, Stage};
 
 /// Stores and acks what the receiver hands over.
@@ -24,6 +25,8 @@ pub(crate) struct Committer<'a> {
     ctx: &'a ConsumerContext,
     heartbeat: &'a Heartbeat,
     acks: AckWatermark,
+    /// The highest tag acked so far (for the acked-deliveries counter).
+    acked_tag: u64,
     meter: RateMeter,
     stats: Stats,
 }
@@ -73,6 +76,7 @@ impl<'a> Committer<'a> {
             ctx,
             heartbeat,
             acks: AckWatermark::default(),
+            acked_tag: 0,
             meter: RateMeter::default(),
             stats: Stats::default(),
         }
@@ -102,6 +106,14 @@ impl<'a> Committer<'a> {
                 return Ok(()); // shutdown before commit: not acked, the broker requeues it
             };
             self.stats.storing += storing.elapsed();
+            let labels = [self.ctx.deployment.name.as_str(), self.exchange];
+            let m = self.ctx.board.metrics();
+            m.observe(
+                &metrics::COMMIT_SECONDS,
+                &labels,
+                storing.elapsed().as_secs_f64(),
+            );
+            m.observe(&metrics::BATCH_SIZE, &labels, batch.len() as f64);
             self.stats.batches += 1;
             self.stats.messages += batch.len() as u64;
             self.heartbeat.beat(Stage::Committer);
@@ -109,6 +121,9 @@ impl<'a> Committer<'a> {
                 self.channel
                     .basic_ack(up_to, BasicAckOptions { multiple: true })
                     .await?;
+                m.inc(&metrics::ACK_CALLS, &labels);
+                m.add(&metrics::ACKED, &labels, up_to - self.acked_tag);
+                self.acked_tag = up_to;
             }
             self.record(stored, quarantined);
         }
@@ -119,18 +134,23 @@ impl<'a> Committer<'a> {
         let ctx = self.ctx;
         let mut attempt = 0u32;
         loop {
-            match ctx
-                .ingestor
-                .commit(&ctx.deployment, &batch.parsed)
-                .await
-            {
+            match ctx.ingestor.commit(&ctx.deployment, &batch.parsed).await {
                 Ok(c) => {
+                    let labels = [ctx.deployment.name.as_str(), self.exchange];
+                    let m = ctx.board.metrics();
+                    m.add(&metrics::INGESTED, &labels, c.inserted.len() as u64);
+                    m.add(&metrics::DUPLICATES, &labels, c.duplicates as u64);
+                    m.add(&metrics::QUARANTINED, &labels, c.quarantined as u64);
                     return Some((
                         (c.inserted.len() + c.quarantined) as u64,
                         c.quarantined as u64,
-                    ))
+                    ));
                 }
                 Err(e) => {
+                    ctx.board.metrics().inc(
+                        &metrics::COMMIT_RETRIES,
+                        &[ctx.deployment.name.as_str(), self.exchange],
+                    );
                     let delay = backoff_delay(attempt);
                     attempt = attempt.saturating_add(1);
                     tracing::warn!(deployment = %ctx.deployment.name, exchange = self.exchange, error = %e, retry_in_ms = delay.as_millis() as u64, "Could not store a batch; it stays unacked and is retried.");

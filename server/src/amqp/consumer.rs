@@ -62,6 +62,8 @@ pub async fn run_deployment(ctx: ConsumerContext) -> Result<(), AmqpError> {
         }
         let delay = backoff_delay(attempt);
         attempt = attempt.saturating_add(1);
+        let metrics = ctx.board.metrics();
+        metrics.inc(&crate::metrics::RECONNECTS, &[&name, "connection"]);
         tracing::warn!(deployment = %name, error = %error, retry_in_ms = delay.as_millis() as u64, "Consumer lost its broker; reconnecting.");
         ctx.board
             .set_deployment_state(&name, ConsumerState::Reconnecting, Some(error.to_string()));

@@ -149,6 +149,8 @@ impl<'a> Supervisor<'a> {
             let exchange = &self.ctx.config.topics[stuck.topics].exchange;
             let deployment = &self.ctx.deployment.name;
             tracing::warn!(deployment = %deployment, exchange = %exchange, silent_ms = stuck.heartbeat.age().as_millis() as u64, timeout_ms = timeout.as_millis() as u64, "Consumer stuck; restarting.");
+            let metrics = self.ctx.board.metrics();
+            metrics.inc(&crate::metrics::RECONNECTS, &[deployment, "stuck"]);
             self.ctx.board.update(deployment, exchange, |s| {
                 s.reconnects += 1;
                 s.last_error = Some(format!(

@@ -11,11 +11,15 @@
 //! # Layout
 //! - `broker`: the queue, the fill, the no-op consumer; `database`: fresh databases.
 //! - `ingest`: phases (b) and (c); `report`: the table, peak RSS and the ceilings.
+//! - `queries`: `stacktach bench-queries`, the read side at a million stored events.
 
 mod broker;
 mod database;
 mod ingest;
+mod queries;
 mod report;
+
+pub use queries::{run as run_queries, QueryBenchArgs};
 
 use anyhow::Context;
 use clap::Args;

@@ -17,6 +17,7 @@ use tokio::sync::broadcast::error::RecvError;
 use app::model::{EventFilter, EventRow, LiveMessage};
 
 use super::AppState;
+use crate::live::Hub;
 use crate::store::{Store, StoreError};
 
 /// Rows per backfill query and frame.
@@ -90,6 +91,7 @@ enum FeedError {
 struct Feed {
     socket: WebSocket,
     store: Store,
+    hub: Hub,
     filter: EventFilter,
     last: i64,
 }
@@ -140,6 +142,7 @@ impl Feed {
             .count_matching_between(self.last, oldest_kept - 1, &self.filter)
             .await?;
         self.last = oldest_kept - 1;
+        self.hub.record_skipped(skipped as u64);
         self.send(&LiveMessage::Gap {
             skipped: skipped as u64,
         })
@@ -157,6 +160,7 @@ async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(
     let mut feed = Feed {
         socket,
         store: state.store,
+        hub: state.hub.clone(),
         filter: query.filter,
         last,
     };

@@ -6,8 +6,11 @@
 //! - [`csp`]: the Content-Security-Policy of HTML responses;
 //! - `live_ws`: the live feed websocket (backfill, filtered push, explicit gaps).
 
+mod api_v1;
 pub mod csp;
 mod live_ws;
+mod ops;
+mod stacky;
 
 use std::sync::Arc;
 
@@ -30,6 +33,8 @@ pub struct AppState {
     pub store: Store,
     pub hub: Hub,
     pub backend: SharedBackend,
+    /// The Prometheus registry (`/metrics`); the consumers record into the same one.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,7 +56,9 @@ pub fn router(state: AppState) -> Router {
     };
     let leptos = state.leptos.clone();
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(ops::router())
+        .merge(stacky::router())
+        .merge(api_v1::router())
         .route("/live/ws", get(live_ws::upgrade))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())
@@ -61,5 +68,9 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(csp::fallback))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            ops::track,
+        ))
         .with_state(state)
 }

@@ -20,7 +20,8 @@ use sqlx::sqlite::{
 
 pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
 pub use events::{Committed, NewEvent, NewQuarantine};
-pub use queries::{EventColumns, QuarantineRecord, ScopeSample};
+pub use queries::stacky;
+pub use queries::{EventColumns, EventsOf, Explained, QuarantineRecord, ScopeSample, TimeWindow};
 
 /// Runs `$body` with `$pool` bound to whichever pool `$store` holds.
 macro_rules! with_pool {

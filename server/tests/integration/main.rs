@@ -4,11 +4,15 @@
 //! tests run in parallel.
 
 mod aggregate;
+mod api_v1;
 mod demo;
 mod faults;
 mod helpers;
 mod ingest;
+mod metrics;
 mod simulate;
+mod stacky;
+mod stacky_cli;
 mod watchdog;
 mod web;
 mod web_queries;

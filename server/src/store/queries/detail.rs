@@ -59,7 +59,7 @@ impl From<QuarantineListed> for QuarantineRow {
     }
 }
 
-const QUARANTINE_SELECT: &str = "SELECT q.id, d.name AS deployment, q.exchange, \
+pub(super) const QUARANTINE_SELECT: &str = "SELECT q.id, d.name AS deployment, q.exchange, \
      q.routing_key, q.error, q.received_us, CAST(LENGTH(q.body) AS BIGINT) AS size \
      FROM quarantine q JOIN deployments d ON d.id = q.deployment_id";
 

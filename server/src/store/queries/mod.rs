@@ -8,12 +8,17 @@
 //! # Layout
 //! - `events`: event lists (feed, backfill, search, drill-down, by instance or request).
 //! - `detail`: one event's every column, one quarantined message.
+//! - `api`: the `/api/v1` lists (id cursors, time windows) and query plans for the benchmark.
 //! - `pages`: host/tenant counts, KPIs, timings, home and status figures.
+//! - [`stacky`]: v2's `/stacky` API (raw tables by service, names, watch cursor, reports).
 
+mod api;
 mod detail;
 mod events;
 mod pages;
+pub mod stacky;
 
+pub use api::{EventsOf, Explained, TimeWindow};
 pub use detail::{EventColumns, QuarantineRecord};
 pub use pages::ScopeSample;
 

@@ -131,10 +131,13 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn slowest_requests(&self, since: i64, limit: u32) -> Result<Vec<Kpi>, StoreError> {
+        // The slowest ids first, from the trackers alone; only those rows are joined.
         let mut sql = Sql::new(KPI_SELECT);
-        sql.push(" WHERE t.start >= ").int(since);
-        sql.push(" AND t.duration > 0 ORDER BY t.duration DESC LIMIT ")
+        sql.push(" WHERE t.id IN (SELECT id FROM request_trackers WHERE start >= ")
+            .int(since);
+        sql.push(" AND duration > 0 ORDER BY duration DESC LIMIT ")
             .int(i64::from(limit));
+        sql.push(") ORDER BY t.duration DESC");
         self.kpis(&sql).await
     }
 

@@ -1,0 +1,269 @@
+//! `/api/v1` over a real socket, fed through the real broker, on SQLite and PostgreSQL:
+//! cursor pagination sees every row exactly once (also while rows arrive), filters, one event
+//! with its JSON, instance, request, timings, deployments, status, quarantine, and JSON
+//! 400/404 errors.
+
+use std::collections::BTreeSet;
+
+use app::model::ConsumerState;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// GET over HTTP/1.0: (status, content type, body parsed as JSON).
+pub async fn get_json(port: u16, path: &str) -> (u16, String, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.split_once(": ")
+                .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap_or_default();
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+    (status, content_type, json)
+}
+
+/// Asserts a JSON error answer with `status` whose message contains `needle`.
+async fn assert_error(port: u16, path: &str, status: u16, needle: &str) {
+    let (got, content_type, body) = get_json(port, path).await;
+    assert_eq!(got, status, "{path}: {body}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{path}: {content_type}"
+    );
+    let message = body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: {body}"));
+    assert!(message.contains(needle), "{path}: {message}");
+}
+
+/// Walks `/api/v1/events?<query>&limit=<limit>` from the start; returns every id seen and
+/// calls `between` after the first page.
+async fn walk(port: u16, query: &str, limit: u32, between: impl AsyncFnOnce()) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut after = 0;
+    let mut between = Some(between);
+    loop {
+        let path = format!("/api/v1/events?{query}&after={after}&limit={limit}");
+        let (status, _, page) = get_json(port, &path).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        let events = page["events"].as_array().expect("events");
+        assert!(events.len() <= limit as usize);
+        ids.extend(events.iter().map(|e| e["id"].as_i64().expect("id")));
+        if let Some(f) = between.take() {
+            f().await;
+        }
+        match page["next"].as_i64() {
+            Some(next) => {
+                assert_eq!(Some(next), ids.last().copied(), "next is the last id");
+                after = next;
+            }
+            None => return ids,
+        }
+    }
+}
+
+async fn api_answers(backend: Backend) {
+    let vhost = TestVhost::new();
+    let db = TestDb::new(backend);
+    let name = format!("cell-api-{}", unique());
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}]}}"#,
+        nova_deployment(&name, &vhost.name, 5672)
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    eventually(20, "connected", || async {
+        app.board
+            .of_deployment(&name)
+            .iter()
+            .all(|c| c.state == ConsumerState::Connected)
+    })
+    .await;
+
+    // 23 notifications: 10 of instance A, 13 of instance B; and one poison message.
+    let mut published = Vec::new();
+    let mut messages = Vec::new();
+    for i in 0..23 {
+        let instance = if i % 5 < 2 {
+            "inst-api-a"
+        } else {
+            "inst-api-b"
+        };
+        let (id, body) = nova_notification("compute.instance.update", instance);
+        published.push(id);
+        messages.push(("monitor.info", body));
+    }
+    messages.push(("monitor.error", b"{not json".to_vec()));
+    publish(&vhost, "nova", &messages).await;
+    let store = app.store.clone();
+    eventually(20, "stored", || {
+        let (store, ids) = (store.clone(), published.clone());
+        async move { store.count_events_with_message_ids(&ids).await.unwrap() == 23 }
+    })
+    .await;
+    let port = app.port;
+
+    // Every row exactly once, in id order, across pages of 4 while 5 more rows arrive.
+    let mut late = Vec::new();
+    let ids = walk(port, "", 4, async || {
+        let mut more = Vec::new();
+        for _ in 0..5 {
+            let (id, body) = nova_notification("compute.instance.exists", "inst-api-c");
+            late.push(id);
+            more.push(("monitor.info", body));
+        }
+        publish(&vhost, "nova", &more).await;
+        let (store, late) = (store.clone(), late.clone());
+        eventually(20, "late rows stored", || {
+            let (store, late) = (store.clone(), late.clone());
+            async move { store.count_events_with_message_ids(&late).await.unwrap() == 5 }
+        })
+        .await;
+    })
+    .await;
+    assert_eq!(ids.len(), 28, "{ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ascending, no repeats: {ids:?}"
+    );
+    let unique: BTreeSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), 28);
+
+    // Filters, with the deployment by name; pages of 2 still cover each row once.
+    let a = walk(
+        port,
+        &format!("deployment={name}&instance=inst-api-a"),
+        2,
+        async || {},
+    )
+    .await;
+    assert_eq!(a.len(), 10, "instance A: {a:?}");
+    let hosts = walk(
+        port,
+        "host=cpu-n01.example.net&event=compute.instance.exists",
+        100,
+        async || {},
+    )
+    .await;
+    assert_eq!(hosts.len(), 5);
+    let (_, _, page) = get_json(port, "/api/v1/events?since=0&until=1").await;
+    assert_eq!(
+        page["events"].as_array().map(Vec::len),
+        Some(0),
+        "nothing in 1970"
+    );
+    // Limits are clamped: 0 → 1, 5000 → 1000.
+    let (_, _, one) = get_json(port, "/api/v1/events?limit=0").await;
+    assert_eq!(one["events"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["next"].as_i64(), Some(ids[0]));
+    let (_, _, big) = get_json(port, "/api/v1/events?limit=5000").await;
+    assert_eq!(big["events"].as_array().map(Vec::len), Some(28));
+    assert!(big["next"].is_null());
+
+    // One event: its row, its columns, and the notification as JSON (not a string).
+    let first = ids[0];
+    let (status, content_type, event) = get_json(port, &format!("/api/v1/events/{first}")).await;
+    assert_eq!(status, 200, "{event}");
+    assert!(content_type.starts_with("application/json"));
+    assert_eq!(event["event"]["id"].as_i64(), Some(first));
+    let message_id = event["message_id"]
+        .as_str()
+        .expect("message id")
+        .to_string();
+    assert!(published.contains(&message_id));
+    assert_eq!(
+        event["notification"]["message_id"].as_str(),
+        Some(message_id.as_str())
+    );
+    assert_eq!(event["notification"]["payload"]["tenant_id"], "tenant42");
+    assert_eq!(event["state"], "active");
+
+    // Instance, request, timings.
+    let (status, _, inst) = get_json(port, "/api/v1/instances/inst-api-a").await;
+    assert_eq!(status, 200, "{inst}");
+    assert_eq!(inst["events"].as_array().map(Vec::len), Some(10));
+    assert_eq!(inst["lifecycle"]["state"], "active");
+    let request = event["event"]["request_id"].as_str().expect("request id");
+    let (status, _, req) = get_json(port, &format!("/api/v1/requests/{request}")).await;
+    assert_eq!(status, 200, "{req}");
+    assert_eq!(req["rows"][0]["id"].as_i64(), Some(first));
+    let (status, _, timings) = get_json(port, "/api/v1/timings?window=24h").await;
+    assert_eq!((status, timings["window"].as_str()), (200, Some("Day")));
+
+    // Deployments, status, quarantine.
+    let (status, _, deps) = get_json(port, "/api/v1/deployments").await;
+    assert_eq!(status, 200);
+    let dep = &deps["deployments"][0];
+    assert_eq!(dep["name"].as_str(), Some(name.as_str()));
+    assert_eq!(dep["consumers"][0]["state"], "Connected");
+    assert_eq!(dep["last_event"][0].as_i64(), ids.last().copied());
+    let (status, _, st) = get_json(port, "/api/v1/status").await;
+    assert_eq!(status, 200);
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(st["database"]["backend"], expected);
+    assert_eq!(st["quarantine_total"].as_i64(), Some(1));
+    let (status, _, q) = get_json(port, "/api/v1/quarantine?limit=10").await;
+    assert_eq!(status, 200);
+    let rows = q["quarantine"].as_array().expect("rows");
+    assert_eq!((rows.len(), q["next"].is_null()), (1, true));
+    let qid = rows[0]["id"].as_i64().expect("id");
+    let (status, _, one) = get_json(port, &format!("/api/v1/quarantine/{qid}")).await;
+    assert_eq!((status, one["text"].as_str()), (200, Some("{not json")));
+
+    // Errors are JSON with 400 or 404.
+    assert_error(port, "/api/v1/events/999999999", 404, "no event").await;
+    assert_error(port, "/api/v1/events/abc", 400, "integer").await;
+    assert_error(port, "/api/v1/events?limit=ten", 400, "limit").await;
+    assert_error(port, "/api/v1/events?after=-3", 400, "after").await;
+    assert_error(port, "/api/v1/events?hots=x", 400, "hots").await;
+    assert_error(port, "/api/v1/events?errors=maybe", 400, "errors").await;
+    assert_error(port, "/api/v1/events?since=10&until=5", 400, "since").await;
+    assert_error(
+        port,
+        "/api/v1/events?deployment=no-such-cell",
+        404,
+        "no deployment",
+    )
+    .await;
+    assert_error(
+        port,
+        "/api/v1/instances/no-such-instance",
+        404,
+        "no instance",
+    )
+    .await;
+    assert_error(port, "/api/v1/requests/req-none", 404, "no request").await;
+    assert_error(port, "/api/v1/timings?window=2d", 400, "window").await;
+    assert_error(port, "/api/v1/quarantine/99999", 404, "no quarantined").await;
+    assert_error(port, "/api/v1/no/such/endpoint", 404, "no endpoint").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn api_v1_answers_on_sqlite() {
+    api_answers(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn api_v1_answers_on_postgres() {
+    api_answers(Backend::Postgres).await;
+}
