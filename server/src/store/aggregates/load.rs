@@ -2,7 +2,7 @@
 
 use sqlx::QueryBuilder;
 
-use super::{on_conn, push_in_list, Conn};
+use super::{push_in_list, Conn};
 use crate::aggregate::{InstanceDelete, Keys, Stored, Timing, Usage};
 
 /// `(id, instance, launched_at, deleted_at, raw_id)` of an `instance_deletes` row.
@@ -152,8 +152,11 @@ async fn load_deletes(
         .collect())
 }
 
-/// `head (k1, k2, ...) tail`, as rows of `R`. Not cached as a prepared statement: the list
-/// length varies from batch to batch.
+/// `head (k1, k2, ...) tail` (`head` ends with `IN `), as rows of `R`.
+///
+/// On PostgreSQL the keys go in one array parameter (`= ANY($1)`), so the text never changes
+/// and the statement is prepared once per connection; on SQLite the list length varies from
+/// batch to batch and the statement is not cached.
 async fn select<R>(
     conn: &mut Conn<'_>,
     head: &str,
@@ -165,13 +168,23 @@ where
     R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
     R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
-    on_conn!(conn, |c| {
-        let mut qb = QueryBuilder::new(head);
-        push_in_list(&mut qb, keys);
-        qb.push(tail);
-        qb.build_query_as::<R>()
-            .persistent(false)
-            .fetch_all(&mut **c)
-            .await
-    })
+    match conn {
+        Conn::Postgres(c) => {
+            let column = head.strip_suffix("IN ").unwrap_or(head);
+            let text = format!("{column}= ANY($1){tail}");
+            sqlx::query_as::<_, R>(&text)
+                .bind(keys)
+                .fetch_all(&mut **c)
+                .await
+        }
+        Conn::Sqlite(c) => {
+            let mut qb = QueryBuilder::new(head);
+            push_in_list(&mut qb, keys);
+            qb.push(tail);
+            qb.build_query_as::<R>()
+                .persistent(false)
+                .fetch_all(&mut **c)
+                .await
+        }
+    }
 }
