@@ -52,6 +52,7 @@ pub(super) async fn write_batch(
     match conn {
         // One statement for the whole batch whatever its size: the text never changes, so
         // PostgreSQL parses and plans it once per connection (PERFORMANCE.md lesson 4).
+        Conn::Postgres(_) if events.is_empty() => {}
         Conn::Postgres(c) => {
             let rows = insert_events_unnest(c, events).await?;
             record_inserted(events, 0, rows, inserted);
@@ -206,6 +207,41 @@ async fn insert_image_meta(
         .filter_map(|&(i, id)| Some((id, &events[i].nova()?.image_meta)))
         .filter(|(_, meta)| !meta.is_empty())
         .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let Conn::Postgres(c) = conn {
+        // As for the events: one statement text, prepared once per connection.
+        sqlx::query(
+            "INSERT INTO raw_image_meta (raw_id, os_architecture, os_distro, os_version, \
+             rax_options) SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], \
+             $5::text[])",
+        )
+        .bind(rows.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(_, m)| m.os_architecture.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(_, m)| m.os_distro.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(_, m)| m.os_version.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(_, m)| m.rax_options.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut **c)
+        .await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(
