@@ -59,7 +59,7 @@ impl Ingestor {
     ) -> Result<Committed, StoreError> {
         let mut parsed = Parsed::default();
         for m in messages {
-            parsed.push(deployment.id, exchange, m.clone());
+            parsed.push(deployment.id, exchange, m);
         }
         self.commit(deployment, &parsed).await
     }
@@ -107,18 +107,18 @@ pub struct Parsed {
 
 impl Parsed {
     /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not.
-    pub fn push(&mut self, deployment_id: i64, exchange: &str, message: Incoming) {
+    pub fn push(&mut self, deployment_id: i64, exchange: &str, message: &Incoming) {
         let received_us = now_micros();
         match notification::parse(exchange, &message.body) {
             Ok(n) => self
                 .events
-                .push(new_event(deployment_id, exchange, &message, n, received_us)),
+                .push(new_event(deployment_id, exchange, message, n, received_us)),
             Err(e) => self.quarantined.push(NewQuarantine {
                 deployment_id,
                 exchange: exchange.to_string(),
-                routing_key: message.routing_key,
+                routing_key: message.routing_key.clone(),
                 error: e.to_string(),
-                body: message.body,
+                body: message.body.clone(),
                 received_us,
             }),
         }

@@ -30,7 +30,7 @@ impl Batch {
             routing_key: delivery.routing_key.to_string(),
             body: delivery.data,
         };
-        self.parsed.push(deployment_id, exchange, message);
+        self.parsed.push(deployment_id, exchange, &message);
     }
 
     pub(crate) fn len(&self) -> usize {

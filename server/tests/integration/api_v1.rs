@@ -12,30 +12,8 @@ use crate::helpers::*;
 
 /// GET over HTTP/1.0: (status, content type, body parsed as JSON).
 pub async fn get_json(port: u16, path: &str) -> (u16, String, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let content_type = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(": ")
-                .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap_or_default();
-    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+    let (status, content_type, body) = http_get_typed(port, path).await;
+    let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
     (status, content_type, json)
 }
 

@@ -281,6 +281,12 @@ pub fn nova_notification(event: &str, instance: &str) -> (String, Vec<u8>) {
 
 /// Minimal HTTP/1.0 GET over a real socket (so the body is never chunked): (status, body).
 pub async fn http_get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = http_get_typed(port, path).await;
+    (status, body)
+}
+
+/// [`http_get`] that also returns the response's content type: (status, content type, body).
+pub async fn http_get_typed(port: u16, path: &str) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
@@ -291,14 +297,19 @@ pub async fn http_get(port: u16, path: &str) -> (u16, String) {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("read");
     let text = String::from_utf8_lossy(&raw).to_string();
-    let status = text
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.split_once(": ")
+                .filter(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.to_string())
+        })
         .unwrap_or_default();
-    (status, body)
+    (status, content_type, body.to_string())
 }

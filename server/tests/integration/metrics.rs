@@ -9,34 +9,6 @@ use app::model::ConsumerState;
 use crate::api_v1::get_json;
 use crate::helpers::*;
 
-/// GET over HTTP/1.0: (status, content type, body).
-async fn get_text(port: u16, path: &str) -> (u16, String, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let content_type = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(": ")
-                .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap_or_default();
-    (status, content_type, body.to_string())
-}
-
 /// Every sample line as `series → value`; checks each family has HELP and TYPE first.
 fn samples(text: &str) -> BTreeMap<String, f64> {
     let mut typed = Vec::new();
@@ -111,7 +83,7 @@ async fn metrics_match(backend: Backend) {
     })
     .await;
     let port = app.port;
-    let (status, _, body) = get_text(port, "/healthz").await;
+    let (status, _, body) = http_get_typed(port, "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
 
     // 12 new notifications and a poison message; then 3 of them again (redeliveries).
@@ -143,7 +115,7 @@ async fn metrics_match(backend: Backend) {
     eventually(20, "all deliveries acked", || {
         let acked = acked.clone();
         async move {
-            let (_, _, text) = get_text(port, "/metrics").await;
+            let (_, _, text) = http_get_typed(port, "/metrics").await;
             samples(&text).get(&acked).copied() == Some(16.0)
         }
     })
@@ -159,7 +131,7 @@ async fn metrics_match(backend: Backend) {
     ] {
         let _ = get_json(port, path).await;
     }
-    let (status, content_type, text) = get_text(port, "/metrics").await;
+    let (status, content_type, text) = http_get_typed(port, "/metrics").await;
     assert_eq!(status, 200);
     assert_eq!(content_type, "text/plain; version=0.0.4; charset=utf-8");
     let m = samples(&text);

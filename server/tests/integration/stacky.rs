@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use server::ingest::{now_micros, Incoming};
 use server::store::stacky::NewJsonReport;
 
-use crate::helpers::{deployments, Backend, TestApp, TestDb};
+use crate::helpers::{deployments, http_get_typed, Backend, TestApp, TestDb};
 use crate::web_queries::Fixture;
 
 pub const INSTANCE: &str = "2222bbbb-6352-4dbc-8271-96cc54bf14cd";
@@ -15,37 +15,9 @@ pub const REQUEST: &str = "req-5e5b3a3c-1c07-4bd3-93b5-3b5b1f3c0c11";
 pub const IMAGE: &str = "08f685d9-6352-4dbc-8271-96cc54bf14cd";
 const SEC: i64 = 1_000_000;
 
-/// GET over HTTP/1.0: (status, content type, body).
-pub async fn get(port: u16, path: &str) -> (u16, String, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let content_type = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(": ")
-                .filter(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap_or_default();
-    (status, content_type, body.to_string())
-}
-
 /// A 200 JSON answer, parsed.
 pub async fn get_json(port: u16, path: &str) -> Value {
-    let (status, content_type, body) = get(port, path).await;
+    let (status, content_type, body) = http_get_typed(port, path).await;
     assert_eq!(status, 200, "{path}: {body}");
     assert_eq!(content_type, "application/json", "{path}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
@@ -53,7 +25,7 @@ pub async fn get_json(port: u16, path: &str) -> Value {
 
 /// A v2 error answer: the status and `[type, message]`.
 async fn get_error(port: u16, path: &str) -> (u16, Value) {
-    let (status, content_type, body) = get(port, path).await;
+    let (status, content_type, body) = http_get_typed(port, path).await;
     assert_eq!(content_type, "application/json", "{path}");
     let v: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert_eq!(v[0], json!(["Error", "Message"]), "{path}");
@@ -496,13 +468,13 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
         "/stacky/show/999999/".to_string(),
         format!("/stacky/show/{first_id}/?service=glance"),
     ] {
-        let (status, content_type, body) = get(port, &path).await;
+        let (status, content_type, body) = http_get_typed(port, &path).await;
         assert_eq!(
             (status, content_type.as_str(), body.as_str()),
             (200, "application/json", "")
         );
     }
-    assert_eq!(get(port, "/stacky/show/abc/").await.0, 404);
+    assert_eq!(http_get_typed(port, "/stacky/show/abc/").await.0, 404);
 
     // timings of an instance and of an operation; v2's Decimal sec_to_time.
     assert_eq!(
@@ -663,7 +635,7 @@ async fn reports(kind: Backend) {
             ]
         ])
     );
-    let (status, _, verbatim) = get(port, &format!("/stacky/report/{}/", ids[0])).await;
+    let (status, _, verbatim) = http_get_typed(port, &format!("/stacky/report/{}/", ids[0])).await;
     assert_eq!((status, verbatim.as_str()), (200, body));
     let (status, e) = get_error(port, "/stacky/report/999999/").await;
     assert_eq!(status, 404);
@@ -853,7 +825,7 @@ async fn watch_never_misses_late_events(kind: Backend) {
     .await;
     assert_eq!(other[1], json!([]));
     assert_eq!(other[0][4], "compute.instance.create.start".len());
-    assert_eq!(get(port, "/stacky/watch/all/").await.0, 404);
+    assert_eq!(http_get_typed(port, "/stacky/watch/all/").await.0, 404);
     app.stop().await;
 }
 

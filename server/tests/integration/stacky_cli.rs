@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 use server::ingest::now_micros;
 use server::store::stacky::NewJsonReport;
 
+use crate::helpers::http_get_typed;
 use crate::helpers::{Backend, TestDb};
-use crate::stacky::{app_with_fixture, get, seed, IMAGE, INSTANCE, REQUEST};
+use crate::stacky::{app_with_fixture, seed, IMAGE, INSTANCE, REQUEST};
 
 /// Python's `urllib.quote_plus` (what `requests` applies to `params`).
 fn quote_plus(s: &str) -> String {
@@ -43,7 +44,7 @@ impl Stacky {
                 .collect();
             url = format!("{url}?{}", query.join("&"));
         }
-        let (status, _, body) = get(self.port, &url).await;
+        let (status, _, body) = http_get_typed(self.port, &url).await;
         assert_eq!(status, 200, "stacky would exit({status}) on {url}: {body}");
         body
     }
@@ -256,7 +257,7 @@ impl Stacky {
     async fn reports(&mut self, from_unix: i64, to_unix: i64) {
         let path =
             format!("/stacky/reports?created_from={from_unix}.000000&created_to={to_unix}.000000");
-        let (status, _, body) = get(self.port, &path).await;
+        let (status, _, body) = http_get_typed(self.port, &path).await;
         assert_eq!(status, 200, "{path}: {body}");
         let mut r: Value = serde_json::from_str(&body).expect("reports JSON");
         for row in r.as_array_mut().unwrap().iter_mut().skip(1) {
@@ -269,7 +270,7 @@ impl Stacky {
 
     /// `stacky report <id>`: `/stacky/report/<id>` (no slash), `r[0].get(...)`.
     async fn report(&mut self, id: i64) {
-        let (status, _, body) = get(self.port, &format!("/stacky/report/{id}")).await;
+        let (status, _, body) = http_get_typed(self.port, &format!("/stacky/report/{id}")).await;
         assert_eq!(status, 200);
         let r: Value = serde_json::from_str(&body).expect("report JSON");
         let metadata = r[0].as_object().expect("metadata.get() needs a dict");
@@ -338,7 +339,7 @@ async fn every_stacky_command_works(kind: Backend) {
     cli.search("glance", "uuid", IMAGE, None).await;
     cli.search("nova", "host", "nowhere", None).await;
     assert!(cli.printed("Event with host nowhere not found"));
-    let id = get(app.port, &format!("/stacky/uuid/?uuid={INSTANCE}"))
+    let id = http_get_typed(app.port, &format!("/stacky/uuid/?uuid={INSTANCE}"))
         .await
         .2;
     let id: Value = serde_json::from_str(&id).unwrap();
@@ -359,7 +360,7 @@ async fn every_stacky_command_works(kind: Backend) {
     cli.reports(now - 86_400, now + 60).await;
     assert!(cli.printed("nova usage audit"));
     let report_id = serde_json::from_str::<Value>(
-        &get(app.port, "/stacky/reports/search/?name=nova+usage+audit")
+        &http_get_typed(app.port, "/stacky/reports/search/?name=nova+usage+audit")
             .await
             .2,
     )

@@ -102,6 +102,9 @@ async fn home_page_is_server_rendered_with_deployments_and_rows() {
     let (status, html) = http_get(app.port, "/live?deployment=1").await;
     assert_eq!(status, 200);
     assert!(html.contains("Live feed — cell-web"), "{html}");
+    let (status, html) = http_get(app.port, "/live?deployment=999999").await;
+    assert_eq!(status, 404, "an unknown deployment's feed is not found");
+    assert!(html.contains("There is no such deployment."), "{html}");
     let (status, _) = http_get(app.port, "/no/such/page").await;
     assert_eq!(status, 404);
     let (status, body) = http_get(app.port, "/healthz").await;
