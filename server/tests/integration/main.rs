@@ -5,6 +5,7 @@
 
 mod aggregate;
 mod api_v1;
+mod dedupe;
 mod demo;
 mod faults;
 mod helpers;

@@ -12,6 +12,7 @@
 
 mod load;
 mod read;
+mod unnest;
 mod write_image;
 mod write_lifecycle;
 mod write_usage;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::QueryBuilder;
 
-use super::{on_conn, rows_per_statement, Conn};
+use super::{on_conn, rows_per_statement, unnest, Conn};
 use crate::aggregate::{LifecycleWrite, RowRef, Timing, TimingEnd, Tracker, TrackerUpdate, Writes};
 
 /// Writes the lifecycle group of `writes`, in dependency order.
@@ -29,6 +29,11 @@ async fn upsert_lifecycles(
     rows: &[LifecycleWrite],
 ) -> Result<HashMap<String, i64>, sqlx::Error> {
     let mut ids = HashMap::with_capacity(rows.len());
+    if let Conn::Postgres(c) = conn {
+        let returned = unnest::upsert_lifecycles(c, rows).await?;
+        ids.extend(returned.into_iter().map(|(id, instance)| (instance, id)));
+        return Ok(ids);
+    }
     for chunk in rows.chunks(rows_per_statement(4)) {
         let returned: Vec<(i64, String)> = on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(
@@ -62,7 +67,16 @@ async fn insert_timings(
     lifecycles: &HashMap<String, i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut by_creator = HashMap::with_capacity(rows.len());
-    for chunk in rows.chunks(rows_per_statement(8)) {
+    let chunks = match conn {
+        Conn::Postgres(_) => rows.chunks(rows.len().max(1)),
+        Conn::Sqlite(_) => rows.chunks(rows_per_statement(8)),
+    };
+    for chunk in chunks {
+        if let Conn::Postgres(c) = conn {
+            let returned = unnest::insert_timings(c, chunk, lifecycles).await?;
+            by_creator.extend(returned.into_iter().map(|(id, creator)| (creator, id)));
+            continue;
+        }
         let returned: Vec<(i64, i64)> = on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO timings (name, lifecycle_id, start_raw_id, start_when, end_raw_id, \
@@ -98,6 +112,12 @@ async fn insert_timings(
 
 /// Closes stored timings.
 async fn end_timings(conn: &mut Conn<'_>, rows: &[TimingEnd]) -> Result<(), sqlx::Error> {
+    if let Conn::Postgres(c) = conn {
+        if !rows.is_empty() {
+            unnest::end_timings(c, rows).await?;
+        }
+        return Ok(());
+    }
     for chunk in rows.chunks(rows_per_statement(4)) {
         on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new("WITH v (id, end_raw_id, end_when, diff) AS (");
@@ -123,6 +143,22 @@ async fn insert_trackers(
     lifecycles: &HashMap<String, i64>,
     timing_id: &impl Fn(Option<RowRef>) -> Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    if let Conn::Postgres(c) = conn {
+        let resolved: Vec<unnest::TrackerRow<'_>> = rows
+            .iter()
+            .map(|t| unnest::TrackerRow {
+                request_id: &t.request_id,
+                lifecycle_id: lifecycles.get(&t.instance).copied().unwrap_or_default(),
+                last_timing_id: timing_id(t.last_timing),
+                start: t.start,
+                duration: t.duration,
+            })
+            .collect();
+        if !resolved.is_empty() {
+            unnest::insert_trackers(c, &resolved).await?;
+        }
+        return Ok(());
+    }
     for chunk in rows.chunks(rows_per_statement(5)) {
         on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(
@@ -148,6 +184,13 @@ async fn update_trackers(
     rows: &[TrackerUpdate],
     timing_id: &impl Fn(Option<RowRef>) -> Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    if let Conn::Postgres(c) = conn {
+        if !rows.is_empty() {
+            let ids = rows.iter().map(|t| timing_id(t.last_timing)).collect();
+            unnest::update_trackers(c, rows, ids).await?;
+        }
+        return Ok(());
+    }
     for chunk in rows.chunks(rows_per_statement(3)) {
         on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new("WITH v (id, last_timing_id, duration) AS (");

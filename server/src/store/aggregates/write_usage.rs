@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::QueryBuilder;
 
-use super::{on_conn, rows_per_statement, Conn};
+use super::{on_conn, rows_per_statement, unnest, Conn};
 use crate::aggregate::{InstanceDelete, InstanceExists, RowRef, Usage, Writes};
 
 /// Writes the usage group of `writes`, in dependency order.
@@ -45,6 +45,17 @@ async fn upsert_usages(
     rows: &[&Usage],
 ) -> Result<HashMap<(String, String), i64>, sqlx::Error> {
     let mut ids = HashMap::with_capacity(rows.len());
+    if let Conn::Postgres(c) = conn {
+        if !rows.is_empty() {
+            let returned = unnest::upsert_usages(c, rows).await?;
+            ids.extend(
+                returned
+                    .into_iter()
+                    .map(|(id, instance, request)| ((instance, request), id)),
+            );
+        }
+        return Ok(ids);
+    }
     for chunk in rows.chunks(rows_per_statement(10)) {
         let returned: Vec<(i64, String, String)> = on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(

@@ -1,6 +1,6 @@
 //! The write path of a batch: raw events, their image meta, aggregation, quarantine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::QueryBuilder;
 
@@ -55,7 +55,7 @@ pub(super) async fn write_batch(
         Conn::Postgres(_) if events.is_empty() => {}
         Conn::Postgres(c) => {
             let rows = insert_events_unnest(c, events).await?;
-            record_inserted(events, 0, rows, inserted);
+            record_inserted(events, rows, inserted);
         }
         Conn::Sqlite(_) => {
             for (chunk_no, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
@@ -69,66 +69,106 @@ pub(super) async fn write_batch(
     insert_quarantine(conn, quarantined).await
 }
 
-/// SQLite: one multi-row INSERT of `chunk` (which starts at `base` in the batch); records the
-/// `(index, id)` of the rows that were new.
+/// SQLite: stores the events of `chunk` (which starts at `base` in the batch) that are not
+/// stored yet, with one multi-row INSERT; records the `(index, id)` of each.
+///
+/// No `RETURNING`: sqlx hands every returned row from its SQLite thread to ours, a thread
+/// switch per row. Instead one SELECT finds the keys that are stored already (a redelivery;
+/// usually none, so one empty answer), and the new rows' ids follow from the last one: in a
+/// transaction holding the write lock, one INSERT gives its rows consecutive ids. A conflict
+/// would be an error (no `ON CONFLICT` clause), never a silently shifted id.
 async fn insert_events(
     conn: &mut Conn<'_>,
     chunk: &[NewEvent],
     base: usize,
     inserted: &mut Vec<(usize, i64)>,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(i64, String)> = on_conn!(&mut *conn, |c| {
-        let mut qb = QueryBuilder::new(
-            "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, publisher, \
-             service, host, when_us, request_id, instance, tenant, message_id, dedupe_key, \
-             received_us, json, state, old_state, old_task, task, image_type, image_status, \
-             image_uuid, image_size) ",
-        );
+    let Conn::Sqlite(c) = conn else {
+        unreachable!("insert_events is the SQLite path");
+    };
+    let stored: Vec<(i64, i64, String)> = {
+        let mut qb = QueryBuilder::new("SELECT e.deployment_id, e.when_us, e.dedupe_key FROM (");
         qb.push_values(chunk, |mut b, e| {
-            let nova = e.nova();
-            let glance = e.glance();
             b.push_bind(e.deployment_id)
-                .push_bind(e.exchange.as_str())
-                .push_bind(e.routing_key.as_str())
-                .push_bind(e.event.as_str())
-                .push_bind(e.publisher.as_str())
-                .push_bind(e.service.as_str())
-                .push_bind(e.host.as_deref())
                 .push_bind(e.when_us)
-                .push_bind(e.request_id.as_str())
-                .push_bind(e.instance.as_deref())
-                .push_bind(e.tenant.as_deref())
-                .push_bind(e.message_id.as_deref())
-                .push_bind(e.dedupe_key.as_str())
-                .push_bind(e.received_us)
-                .push_bind(e.json.as_str())
-                .push_bind(nova.and_then(|n| n.state.as_deref()))
-                .push_bind(nova.and_then(|n| n.old_state.as_deref()))
-                .push_bind(nova.and_then(|n| n.old_task.as_deref()))
-                .push_bind(nova.and_then(|n| n.task.as_deref()))
-                .push_bind(e.image_type())
-                .push_bind(glance.and_then(|g| g.status.as_deref()))
-                .push_bind(glance.and_then(|g| g.uuid.as_deref()))
-                .push_bind(glance.and_then(|g| g.size));
+                .push_bind(e.dedupe_key.as_str());
         });
-        qb.push(" ON CONFLICT (deployment_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key");
-        // Full chunks repeat the same text: worth a cached prepared statement.
-        let persistent = chunk.len() == ROWS_PER_STATEMENT;
+        qb.push(
+            ") k JOIN raw_events e ON e.deployment_id = k.column1 AND e.when_us = k.column2 \
+             AND e.dedupe_key = k.column3",
+        );
         qb.build_query_as()
-            .persistent(persistent)
+            .persistent(false)
             .fetch_all(&mut **c)
             .await?
+    };
+    let mut seen: HashSet<(i64, i64, &str)> = stored
+        .iter()
+        .map(|(d, w, k)| (*d, *w, k.as_str()))
+        .collect();
+    let fresh: Vec<usize> = (0..chunk.len())
+        .filter(|&i| {
+            let e = &chunk[i];
+            seen.insert((e.deployment_id, e.when_us, e.dedupe_key.as_str()))
+        })
+        .collect();
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let mut qb = QueryBuilder::new(
+        "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, publisher, \
+         service, host, when_us, request_id, instance, tenant, message_id, dedupe_key, \
+         received_us, json, state, old_state, old_task, task, image_type, image_status, \
+         image_uuid, image_size) ",
+    );
+    qb.push_values(fresh.iter().map(|&i| &chunk[i]), |mut b, e| {
+        let nova = e.nova();
+        let glance = e.glance();
+        b.push_bind(e.deployment_id)
+            .push_bind(e.exchange.as_str())
+            .push_bind(e.routing_key.as_str())
+            .push_bind(e.event.as_str())
+            .push_bind(e.publisher.as_str())
+            .push_bind(e.service.as_str())
+            .push_bind(e.host.as_deref())
+            .push_bind(e.when_us)
+            .push_bind(e.request_id.as_str())
+            .push_bind(e.instance.as_deref())
+            .push_bind(e.tenant.as_deref())
+            .push_bind(e.message_id.as_deref())
+            .push_bind(e.dedupe_key.as_str())
+            .push_bind(e.received_us)
+            .push_bind(e.json.as_str())
+            .push_bind(nova.and_then(|n| n.state.as_deref()))
+            .push_bind(nova.and_then(|n| n.old_state.as_deref()))
+            .push_bind(nova.and_then(|n| n.old_task.as_deref()))
+            .push_bind(nova.and_then(|n| n.task.as_deref()))
+            .push_bind(e.image_type())
+            .push_bind(glance.and_then(|g| g.status.as_deref()))
+            .push_bind(glance.and_then(|g| g.uuid.as_deref()))
+            .push_bind(glance.and_then(|g| g.size));
     });
-    record_inserted(chunk, base, rows, inserted);
+    // Full chunks repeat the same text: worth a cached prepared statement.
+    let persistent = fresh.len() == ROWS_PER_STATEMENT;
+    let done = qb.build().persistent(persistent).execute(&mut **c).await?;
+    let count = fresh.len() as i64;
+    if done.rows_affected() != fresh.len() as u64 {
+        return Err(sqlx::Error::Protocol(format!(
+            "raw_events insert stored {} of {count} rows",
+            done.rows_affected()
+        )));
+    }
+    let first = done.last_insert_rowid() - count + 1;
+    inserted.extend(fresh.iter().zip(first..).map(|(&i, id)| (base + i, id)));
     Ok(())
 }
 
 /// PostgreSQL: the batch as one `INSERT … SELECT FROM UNNEST(arrays)`, one array per column;
-/// returns the `(id, dedupe key)` of the rows that were new.
+/// returns the rows that were new.
 async fn insert_events_unnest(
     c: &mut sqlx::PgConnection,
     events: &[NewEvent],
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<Returned>, sqlx::Error> {
     fn col<'a, T>(events: &'a [NewEvent], f: impl Fn(&'a NewEvent) -> T) -> Vec<T> {
         events.iter().map(f).collect()
     }
@@ -141,7 +181,7 @@ async fn insert_events_unnest(
          $6::text[], $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::text[], \
          $13::text[], $14::int8[], $15::text[], $16::text[], $17::text[], $18::text[], \
          $19::text[], $20::int8[], $21::text[], $22::text[], $23::int8[]) \
-         ON CONFLICT (deployment_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+         ON CONFLICT (deployment_id, when_us, dedupe_key) DO NOTHING RETURNING id, when_us, dedupe_key",
     )
     .bind(col(events, |e| e.deployment_id))
     .bind(col(events, |e| e.exchange.as_str()))
@@ -176,20 +216,19 @@ async fn insert_events_unnest(
     .await
 }
 
-/// Matches the returned `(id, dedupe key)` rows back to their index in the batch. A key
-/// repeated within the batch was stored from its first occurrence.
-fn record_inserted(
-    chunk: &[NewEvent],
-    base: usize,
-    rows: Vec<(i64, String)>,
-    inserted: &mut Vec<(usize, i64)>,
-) {
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(chunk.len());
+/// `(id, when_us, dedupe_key)` of a newly stored event, as `RETURNING` gives it.
+type Returned = (i64, i64, String);
+
+/// PostgreSQL: matches the returned rows back to their index in the batch by their unique key
+/// (timestamp and dedupe key, see migration 0010). A key repeated within the batch was stored from its
+/// first occurrence.
+fn record_inserted(chunk: &[NewEvent], rows: Vec<Returned>, inserted: &mut Vec<(usize, i64)>) {
+    let mut index: HashMap<(i64, &str), usize> = HashMap::with_capacity(chunk.len());
     for (i, e) in chunk.iter().enumerate() {
-        index.entry(e.dedupe_key.as_str()).or_insert(base + i);
+        index.entry((e.when_us, e.dedupe_key.as_str())).or_insert(i);
     }
-    for (id, key) in rows {
-        if let Some(&i) = index.get(key.as_str()) {
+    for (id, when_us, key) in rows {
+        if let Some(&i) = index.get(&(when_us, key.as_str())) {
             inserted.push((i, id));
         }
     }
