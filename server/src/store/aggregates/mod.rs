@@ -71,6 +71,11 @@ pub(super) fn rows_per_statement(binds_per_row: usize) -> usize {
     (MAX_BINDS / binds_per_row.max(1)).max(1)
 }
 
+/// A column of `rows` as one array parameter (PostgreSQL's `UNNEST($1::type[], …)`).
+pub(crate) fn col<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
+    rows.iter().map(f).collect()
+}
+
 /// Appends `(v1, v2, ...)` as bind parameters.
 pub(super) fn push_in_list<'a, DB>(qb: &mut QueryBuilder<'a, DB>, values: &'a [&'a str])
 where

@@ -2,20 +2,16 @@
 //! each, whatever the number of rows.
 //!
 //! The multi-row `VALUES` forms change text with every row count, so PostgreSQL parsed and
-//! planned each one afresh: about 0.4 ms per statement whether it wrote 5 rows or 50, and a
-//! batch runs about ten of them. These texts never change: prepared once per connection, they
-//! cost one execution each (measured with `stacktach bench`).
+//! planned each one afresh. These texts never change and are prepared once per connection.
+//! Measured with `stacktach bench` (batches of about 95 events): the five lifecycle-group
+//! statements went from 1.99 ms to 1.21 ms per batch, the usage group from about 0.9 to 0.67 ms.
 
 use std::collections::HashMap;
 
 use sqlx::PgConnection;
 
+use super::col;
 use crate::aggregate::{LifecycleWrite, Timing, TimingEnd, TrackerUpdate, Usage};
-
-/// A column of `rows` as one array parameter.
-fn col<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
-    rows.iter().map(f).collect()
-}
 
 /// Upserts one row per instance; returns `(id, instance)` of each.
 pub(super) async fn upsert_lifecycles(

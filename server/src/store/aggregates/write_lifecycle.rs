@@ -1,4 +1,7 @@
 //! Writes lifecycles (upsert by instance), timings and request trackers.
+//!
+//! PostgreSQL takes the fixed-text statements of [`super::unnest`]; the multi-row `VALUES`
+//! forms below are SQLite's, where a statement costs no round trip to prepare.
 
 use std::collections::HashMap;
 
@@ -67,16 +70,14 @@ async fn insert_timings(
     lifecycles: &HashMap<String, i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut by_creator = HashMap::with_capacity(rows.len());
-    let chunks = match conn {
-        Conn::Postgres(_) => rows.chunks(rows.len().max(1)),
-        Conn::Sqlite(_) => rows.chunks(rows_per_statement(8)),
-    };
-    for chunk in chunks {
-        if let Conn::Postgres(c) = conn {
-            let returned = unnest::insert_timings(c, chunk, lifecycles).await?;
+    if let Conn::Postgres(c) = conn {
+        if !rows.is_empty() {
+            let returned = unnest::insert_timings(c, rows, lifecycles).await?;
             by_creator.extend(returned.into_iter().map(|(id, creator)| (creator, id)));
-            continue;
         }
+        return Ok(in_order(rows, &by_creator));
+    }
+    for chunk in rows.chunks(rows_per_statement(8)) {
         let returned: Vec<(i64, i64)> = on_conn!(&mut *conn, |c| {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO timings (name, lifecycle_id, start_raw_id, start_when, end_raw_id, \
@@ -99,15 +100,19 @@ async fn insert_timings(
         });
         by_creator.extend(returned.into_iter().map(|(id, creator)| (creator, id)));
     }
-    Ok(rows
-        .iter()
+    Ok(in_order(rows, &by_creator))
+}
+
+/// The ids of `rows`, in order, from the ids by creator raw id that the inserts returned.
+fn in_order(rows: &[Timing], by_creator: &HashMap<i64, i64>) -> Vec<i64> {
+    rows.iter()
         .map(|t| {
             by_creator
                 .get(&t.creator_raw_id())
                 .copied()
                 .unwrap_or_default()
         })
-        .collect())
+        .collect()
 }
 
 /// Closes stored timings.

@@ -1,4 +1,7 @@
 //! Writes instance usages (upsert by instance and request), deletes and exists.
+//!
+//! The usage upsert, the statement of this group that runs on most batches, takes the
+//! fixed-text form of [`super::unnest`] on PostgreSQL.
 
 use std::collections::HashMap;
 

@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 
 use super::{NewEvent, NewQuarantine};
 use crate::notification::{Detail, GlanceDetail, ImageMeta, NovaDetail};
-use crate::store::aggregates::{self, on_conn, Conn};
+use crate::store::aggregates::{self, col, on_conn, Conn};
 
 /// Rows per INSERT statement (23 binds each; well under both backends' bind limits).
 const ROWS_PER_STATEMENT: usize = 500;
@@ -169,9 +169,6 @@ async fn insert_events_unnest(
     c: &mut sqlx::PgConnection,
     events: &[NewEvent],
 ) -> Result<Vec<Returned>, sqlx::Error> {
-    fn col<'a, T>(events: &'a [NewEvent], f: impl Fn(&'a NewEvent) -> T) -> Vec<T> {
-        events.iter().map(f).collect()
-    }
     sqlx::query_as(
         "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, publisher, \
          service, host, when_us, request_id, instance, tenant, message_id, dedupe_key, \
