@@ -57,9 +57,9 @@ pub(super) async fn write_batch(
             let rows = insert_events_unnest(c, events).await?;
             record_inserted(events, rows, inserted);
         }
-        Conn::Sqlite(_) => {
+        Conn::Sqlite(c) => {
             for (chunk_no, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
-                insert_events(conn, chunk, chunk_no * ROWS_PER_STATEMENT, inserted).await?;
+                insert_events(c, chunk, chunk_no * ROWS_PER_STATEMENT, inserted).await?;
             }
         }
     }
@@ -78,14 +78,11 @@ pub(super) async fn write_batch(
 /// transaction holding the write lock, one INSERT gives its rows consecutive ids. A conflict
 /// would be an error (no `ON CONFLICT` clause), never a silently shifted id.
 async fn insert_events(
-    conn: &mut Conn<'_>,
+    c: &mut sqlx::SqliteConnection,
     chunk: &[NewEvent],
     base: usize,
     inserted: &mut Vec<(usize, i64)>,
 ) -> Result<(), sqlx::Error> {
-    let Conn::Sqlite(c) = conn else {
-        unreachable!("insert_events is the SQLite path");
-    };
     let stored: Vec<(i64, i64, String)> = {
         let mut qb = QueryBuilder::new("SELECT e.deployment_id, e.when_us, e.dedupe_key FROM (");
         qb.push_values(chunk, |mut b, e| {
@@ -99,7 +96,7 @@ async fn insert_events(
         );
         qb.build_query_as()
             .persistent(false)
-            .fetch_all(&mut **c)
+            .fetch_all(&mut *c)
             .await?
     };
     let mut seen: HashSet<(i64, i64, &str)> = stored
@@ -150,7 +147,7 @@ async fn insert_events(
     });
     // Full chunks repeat the same text: worth a cached prepared statement.
     let persistent = fresh.len() == ROWS_PER_STATEMENT;
-    let done = qb.build().persistent(persistent).execute(&mut **c).await?;
+    let done = qb.build().persistent(persistent).execute(&mut *c).await?;
     let count = fresh.len() as i64;
     if done.rows_affected() != fresh.len() as u64 {
         return Err(sqlx::Error::Protocol(format!(
