@@ -93,9 +93,9 @@ pub struct Committed {
 
 impl Store {
     /// Stores a batch in ONE transaction: new events (duplicates by deployment, timestamp and
-    /// dedupe key are skipped), their image meta, everything they aggregate into (lifecycles, timings,
-    /// trackers, usages, deletes, exists; duplicates are not aggregated again) and quarantined
-    /// messages. Nothing is visible, and nothing may be acked, before this returns `Ok`.
+    /// dedupe key are skipped), their image meta, everything they aggregate into (lifecycles,
+    /// timings, trackers, usages, deletes, exists; duplicates are not aggregated again) and
+    /// quarantined messages. Nothing is visible, and nothing may be acked, before this returns `Ok`.
     ///
     /// On PostgreSQL the transaction takes an advisory lock first, so ids are assigned in
     /// commit order there too (the live feed resumes by id and must never see a smaller id
@@ -110,33 +110,19 @@ impl Store {
         quarantined: &[NewQuarantine],
     ) -> Result<Committed, StoreError> {
         let mut inserted = Vec::with_capacity(events.len());
-        match self {
-            Self::Sqlite(pool) => {
-                // The write lock up front: the batch reads (which keys are stored already)
-                // before it writes, and a deferred transaction could not upgrade its read
-                // snapshot to a write if another batch committed in between.
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                write::write_batch(
-                    &mut Conn::from(&mut *tx),
-                    events,
-                    quarantined,
-                    &mut inserted,
-                )
+        // SQLite: the write lock up front. The batch reads (which keys are stored already)
+        // before it writes, and a deferred transaction could not upgrade its read snapshot to
+        // a write if another batch committed in between.
+        let begin = match self {
+            Self::Sqlite(_) => "BEGIN IMMEDIATE",
+            Self::Postgres(_) => "BEGIN",
+        };
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_with(begin).await?;
+            write::write_batch(&mut Conn::from(&mut *tx), events, quarantined, &mut inserted)
                 .await?;
-                tx.commit().await?;
-            }
-            Self::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                write::write_batch(
-                    &mut Conn::from(&mut *tx),
-                    events,
-                    quarantined,
-                    &mut inserted,
-                )
-                .await?;
-                tx.commit().await?;
-            }
-        }
+            tx.commit().await?;
+        });
         Ok(Committed {
             duplicates: events.len() - inserted.len(),
             inserted,

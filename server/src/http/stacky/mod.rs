@@ -72,6 +72,17 @@ pub fn router() -> Router<AppState> {
 pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
+    /// Query parameters from `(name, value)` pairs, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -213,30 +224,23 @@ fn routing_key_type(routing_key: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     // v2 test_model_search_*: [None:50], [1:51], [None:1], [10:15]; the hard limit 1000.
     #[test]
     fn limit_and_offset_like_model_search() {
-        assert_eq!(params(&[]).page().unwrap(), (50, 0));
-        assert_eq!(params(&[("offset", "1")]).page().unwrap(), (50, 1));
-        assert_eq!(params(&[("limit", "1")]).page().unwrap(), (1, 0));
+        assert_eq!(Params::of(&[]).page().unwrap(), (50, 0));
+        assert_eq!(Params::of(&[("offset", "1")]).page().unwrap(), (50, 1));
+        assert_eq!(Params::of(&[("limit", "1")]).page().unwrap(), (1, 0));
         assert_eq!(
-            params(&[("limit", "5"), ("offset", "10")]).page().unwrap(),
+            Params::of(&[("limit", "5"), ("offset", "10")])
+                .page()
+                .unwrap(),
             (5, 10)
         );
-        assert_eq!(params(&[("limit", "5000")]).page().unwrap(), (1000, 0));
-        assert_eq!(params(&[("limit", "0")]).page().unwrap(), (0, 0));
-        assert_eq!(params(&[("limit", "")]).page().unwrap(), (1000, 0));
-        assert!(params(&[("limit", "x")]).page().is_err());
-        assert!(params(&[("offset", "-1")]).page().is_err());
+        assert_eq!(Params::of(&[("limit", "5000")]).page().unwrap(), (1000, 0));
+        assert_eq!(Params::of(&[("limit", "0")]).page().unwrap(), (0, 0));
+        assert_eq!(Params::of(&[("limit", "")]).page().unwrap(), (1000, 0));
+        assert!(Params::of(&[("limit", "x")]).page().is_err());
+        assert!(Params::of(&[("offset", "-1")]).page().is_err());
     }
 
     #[test]
@@ -249,21 +253,25 @@ mod tests {
 
     #[test]
     fn last_value_wins_and_services_are_checked() {
-        let p = params(&[("service", "nova"), ("service", "glance")]);
+        let p = Params::of(&[("service", "nova"), ("service", "glance")]);
         assert_eq!(
             p.service(StackyService::Nova).unwrap(),
             StackyService::Glance
         );
-        assert!(params(&[("service", "cinder")])
+        assert!(Params::of(&[("service", "cinder")])
             .service(StackyService::Nova)
             .is_err());
         assert_eq!(
-            params(&[("when_min", "1.1")]).decimal("when_min").unwrap(),
+            Params::of(&[("when_min", "1.1")])
+                .decimal("when_min")
+                .unwrap(),
             Some(1_100_000)
         );
-        assert!(params(&[("when_min", "abc")]).decimal("when_min").is_err());
+        assert!(Params::of(&[("when_min", "abc")])
+            .decimal("when_min")
+            .is_err());
         assert_eq!(
-            params(&[("when_min", "")]).decimal("when_min").unwrap(),
+            Params::of(&[("when_min", "")]).decimal("when_min").unwrap(),
             None
         );
     }

@@ -141,15 +141,6 @@ fn search_row(r: &JsonReportRow) -> Value {
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     fn message(e: StackyError) -> String {
         match e {
             StackyError::BadRequest(m) => m,
@@ -160,7 +151,7 @@ mod tests {
     // v2 JsonReportsSearchAPI tests.
     #[test]
     fn search_filters_like_v2() {
-        let f = filters(&params(&[
+        let f = filters(&Params::of(&[
             ("id", "1"),
             ("name", "nova_usage_audit"),
             ("period_start", "2014-01-01 00:00:00"),
@@ -180,7 +171,7 @@ mod tests {
                 ReportFilter::CreatedBetween(1_388_534_400_000_000, 1_388_620_800_000_000),
             ]
         );
-        let e = filters(&params(&[
+        let e = filters(&Params::of(&[
             ("invalid_column_1", "value_1"),
             ("invalid_column_2", "value_2"),
             ("version", "4"),
@@ -201,7 +192,7 @@ mod tests {
             ("created", "2014-01-01 00:00:00", "'2014-01-01 00:00:00' value has an invalid format. It must be in YYYY-MM-DD format."),
             ("created", "1234", "'1234' value has an invalid format. It must be in YYYY-MM-DD format."),
         ] {
-            assert_eq!(message(filters(&params(&[(field, value)])).unwrap_err()), text);
+            assert_eq!(message(filters(&Params::of(&[(field, value)])).unwrap_err()), text);
         }
     }
 
