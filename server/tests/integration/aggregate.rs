@@ -4,6 +4,7 @@
 
 mod bulk;
 mod links;
+mod plans;
 mod render;
 mod throughput;
 
