@@ -6,11 +6,13 @@
 //! SQLite file, a fresh PostgreSQL database): the queue refilled with the same notifications,
 //! (b) `stacktach`'s own consumer ingesting it end to end (parsed, stored with aggregates,
 //! committed, acked), and (c) the ingest pipeline alone without the broker. It prints
-//! notifications/s, MB/s, the ratio b/a, peak RSS per phase and the reference ceilings.
+//! notifications/s, MB/s, the ratio b/a, peak RSS and CPU use per phase (this process, the
+//! others, idle) and the reference ceilings.
 //!
 //! # Layout
 //! - `broker`: the queue, the fill, the no-op consumer; `database`: fresh databases.
-//! - `ingest`: phases (b) and (c); `report`: the table, peak RSS and the ceilings.
+//! - `ingest`: phases (b) and (c); `usage`: peak memory and CPU per phase; `report`: the table
+//!   and the ceilings.
 //! - `queries`: `stacktach bench-queries`, the read side at a million stored events.
 
 mod broker;
@@ -18,6 +20,7 @@ mod database;
 mod ingest;
 mod queries;
 mod report;
+mod usage;
 
 pub use queries::{run as run_queries, QueryBenchArgs};
 
@@ -25,7 +28,8 @@ use anyhow::Context;
 use clap::Args;
 
 use self::database::FreshDb;
-use self::report::{peak_rss_kib, reset_peak_rss, Row, CEILINGS};
+use self::report::{Row, CEILINGS};
+use self::usage::PhaseMeter;
 use crate::amqp::batch_limit;
 use crate::config::DEFAULT_PREFETCH;
 
@@ -96,14 +100,14 @@ async fn measure(
         filled.bytes as f64 / filled.count.max(1) as f64 / 1e3,
         filled.count as f64 / filled.secs
     );
-    reset_peak_rss();
+    let meter = PhaseMeter::start();
     let secs = broker::drain_noop(cfg, filled.count).await?;
     let noop = Row {
         what: "(a) no-op consumer".into(),
         count: filled.count,
         bytes: filled.bytes,
         secs,
-        peak_rss_kib: peak_rss_kib(),
+        usage: meter.finish(),
         ratio: None,
     };
     println!("(a) no-op consumer: {:.0}/s", noop.rate());
@@ -132,16 +136,16 @@ async fn consume(
 ) -> anyhow::Result<Row> {
     broker::fill(cfg, filled.count, args.seed).await?;
     let store = db.open().await?;
-    reset_peak_rss();
+    let meter = PhaseMeter::start();
     let secs = ingest::consume(cfg, &store, filled.count).await;
-    let peak = peak_rss_kib();
+    let usage = meter.finish();
     store.close().await;
     let row = Row {
         what: format!("(b) stacktach consumer -> {}", db.backend()),
         count: filled.count,
         bytes: filled.bytes,
         secs: secs?,
-        peak_rss_kib: peak,
+        usage,
         ratio: None,
     };
     let row = Row {
@@ -161,10 +165,10 @@ async fn ingest_alone(
     noop: &Row,
 ) -> anyhow::Result<Row> {
     let store = db.open().await?;
-    reset_peak_rss();
+    let meter = PhaseMeter::start();
     let measured =
         ingest::ingest_only(&store, name, (filled.count, args.seed, args.prefetch)).await;
-    let peak = peak_rss_kib();
+    let usage = meter.finish();
     store.close().await;
     let alone = measured?;
     let batches = (filled.count as f64 / alone.batch as f64).ceil();
@@ -177,7 +181,7 @@ async fn ingest_alone(
         count: filled.count,
         bytes: filled.bytes,
         secs: alone.ingest_secs,
-        peak_rss_kib: peak,
+        usage,
         ratio: None,
     };
     let row = Row {

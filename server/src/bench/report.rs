@@ -1,5 +1,7 @@
-//! What the benchmark prints: one row per measurement, peak memory, and the ceilings measured
-//! on this class of machine (PERFORMANCE.md) for comparison.
+//! What the benchmark prints: one row per measurement with its memory and CPU use, and the
+//! ceilings measured on this class of machine (PERFORMANCE.md) for comparison.
+
+use super::usage::Usage;
 
 /// One measured phase.
 #[derive(Debug, Clone)]
@@ -8,8 +10,8 @@ pub struct Row {
     pub count: u64,
     pub bytes: u64,
     pub secs: f64,
-    /// Peak resident memory during the phase, in KiB (`None` where /proc is missing).
-    pub peak_rss_kib: Option<u64>,
+    /// Peak memory and CPU during the phase (empty where /proc is missing).
+    pub usage: Usage,
     /// This phase's rate divided by the no-op consumer's.
     pub ratio: Option<f64>,
 }
@@ -21,33 +23,24 @@ impl Row {
     }
 }
 
-/// Resets the kernel's peak-RSS mark of this process, so the next [`peak_rss_kib`] covers
-/// only what follows.
-pub fn reset_peak_rss() {
-    // Linux: writing 5 to clear_refs resets VmHWM; elsewhere there is nothing to reset.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The peak resident set size (VmHWM) in KiB.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The results table.
+/// The results table. CPU columns are in cores over the phase's wall time: this process,
+/// every other process (broker, database server), and idle.
 pub fn table(rows: &[Row]) -> String {
     let mut out = format!(
-        "{:<44} {:>10} {:>8} {:>8} {:>10} {:>6}\n",
-        "phase", "notif/s", "MB/s", "secs", "peak RSS", "b/a"
+        "{:<44} {:>8} {:>7} {:>7} {:>9} {:>5}   {:>5} {:>6} {:>5}\n",
+        "phase", "notif/s", "MB/s", "secs", "peak RSS", "b/a", "CPU:us", "others", "idle"
     );
     for r in rows {
         let rss = r
+            .usage
             .peak_rss_kib
             .map_or("-".to_owned(), |k| format!("{} MB", k / 1024));
         let ratio = r.ratio.map_or("-".to_owned(), |x| format!("{x:.2}"));
+        let cpu = r.usage.cpu.map_or("     -      -     -".to_owned(), |c| {
+            format!("{:>5.2} {:>6.2} {:>5.2}", c.ours, c.others, c.idle)
+        });
         out.push_str(&format!(
-            "{:<44} {:>10.0} {:>8.1} {:>8.2} {:>10} {:>6}\n",
+            "{:<44} {:>8.0} {:>7.1} {:>7.2} {:>9} {:>5}   {cpu}\n",
             r.what,
             r.rate(),
             r.bytes as f64 / 1e6 / r.secs.max(1e-9),
