@@ -95,7 +95,8 @@ impl Store {
     /// Stores a batch in ONE transaction: new events (duplicates by deployment, timestamp and
     /// dedupe key are skipped), their image meta, everything they aggregate into (lifecycles,
     /// timings, trackers, usages, deletes, exists; duplicates are not aggregated again) and
-    /// quarantined messages. Nothing is visible, and nothing may be acked, before this returns `Ok`.
+    /// quarantined messages. Nothing is visible, and nothing may be acked, before this returns
+    /// `Ok`.
     ///
     /// On PostgreSQL the transaction takes an advisory lock first, so ids are assigned in
     /// commit order there too (the live feed resumes by id and must never see a smaller id

@@ -21,7 +21,7 @@ const BASE: i64 = 1_709_294_400_000_000;
 
 /// A migrated store with one deployment, and an ingestor on it.
 pub struct Setup {
-    pub _db: TestDb,
+    pub db: TestDb,
     pub store: Store,
     pub ingestor: Ingestor,
     pub deployment: DeploymentRef,
@@ -39,7 +39,7 @@ impl Setup {
             name: "cell-a".into(),
         };
         Self {
-            _db: db,
+            db,
             store,
             ingestor,
             deployment,

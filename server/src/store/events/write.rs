@@ -188,7 +188,8 @@ async fn insert_events_unnest(
          $6::text[], $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::text[], \
          $13::text[], $14::int8[], $15::text[], $16::text[], $17::text[], $18::text[], \
          $19::text[], $20::int8[], $21::text[], $22::text[], $23::int8[]) \
-         ON CONFLICT (deployment_id, when_us, dedupe_key) DO NOTHING RETURNING id, when_us, dedupe_key",
+         ON CONFLICT (deployment_id, when_us, dedupe_key) DO NOTHING \
+         RETURNING id, when_us, dedupe_key",
     )
     .bind(col(events, |e| e.deployment_id))
     .bind(col(events, |e| e.exchange.as_str()))
@@ -227,8 +228,8 @@ async fn insert_events_unnest(
 type Returned = (i64, i64, String);
 
 /// PostgreSQL: matches the returned rows back to their index in the batch by their unique key
-/// (timestamp and dedupe key, see migration 0010). A key repeated within the batch was stored from its
-/// first occurrence.
+/// (timestamp and dedupe key, see migration 0010; a batch is of one deployment). A key repeated
+/// within the batch was stored from its first occurrence.
 fn record_inserted(chunk: &[NewEvent], rows: Vec<Returned>, inserted: &mut Vec<(usize, i64)>) {
     let mut index: HashMap<(i64, &str), usize> = HashMap::with_capacity(chunk.len());
     for (i, e) in chunk.iter().enumerate() {

@@ -52,13 +52,13 @@ async fn postgres_batch_lookups_stay_index_scans_as_tables_grow_from_empty() {
         .map(|o| serde_json::from_str(&o.body).expect("JSON body"))
         .collect();
     let setup = Setup::new(Backend::Postgres).await;
-    // Batches of 50 on a pool that starts with one connection: dozens of runs of every lookup,
-    // the first ones on empty tables.
+    // Batches of 50: dozens of runs of every lookup on each of the pool's connections, the
+    // first ones on empty tables.
     let batches = bodies.len().div_ceil(50);
     assert!(batches >= 60, "{batches} batches");
     assert_eq!(setup.ingest("nova", &bodies, 50).await, bodies.len());
     setup.store.close().await;
-    let scans = sequential_scans(&setup._db.url).await;
+    let scans = sequential_scans(&setup.db.url).await;
     assert_eq!(scans.len(), 4, "{scans:?}");
     for (table, seq_scan, rows) in scans {
         assert!(rows > 100, "{table} grew to {rows} rows only");
