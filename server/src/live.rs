@@ -16,7 +16,7 @@ use app::model::{Activity, EventRow};
 use app::ssr::LiveStats;
 use tokio::sync::broadcast;
 
-use crate::ingest::now_micros;
+use app::model::now_micros;
 
 /// Batches buffered per subscriber before it is considered lagging.
 pub const SUBSCRIBER_BUFFER: usize = 1024;

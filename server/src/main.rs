@@ -4,9 +4,9 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = server::cli::Cli::parse();
+    let cli = server::cmd::Cli::parse();
     server::telemetry::init();
-    match server::cli::run(cli).await {
+    match server::cmd::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("stacktach: {e:#}");

@@ -21,6 +21,8 @@ pub use live::LiveMessage;
 pub use scope::{EventCount, ScopeData, ScopeKind};
 pub use search::{Count, DrillData, EventPage, Field, SearchQuery};
 pub use status::{format_bytes, Activity, DbInfo, StatusData};
+#[cfg(feature = "ssr")]
+pub use time::now_micros;
 pub use time::{format_duration, format_micros, Micros};
 pub use timings::{OpStats, TimingsData, Window, BUCKET_BOUNDS_US, BUCKET_LABELS};
 

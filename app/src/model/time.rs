@@ -22,6 +22,15 @@ pub fn format_micros(t: Micros) -> String {
     )
 }
 
+/// Now, in UTC microseconds. Server side only: the browser's wasm has no system clock.
+#[cfg(feature = "ssr")]
+pub fn now_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// A duration in microseconds as operators read it: `850 ms`, `12.345 s`, `4m 05s`,
 /// `2h 03m 10s`. Integer arithmetic only (no float formatting code in the wasm bundle).
 pub fn format_duration(us: i64) -> String {

@@ -13,9 +13,9 @@ use super::batch::{AckWatermark, Batch};
 use super::consumer::{backoff_delay, ConsumerContext};
 use super::rates::RateMeter;
 use super::AmqpError;
-use crate::ingest::now_micros;
-use crate::metrics;
-use crate::watchdog::{beat_interval, Heartbeat, Stage};
+use crate::amqp::watchdog::{beat_interval, Heartbeat, Stage};
+use crate::telemetry::metrics;
+use app::model::now_micros;
 
 /// Stores and acks what the receiver hands over.
 pub(crate) struct Committer<'a> {

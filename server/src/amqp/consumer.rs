@@ -15,7 +15,7 @@ use super::supervisor::Supervisor;
 use super::{connect, AmqpError};
 use crate::config::DeploymentConfig;
 use crate::ingest::{DeploymentRef, Ingestor};
-use crate::status::StatusBoard;
+use crate::telemetry::status::StatusBoard;
 
 /// What every consumer of a deployment shares.
 #[derive(Clone)]
@@ -63,7 +63,10 @@ pub async fn run_deployment(ctx: ConsumerContext) -> Result<(), AmqpError> {
         let delay = backoff_delay(attempt);
         attempt = attempt.saturating_add(1);
         let metrics = ctx.board.metrics();
-        metrics.inc(&crate::metrics::RECONNECTS, &[&name, "connection"]);
+        metrics.inc(
+            &crate::telemetry::metrics::RECONNECTS,
+            &[&name, "connection"],
+        );
         tracing::warn!(deployment = %name, error = %error, retry_in_ms = delay.as_millis() as u64, "Consumer lost its broker; reconnecting.");
         ctx.board
             .set_deployment_state(&name, ConsumerState::Reconnecting, Some(error.to_string()));

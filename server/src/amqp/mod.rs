@@ -11,9 +11,11 @@ mod batch;
 mod committer;
 mod consumer;
 mod pipeline;
+pub mod publish;
 mod rates;
 mod supervisor;
 mod topology;
+pub mod watchdog;
 
 pub use consumer::{backoff_delay, run_deployment, ConsumerContext};
 pub use pipeline::{batch_limit, BATCH_WINDOW, MAX_BATCH};

@@ -27,7 +27,7 @@ use super::batch::Batch;
 use super::committer::Committer;
 use super::consumer::ConsumerContext;
 use super::AmqpError;
-use crate::watchdog::{beat_interval, Heartbeat, Stage};
+use crate::amqp::watchdog::{beat_interval, Heartbeat, Stage};
 
 /// How long a batch stays open for more messages after its first one arrived.
 pub const BATCH_WINDOW: Duration = Duration::from_millis(10);

@@ -18,7 +18,7 @@ use tokio::task::{AbortHandle, Id, JoinSet};
 use super::consumer::ConsumerContext;
 use super::pipeline::consume_exchange;
 use super::{declare, AmqpError};
-use crate::watchdog::{beat_interval, Heartbeat};
+use crate::amqp::watchdog::{beat_interval, Heartbeat};
 
 /// How long closing a stuck consumer's channel may take.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -150,7 +150,10 @@ impl<'a> Supervisor<'a> {
             let deployment = &self.ctx.deployment.name;
             tracing::warn!(deployment = %deployment, exchange = %exchange, silent_ms = stuck.heartbeat.age().as_millis() as u64, timeout_ms = timeout.as_millis() as u64, "Consumer stuck; restarting.");
             let metrics = self.ctx.board.metrics();
-            metrics.inc(&crate::metrics::RECONNECTS, &[deployment, "stuck"]);
+            metrics.inc(
+                &crate::telemetry::metrics::RECONNECTS,
+                &[deployment, "stuck"],
+            );
             self.ctx.board.update(deployment, exchange, |s| {
                 s.reconnects += 1;
                 s.last_error = Some(format!(

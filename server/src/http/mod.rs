@@ -11,6 +11,7 @@ pub mod csp;
 mod live_ws;
 mod ops;
 mod stacky;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ pub struct AppState {
     pub hub: Hub,
     pub backend: SharedBackend,
     /// The Prometheus registry (`/metrics`); the consumers record into the same one.
-    pub metrics: crate::metrics::Metrics,
+    pub metrics: crate::telemetry::metrics::Metrics,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::AppState;
-use crate::metrics::{self, Metrics, Scraped};
+use crate::telemetry::metrics::{self, Metrics, Scraped};
 
 /// The operational endpoints.
 pub fn router() -> Router<AppState> {

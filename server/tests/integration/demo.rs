@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use server::startup::{Application, Settings};
+use server::cmd::serve::{Application, Settings};
 use tokio_util::sync::CancellationToken;
 
 use crate::helpers::*;

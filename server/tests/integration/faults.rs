@@ -115,6 +115,10 @@ impl Worker {
     }
 
     /// SIGTERM, then wait up to 20 s for a clean exit.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "polls a child process from synchronous test code, not from a runtime task"
+    )]
     fn terminate(mut self) {
         let Some(mut child) = self.child.take() else {
             return;

@@ -8,10 +8,10 @@ use std::time::Duration;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
+use server::cmd::serve::{Application, Settings};
 use server::config::{self, DeploymentsFile};
-use server::startup::{Application, Settings};
-use server::status::StatusBoard;
 use server::store::Store;
+use server::telemetry::status::StatusBoard;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 

@@ -3,8 +3,9 @@
 //! limit/offset (the observable assertions of v2's `test_stacky_server.py`), and the watch
 //! cursor that does not miss late events.
 
+use app::model::now_micros;
 use serde_json::{json, Value};
-use server::ingest::{now_micros, Incoming};
+use server::ingest::Incoming;
 use server::store::stacky::NewJsonReport;
 
 use crate::helpers::{deployments, http_get_typed, Backend, TestApp, TestDb};

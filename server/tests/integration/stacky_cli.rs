@@ -7,8 +7,8 @@
 //! strings; `show` unpacks three elements or prints "ObjectDoesNotExist" on an empty body;
 //! `report` reads metadata with `.get()`). Any answer it could not consume fails the test.
 
+use app::model::now_micros;
 use serde_json::{json, Value};
-use server::ingest::now_micros;
 use server::store::stacky::NewJsonReport;
 
 use crate::helpers::http_get_typed;

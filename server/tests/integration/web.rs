@@ -198,7 +198,7 @@ async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
     ));
     let app = TestApp::spawn(&db, file).await;
     let fx = Fixture::on(app.store.clone(), "cell-p").await;
-    let now = server::ingest::now_micros();
+    let now = app::model::now_micros();
     let evil = "<img src=x onerror=alert(1)></title></script>\"'javascript:alert(2)";
     let hostile = serde_json::json!({
         "event_type": format!("compute.instance.{evil}"),
@@ -343,7 +343,7 @@ async fn live_socket_filters_backfill_and_push_on_the_server() {
             .all(|c| c.state == ConsumerState::Connected)
     })
     .await;
-    let now = server::ingest::now_micros();
+    let now = app::model::now_micros();
     let fx = Fixture::on(app.store.clone(), "cell-f").await;
     fx.ingest(vec![
         (
@@ -402,7 +402,7 @@ async fn live_socket_reports_skipped_rows_as_a_gap() {
     let db = TestDb::new(Backend::Postgres);
     let app = TestApp::spawn(&db, deployments(r#"{"deployments": []}"#)).await;
     let fx = Fixture::on(app.store.clone(), "cell-g").await;
-    let now = server::ingest::now_micros();
+    let now = app::model::now_micros();
     let rows: Vec<_> = (0..5_300)
         .map(|i| {
             (

@@ -2,13 +2,14 @@
 //! paging, drill-down (same value and ±1 minute), one event, host, request, instance,
 //! timings, status and quarantine, and the live feed's filtered backfill.
 
+use app::model::now_micros;
 use app::model::{Count, EventFilter, Field, Micros, ScopeKind, SearchQuery, Window};
 use app::ssr::Backend as _;
-use server::backend::{DemoStatus, ServerBackend};
-use server::ingest::{now_micros, DeploymentRef, Incoming, Ingestor};
+use server::http::web::{DemoStatus, ServerBackend};
+use server::ingest::{DeploymentRef, Incoming, Ingestor};
 use server::live::Hub;
-use server::status::StatusBoard;
 use server::store::Store;
+use server::telemetry::status::StatusBoard;
 
 use crate::helpers::{Backend, TestDb};
 

@@ -21,11 +21,12 @@ pub struct Msg {
 /// `n` realistic notifications from the simulator (deterministic for `seed`) on the given
 /// exchanges only.
 pub fn workload(seed: u64, n: usize, exchanges: &[&str]) -> Vec<Msg> {
-    let options = server::simulate::GeneratorOptions {
+    let options = server::cmd::simulate::notigen::GeneratorOptions {
         max_in_flight: 200,
         ..Default::default()
     };
-    let mut generator = server::simulate::Generator::new(seed, options, 1_700_000_000_000_000);
+    let mut generator =
+        server::cmd::simulate::notigen::Generator::new(seed, options, 1_700_000_000_000_000);
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let batch = generator.take(1_000);
@@ -56,7 +57,7 @@ pub async fn publish_all_to(uri: &str, messages: &[Msg]) {
     let conn = Connection::connect(uri, ConnectionProperties::default())
         .await
         .expect("connect");
-    let mut publisher = server::publish::Publisher::open(&conn, 500, false)
+    let mut publisher = server::amqp::publish::Publisher::open(&conn, 500, false)
         .await
         .expect("confirm channel");
     for m in messages {

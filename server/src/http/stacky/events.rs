@@ -9,12 +9,12 @@ use serde_json::{json, Value};
 use super::format::{date_and_time, py_int, when};
 use super::{ok, routing_key_type, Answer, Params, StackyError};
 use crate::http::AppState;
-use crate::ingest::now_micros;
 use crate::notification::ids::{is_request_id_like, is_uuid_like};
 use crate::notification::time::decimal_to_micros;
 use crate::store::stacky::{
     FieldKind, FieldValue, NameColumn, RawQuery, StackyField, StackyRaw, StackyService, WatchFilter,
 };
+use app::model::now_micros;
 
 /// The most distinct names `events`, `hosts` and the watch widths look at.
 const NAMES_MAX: i64 = 10_000;

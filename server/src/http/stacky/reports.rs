@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use super::format::{float_seconds, parse_django_datetime, parse_ymd, py_int, when_seconds};
 use super::{ok, Answer, Params, StackyError};
 use crate::http::AppState;
-use crate::ingest::now_micros;
 use crate::store::stacky::{JsonReportRow, ReportFilter};
+use app::model::now_micros;
 
 const DAY_US: i64 = 86_400 * 1_000_000;
 /// The fields `/stacky/reports/search/` may filter on (v2's allow-list).

@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 use super::format::{sec_to_time_decimal, sec_to_time_float, sec_to_time_int};
 use super::{ok, Answer, Params, StackyError, HARD_LIMIT};
 use crate::http::AppState;
-use crate::ingest::now_micros;
 use crate::notification::ids::is_uuid_like;
 use crate::store::stacky::{NameColumn, StackyService, TimingHalves};
+use app::model::now_micros;
 
 /// The most operations the summary lists.
 const SUMMARY_MAX: i64 = 10_000;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use server::simulate::{Generator, GeneratorOptions};
+use server::cmd::simulate::notigen::{Generator, GeneratorOptions};
 
 use super::{Setup, BASE};
 use crate::helpers::Backend;

@@ -3,7 +3,7 @@
 //! generic plan after five runs).
 
 use serde_json::Value;
-use server::simulate::{Generator, GeneratorOptions};
+use server::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use sqlx::{Connection, PgConnection};
 
 use super::{Setup, BASE};

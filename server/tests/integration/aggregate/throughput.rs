@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
+use server::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use server::ingest::Incoming;
-use server::simulate::{Generator, GeneratorOptions};
 
 use super::{Setup, BASE};
 use crate::helpers::Backend;

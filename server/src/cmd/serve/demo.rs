@@ -13,10 +13,11 @@ use lapin::{BasicProperties, Channel};
 use tokio_util::sync::CancellationToken;
 
 use crate::amqp::{connect, declare, AmqpError};
-use crate::backend::DemoStatus;
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions, Outgoing};
 use crate::config::DeploymentConfig;
-use crate::ingest::{now_micros, DeploymentRef, Incoming, Ingestor};
-use crate::simulate::{Generator, GeneratorOptions, Outgoing};
+use crate::http::web::DemoStatus;
+use crate::ingest::{DeploymentRef, Incoming, Ingestor};
+use app::model::now_micros;
 
 /// How often the generator is asked for due notifications.
 const TICK: Duration = Duration::from_millis(100);

@@ -12,11 +12,12 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cli::CommonArgs;
-use crate::ingest::{now_micros, DeploymentRef, Incoming, Ingestor};
+use crate::cmd::serve::redact;
+use crate::cmd::CommonArgs;
+use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
-use crate::startup::redact;
 use crate::store::{NewQuarantine, Store};
+use app::model::now_micros;
 
 /// Lines stored per transaction.
 pub const BATCH: usize = 1000;

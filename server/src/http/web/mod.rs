@@ -19,8 +19,8 @@ use app::model::{
 };
 use app::ssr::{Backend, BackendError};
 
-use crate::status::StatusBoard;
 use crate::store::{Store, StoreError};
+use crate::telemetry::status::StatusBoard;
 
 /// What `serve --demo` is doing, if anything; written by the demo task, read by the UI.
 #[derive(Clone, Default)]

@@ -11,16 +11,19 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
-use crate::backend::{DemoStatus, ServerBackend};
+use crate::cmd::serve::demo::Demo;
 use crate::config::{DeploymentConfig, DeploymentsFile};
-use crate::demo::Demo;
+use crate::http::web::{DemoStatus, ServerBackend};
 use crate::http::{router, AppState};
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
-use crate::status::StatusBoard;
 use crate::store::Store;
+use crate::telemetry::status::StatusBoard;
 
-pub use crate::site::{default_site_root, leptos_options};
+pub mod demo;
+pub mod site;
+
+pub use site::{default_site_root, leptos_options};
 
 /// What to run.
 #[derive(Debug, Clone)]

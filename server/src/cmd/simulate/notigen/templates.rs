@@ -86,7 +86,7 @@ pub(crate) struct Template {
 
 macro_rules! sources {
     ($(($file:literal, $weight:literal)),* $(,)?) => {
-        [$(($file, include_str!(concat!("../../fixtures/notigen/", $file)), $weight)),*]
+        [$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/notigen/", $file)), $weight)),*]
     };
 }
 

@@ -7,8 +7,8 @@ use app::model::{
     TimingView, TimingsData, UsageLine, Window,
 };
 
-use crate::ingest::now_micros;
 use crate::store::{Store, StoreError};
+use app::model::now_micros;
 
 const HOUR_US: i64 = 3_600_000_000;
 /// Rows of each kind on a host or tenant page.

@@ -9,12 +9,12 @@ use app::model::ConsumerState;
 use tokio_util::sync::CancellationToken;
 
 use crate::amqp::{batch_limit, run_deployment, ConsumerContext};
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DeploymentConfig;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
-use crate::simulate::{Generator, GeneratorOptions};
-use crate::status::StatusBoard;
 use crate::store::Store;
+use crate::telemetry::status::StatusBoard;
 
 /// Gives up when nothing was stored for this long.
 const STALL: Duration = Duration::from_secs(60);

@@ -13,10 +13,10 @@ use lapin::types::FieldTable;
 use lapin::uri::{AMQPScheme, AMQPUri};
 use lapin::Connection;
 
+use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare};
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::{DeploymentConfig, ExchangeTopics, QueueBinding, Secret};
-use crate::publish::{Publisher, DEFAULT_WINDOW};
-use crate::simulate::{Generator, GeneratorOptions};
 
 /// The no-op consumer's prefetch and ack interval (PERFORMANCE.md's reference consumer).
 pub const NOOP_PREFETCH: u16 = 200;

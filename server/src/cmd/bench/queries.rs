@@ -16,12 +16,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::database::FreshDb;
-use crate::backend::{DemoStatus, ServerBackend};
-use crate::ingest::{now_micros, DeploymentRef, Incoming, Ingestor};
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
+use crate::http::web::{DemoStatus, ServerBackend};
+use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
-use crate::simulate::{Generator, GeneratorOptions};
-use crate::status::StatusBoard;
 use crate::store::{EventsOf, Explained, Store, TimeWindow};
+use crate::telemetry::status::StatusBoard;
+use app::model::now_micros;
 
 /// Notification time the stored events span, ending now.
 const SPAN_US: i64 = 7 * 24 * 3_600_000_000;
@@ -65,7 +66,7 @@ pub async fn run(args: QueryBenchArgs) -> anyhow::Result<()> {
         if args.existing {
             let store = Store::connect(url)
                 .await
-                .with_context(|| format!("cannot open {}", crate::startup::redact(url)))?;
+                .with_context(|| format!("cannot open {}", crate::cmd::serve::redact(url)))?;
             store.migrate().await?;
             let result = measure(&args, &store).await;
             store.close().await;

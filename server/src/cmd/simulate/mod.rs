@@ -1,4 +1,4 @@
-//! `stacktach simulate`: runs the notification generator ([`crate::simulate`]) and publishes
+//! `stacktach simulate`: runs the notification generator ([`crate::cmd::simulate::notigen`]) and publishes
 //! what it produces to every enabled deployment's broker with publisher confirms (the real
 //! path), or writes it as JSON lines for `stacktach import`.
 //!
@@ -9,6 +9,7 @@
 //! - here: the options and [`Source`], the generator paced or not, up to `--count`;
 //! - `output`: publishing with confirms per deployment, and the JSON lines writer.
 
+pub mod notigen;
 mod output;
 
 use std::path::PathBuf;
@@ -19,10 +20,10 @@ use clap::Args;
 use tokio_util::sync::CancellationToken;
 
 use self::output::{publish_deployment, write_jsonl};
-use crate::cli::DeploymentsArg;
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions, Outgoing};
+use crate::cmd::DeploymentsArg;
 use crate::config::DeploymentConfig;
-use crate::ingest::now_micros;
-use crate::simulate::{Generator, GeneratorOptions, Outgoing};
+use app::model::now_micros;
 
 pub use self::output::jsonl_line;
 
@@ -158,7 +159,7 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::{Generator, GeneratorOptions};
+    use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 
     #[test]
     fn rates_accept_a_per_second_suffix() {

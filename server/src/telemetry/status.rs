@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use app::model::{ConsumerState, ConsumerStatus};
 
-use crate::metrics::Metrics;
+use crate::telemetry::metrics::Metrics;
 
 /// Status of every consumer, keyed by (deployment name, exchange). Cheap to clone.
 ///

@@ -1,5 +1,10 @@
 //! The `stacktach` command line: subcommands sharing one configuration.
 
+pub mod bench;
+pub mod import;
+pub mod serve;
+pub mod simulate;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -7,11 +12,11 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
-use crate::bench::{BenchArgs, QueryBenchArgs};
+use crate::cmd::bench::{BenchArgs, QueryBenchArgs};
+use crate::cmd::import::ImportArgs;
+use crate::cmd::serve::{default_site_root, redact, Application, Settings};
+use crate::cmd::simulate::SimulateArgs;
 use crate::config;
-use crate::import::ImportArgs;
-use crate::simulator::SimulateArgs;
-use crate::startup::{default_site_root, redact, Application, Settings};
 use crate::store::Store;
 
 /// StackTach: OpenStack notification monitor.
@@ -155,11 +160,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => {
             let shutdown = CancellationToken::new();
             tokio::spawn(stop_on_signal(shutdown.clone()));
-            crate::simulator::run(args, shutdown).await
+            crate::cmd::simulate::run(args, shutdown).await
         }
-        Command::Import(args) => crate::import::run(args).await,
-        Command::Bench(args) => crate::bench::run(args).await,
-        Command::BenchQueries(args) => crate::bench::run_queries(args).await,
+        Command::Import(args) => crate::cmd::import::run(args).await,
+        Command::Bench(args) => crate::cmd::bench::run(args).await,
+        Command::BenchQueries(args) => crate::cmd::bench::run_queries(args).await,
     }
 }
 

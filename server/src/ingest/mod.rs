@@ -4,9 +4,7 @@
 //! Callers ack the broker only after [`Ingestor::ingest`] returns `Ok`: then every message of
 //! the batch is durably stored, either as an event or in the quarantine.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use app::model::{EventRow, Micros};
+use app::model::{now_micros, EventRow, Micros};
 use sha2::{Digest, Sha256};
 
 use crate::live::Hub;
@@ -182,12 +180,4 @@ fn to_row(id: i64, deployment: &str, e: &NewEvent) -> EventRow {
         instance: e.instance.clone().unwrap_or_default(),
         tenant: e.tenant.clone().unwrap_or_default(),
     }
-}
-
-/// Now, in UTC microseconds.
-pub fn now_micros() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

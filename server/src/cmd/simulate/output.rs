@@ -10,10 +10,10 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use super::{SimulateArgs, Source};
+use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare};
+use crate::cmd::simulate::notigen::Outgoing;
 use crate::config::DeploymentConfig;
-use crate::publish::{Publisher, DEFAULT_WINDOW};
-use crate::simulate::Outgoing;
 
 /// Publishes what `source` generates to one deployment until it runs out or shutdown.
 pub(crate) async fn publish_deployment(

@@ -1,0 +1,13 @@
+//! What the process tells operators about itself: logs, the Prometheus registry behind
+//! `/metrics`, and the consumers' status board the web app reads.
+//!
+//! # Layout
+//! - [`logging`]: the `tracing` subscriber.
+//! - [`metrics`]: counters and histograms, rendered in the Prometheus text format.
+//! - [`status`]: each consumer's state, rates and last message.
+
+pub mod logging;
+pub mod metrics;
+pub mod status;
+
+pub use logging::init;
