@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE test command (the README and .ci/run call it). Works from any directory.
 #
-# Steps, each timed: toolchain setup, rustfmt, clippy (host and wasm), the wasm dependency guard,
+# Steps, each timed: toolchain setup, rustfmt, the server's layout rules (scripts/check-layout.py),
+# clippy (host and wasm), the wasm dependency guard,
 # `cargo leptos build`, `cargo test` (against the local RabbitMQ and PostgreSQL), and Playwright
 # (SSR-only and hydrated projects, against the freshly built debug server).
 # Exits non-zero at the first failing step, after printing the timings so far.
@@ -92,6 +93,7 @@ run_step "setup" bash scripts/setup.sh
 source scripts/env.sh
 
 run_step "rustfmt" cargo fmt --all --check
+run_step "layout (cycles, sizes)" python3 scripts/check-layout.py server/src
 run_step "clippy (server, app)" cargo clippy -p server -p app --all-targets -- -D warnings
 run_step "clippy (frontend, wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 run_step "wasm dependency guard" wasm_dependency_guard

@@ -2,14 +2,15 @@
 //!
 //! # Layout
 //! - [`model`]: wire types shared by the server and the browser (events, filters, searches,
-//!   lifecycles, timings, status, live messages) and the one place times are formatted.
+//!   lifecycles, timings, status, live messages), typed, and the one time module: the calendar
+//!   the server also uses, and the formats the components show.
 //! - [`routes`]: typed URL builders; every link is made there, values percent-encoded.
 //! - [`api`]: Leptos server functions, one resource per file: the page data loaders, run on
 //!   the server while it renders (not the public API: that is `/stacky` and `/api/v1`).
 //! - [`pages`]: one component per route; [`components`]: the pieces pages share, including
 //!   the two islands (the live feed and the copy button) — the only code the browser runs.
-//! - [`ssr`] (server only): the ports the `server` crate implements and hands in through
-//!   Leptos context, so this crate never depends on SQL, AMQP or the hub.
+//! - [`ssr`] (server only): the port the `server` crate implements (complete answers) and
+//!   hands in through Leptos context, so this crate never depends on SQL, AMQP or the hub.
 //! - `live_client` (browser only): the live feed's websocket and table.
 //!
 //! The `ssr` and `hydrate` features pick the side; the wasm bundle never sees server crates.

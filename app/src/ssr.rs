@@ -1,31 +1,36 @@
-//! The ports between the web app and the server's store, consumers and live hub (server side
+//! The port between the web app and the server's store, consumers and live hub (server side
 //! only).
 //!
-//! `server` implements [`Backend`] (store and status board) and [`LiveStats`] (the live hub)
-//! and provides both as Leptos context; server functions reach them through [`backend`] and
-//! [`live_stats`]. This keeps SQL and AMQP out of this crate and out of the wasm bundle.
+//! `server` implements [`Backend`] over its store, status board and live hub and provides it
+//! as Leptos context; server functions reach it through [`backend`] and pass its answers on
+//! as they are: the backend returns complete answers, so the pages and `/api/v1` (which asks
+//! the same backend) cannot disagree. This keeps SQL and AMQP out of this crate and out of the
+//! wasm bundle.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::model::{
-    Activity, DrillData, EventDetail, EventFilter, EventPage, FeedData, Field, HomeData,
-    InstanceData, QuarantineDetail, RequestData, ScopeData, ScopeKind, SearchQuery, StatusData,
-    TimingsData, Window,
+    DrillData, EventDetail, EventFilter, EventPage, FeedData, Field, HomeData, InstanceData,
+    QuarantineDetail, RequestData, ScopeData, ScopeKind, SearchQuery, StatusData, TimingsData,
+    Window,
 };
 
-/// What the pages need from the store and the consumers.
+/// What the pages need from the server (store, consumers, live hub), answered completely.
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
-    /// Deployments with consumer status and their newest event (activity counters are
-    /// filled in from [`LiveStats`] by the caller), and the demo mode if any.
+    /// Deployments with consumer status, activity counters and their newest event, and the
+    /// demo mode if any.
     async fn home(&self) -> Result<HomeData, BackendError>;
-    /// The newest `limit` rows matching `filter`, and the websocket's resume cursor.
-    /// `title` is left for the caller.
-    async fn feed(&self, filter: &EventFilter, limit: u32) -> Result<FeedData, BackendError>;
-    /// A deployment's name, `None` when there is no such deployment.
-    async fn deployment_name(&self, id: i64) -> Result<Option<String>, BackendError>;
+    /// The newest `limit` rows matching `filter`, the websocket's resume cursor, and the
+    /// title ("All" or the deployment's name). `None` when the filter names a deployment that
+    /// does not exist.
+    async fn feed(
+        &self,
+        filter: &EventFilter,
+        limit: u32,
+    ) -> Result<Option<FeedData>, BackendError>;
     /// One page of a search.
     async fn search(&self, query: &SearchQuery) -> Result<EventPage, BackendError>;
     /// Up to `per_side` rows on each side of event `around` that share its `field` value
@@ -39,7 +44,7 @@ pub trait Backend: Send + Sync + 'static {
         deployment: Option<i64>,
         per_side: u32,
     ) -> Result<Option<DrillData>, BackendError>;
-    /// One event with every column and its pretty-printed JSON.
+    /// One event with every stored column and its notification as stored.
     async fn event(&self, id: i64) -> Result<Option<EventDetail>, BackendError>;
     /// A host or tenant page.
     async fn scope(&self, kind: ScopeKind, value: &str) -> Result<ScopeData, BackendError>;
@@ -49,18 +54,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn instance(&self, instance: &str) -> Result<InstanceData, BackendError>;
     /// The timings page for operations that ended in `window`.
     async fn timings(&self, window: Window) -> Result<TimingsData, BackendError>;
-    /// The status page (subscriber count filled in from [`LiveStats`] by the caller).
+    /// The status page, with activity counters and live subscribers.
     async fn status(&self) -> Result<StatusData, BackendError>;
     /// One quarantined message's bytes.
     async fn quarantined(&self, id: i64) -> Result<Option<QuarantineDetail>, BackendError>;
-}
-
-/// What the pages need from the live hub: in-memory counters of committed rows.
-pub trait LiveStats: Send + Sync + 'static {
-    /// Per deployment: events in the last minute and errors in the last hour.
-    fn activity(&self) -> Vec<Activity>;
-    /// Browsers watching a live feed right now.
-    fn subscribers(&self) -> usize;
 }
 
 /// A backend failure. Its text is logged on the server; the browser gets a generic message.
@@ -70,8 +67,6 @@ pub struct BackendError(pub String);
 
 /// The backend as the server provides it in context.
 pub type SharedBackend = Arc<dyn Backend>;
-/// The live hub's counters as the server provides them in context.
-pub type SharedLiveStats = Arc<dyn LiveStats>;
 
 /// The backend from context.
 ///
@@ -80,11 +75,6 @@ pub type SharedLiveStats = Arc<dyn LiveStats>;
 pub fn backend() -> Result<SharedBackend, ServerFnError> {
     use_context::<SharedBackend>()
         .ok_or_else(|| ServerFnError::new("the server did not provide its backend"))
-}
-
-/// The live hub's counters from context (`None` in tests that render without a hub).
-pub fn live_stats() -> Option<SharedLiveStats> {
-    use_context::<SharedLiveStats>()
 }
 
 /// Maps a backend error to what a browser may see, logging the detail.

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::model::{Activity, EventRow};
-use app::ssr::LiveStats;
 use tokio::sync::broadcast;
 
 use app::model::now_micros;
@@ -141,19 +140,14 @@ impl Hub {
         self.skipped.load(Ordering::Relaxed)
     }
 
-    /// How many browsers are watching.
-    pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
-    }
-}
-
-impl LiveStats for Hub {
-    fn activity(&self) -> Vec<Activity> {
+    /// Per deployment: events in the last minute and errors in the last hour, as of now.
+    pub fn activity_now(&self) -> Vec<Activity> {
         self.activity_at(now_micros() / 1_000_000)
     }
 
-    fn subscribers(&self) -> usize {
-        Hub::subscribers(self)
+    /// How many browsers are watching.
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
     }
 }
 

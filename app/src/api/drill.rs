@@ -14,7 +14,7 @@ pub async fn get_drill(
 ) -> Result<Option<DrillData>, ServerFnError> {
     use crate::ssr::{backend, to_server_error};
     backend()?
-        .drill(field, &value, around, deployment, super::DRILL_SIDE)
+        .drill(field, &value, around, deployment, super::limits::DRILL_SIDE)
         .await
         .map_err(to_server_error)
 }

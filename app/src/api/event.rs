@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::EventDetail;
 
-/// Every column of event `id` and its JSON, pretty-printed; `None` if there is no such event.
+/// Every stored column of event `id` and its JSON; `None` if there is no such event.
 #[server(prefix = "/internal", endpoint = "event")]
 pub async fn get_event(id: i64) -> Result<Option<EventDetail>, ServerFnError> {
     use crate::ssr::{backend, to_server_error};

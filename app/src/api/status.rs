@@ -7,22 +7,8 @@ use crate::model::{QuarantineDetail, StatusData};
 /// Consumers, quarantine, database size and live subscribers.
 #[server(prefix = "/internal", endpoint = "status")]
 pub async fn get_status() -> Result<StatusData, ServerFnError> {
-    use crate::ssr::{backend, live_stats, to_server_error};
-    let mut data = backend()?.status().await.map_err(to_server_error)?;
-    if let Some(stats) = live_stats() {
-        data.subscribers = stats.subscribers() as u64;
-        for a in stats.activity() {
-            if let Some(d) = data
-                .deployments
-                .iter_mut()
-                .find(|d| d.id == a.deployment_id)
-            {
-                d.per_minute = a.per_minute;
-                d.errors_hour = a.errors_hour;
-            }
-        }
-    }
-    Ok(data)
+    use crate::ssr::{backend, to_server_error};
+    backend()?.status().await.map_err(to_server_error)
 }
 
 /// One quarantined message's bytes; `None` if there is no such message.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::When;
+use super::when::When;
 use crate::model::{ConsumerStatus, DeploymentSummary, EventFilter};
 use crate::routes::{self, FeedOrder};
 

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::When;
+use super::when::When;
 use crate::model::{EventRow, Field};
 use crate::routes;
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Dur, When};
+use super::when::{Dur, When};
 use crate::model::Kpi;
 use crate::routes;
 

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::Element;
 
-use crate::components::FeedSignals;
+use crate::components::feed_signals::FeedSignals;
 use crate::model::EventRow;
 use crate::routes::FeedOrder;
 

@@ -8,7 +8,7 @@ use wasm_bindgen::{prelude::Closure, JsCast};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::{decode::decode, Feed};
-use crate::components::ConnState;
+use crate::components::feed_signals::ConnState;
 use crate::model::LiveMessage;
 use crate::routes;
 

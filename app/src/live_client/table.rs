@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DocumentFragment, Element, HtmlElement};
 
 use super::Feed;
-use crate::components::EventRowView;
+use crate::components::event_row::EventRowView;
 use crate::model::EventRow;
 use crate::routes::FeedOrder;
 

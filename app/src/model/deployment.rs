@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Micros;
+use super::time::Micros;
 
 /// What a consumer (one per deployment and exchange) is doing right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

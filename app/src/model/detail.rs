@@ -2,17 +2,46 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EventRow, Micros};
+use super::event::EventRow;
+use super::time::Micros;
 
-/// Everything stored about one event.
+/// Everything stored about one event, typed: the event page formats it, `/api/v1/events/{id}`
+/// serves it as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDetail {
     /// The columns the event tables show (and link from).
     pub row: EventRow,
-    /// Every other stored column as (name, value) text, in table order; NULL shows as "".
-    pub columns: Vec<(String, String)>,
-    /// The notification body, pretty-printed on the server. Untrusted: shown as text only.
+    /// Every other stored column.
+    pub columns: EventColumns,
+    /// The notification body as stored (JSON). Untrusted: shown as text only.
     pub json: String,
+}
+
+/// The stored columns of one event beyond its table row, in table order; unset (NULL) ones
+/// are `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventColumns {
+    pub message_id: Option<String>,
+    /// `message_id`, or a hash of the body when there is none.
+    pub dedupe_key: String,
+    /// When StackTach received it.
+    pub received: Micros,
+    pub state: Option<String>,
+    pub old_state: Option<String>,
+    pub old_task: Option<String>,
+    pub task: Option<String>,
+    /// v2's image type bit code.
+    pub image_type: Option<i64>,
+    /// The flags `image_type` sets (`base`, `linux`, `ubuntu`, …), in flag order: decoded on
+    /// the server, where the flag table lives.
+    pub image_type_names: Vec<String>,
+    pub image_status: Option<String>,
+    pub image_uuid: Option<String>,
+    pub image_size: Option<i64>,
+    pub os_architecture: Option<String>,
+    pub os_distro: Option<String>,
+    pub os_version: Option<String>,
+    pub rax_options: Option<String>,
 }
 
 /// A quarantined message as the status page lists it.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EventFilter, Micros};
+use super::time::Micros;
 
 /// A stored notification's indexed columns (the JSON body stays on the server until asked for).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,20 +30,6 @@ impl EventRow {
     pub fn is_error(&self) -> bool {
         self.routing_key.ends_with("error") || self.event.ends_with(".error")
     }
-}
-
-/// The first page of a live feed: its title and the newest matching rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedData {
-    pub filter: EventFilter,
-    /// "All" or the deployment's name.
-    pub title: String,
-    /// Newest first.
-    pub rows: Vec<EventRow>,
-    /// The id the websocket resumes after: every matching row up to it is in `rows` (or older
-    /// than the page), so the socket backfills exactly what is missing, even when `rows` is
-    /// empty.
-    pub cursor: i64,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::EventRow;
+use super::event::EventRow;
 
 /// Which events a live feed shows. Every text criterion is an exact match; absent means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EventRow, Micros};
+use super::event::EventRow;
+use super::time::Micros;
 
 /// A request's KPI: from its API entry to the latest `.end` of the same request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,15 +47,51 @@ pub struct LifecycleView {
     pub last_event_id: Option<i64>,
 }
 
-/// One of the instance's usage, delete or exists rows, as labelled text columns.
+/// The table a [`UsageLine`] comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UsageKind {
+    /// A launch (v2's `InstanceUsage`).
+    Usage,
+    /// A deletion (`InstanceDeletes`).
+    Delete,
+    /// An audit-period record (`InstanceExists`).
+    Exists,
+}
+
+impl UsageKind {
+    /// The word the instance page and the API show.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Usage => "usage",
+            Self::Delete => "delete",
+            Self::Exists => "exists",
+        }
+    }
+}
+
+/// One of the instance's usage, delete or exists rows. The kind-specific columns are `None`
+/// where the kind has no such column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageLine {
-    /// `usage`, `delete` or `exists`.
-    pub kind: String,
+    pub kind: UsageKind,
     pub launched_at: Option<Micros>,
     pub deleted_at: Option<Micros>,
-    /// Kind-specific details, e.g. `("request", "req-…")`, `("status", "pending")`.
-    pub details: Vec<(String, String)>,
+    /// `usage`: the request that launched the instance.
+    pub request_id: Option<String>,
+    /// `exists`: the verification status, e.g. `pending`.
+    pub status: Option<String>,
+    /// `exists`: the audit period the row covers.
+    pub audit_period_beginning: Option<Micros>,
+    pub audit_period_ending: Option<Micros>,
+    /// `usage` and `exists`.
+    pub instance_type_id: Option<String>,
+    /// `usage`.
+    pub instance_flavor_id: Option<String>,
+    /// `usage`.
+    pub tenant: Option<String>,
+    /// `usage`.
+    pub os_distro: Option<String>,
     /// The event the row came from, when known.
     pub raw_id: Option<i64>,
 }

@@ -1,4 +1,17 @@
-//! Wire types shared by the server and the browser.
+//! Wire types shared by the server and the browser: typed values (times as [`Micros`], columns
+//! as fields), formatted only by the components that show them.
+//!
+//! # Layout
+//! - `time`: [`Micros`], the calendar both crates use, and the time and duration formats;
+//! - `event`: [`EventRow`], a stored notification's indexed columns;
+//! - `detail`: one event in full, a quarantined message;
+//! - `filter`: the live feed's [`EventFilter`]; `live`: the feed's first page and websocket
+//!   messages;
+//! - `search`: search and drill-down; `scope`: host and tenant pages;
+//! - `lifecycle`: an instance's lifecycle, timings, KPIs and usage rows; `timings`: the
+//!   timings page's statistics;
+//! - `deployment`: deployments and their consumers; `status`: the status page and activity
+//!   counters.
 
 mod deployment;
 mod detail;
@@ -13,17 +26,22 @@ mod time;
 mod timings;
 
 pub use deployment::{ConsumerState, ConsumerStatus, DemoMode, DeploymentSummary, HomeData};
-pub use detail::{EventDetail, QuarantineDetail, QuarantineRow};
-pub use event::{EventRow, FeedData};
+pub use detail::{EventColumns, EventDetail, QuarantineDetail, QuarantineRow};
+pub use event::EventRow;
 pub use filter::{EventFilter, TEXT_CRITERIA};
-pub use lifecycle::{InstanceData, Kpi, LifecycleView, RequestData, TimingView, UsageLine};
-pub use live::LiveMessage;
+pub use lifecycle::{
+    InstanceData, Kpi, LifecycleView, RequestData, TimingView, UsageKind, UsageLine,
+};
+pub use live::{FeedData, LiveMessage};
 pub use scope::{EventCount, ScopeData, ScopeKind};
 pub use search::{Count, DrillData, EventPage, Field, SearchQuery};
 pub use status::{format_bytes, Activity, DbInfo, StatusData};
 #[cfg(feature = "ssr")]
 pub use time::now_micros;
-pub use time::{format_duration, format_micros, Micros};
+pub use time::{
+    civil_from_days, days_from_civil, days_in_month, format_duration, format_micros, is_leap_year,
+    Civil, Micros,
+};
 pub use timings::{OpStats, TimingsData, Window, BUCKET_BOUNDS_US, BUCKET_LABELS};
 
 #[cfg(test)]

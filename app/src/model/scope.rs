@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::EventRow;
+use super::event::EventRow;
 
 /// What a scope page is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

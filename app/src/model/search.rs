@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::EventRow;
+use super::event::EventRow;
 
 /// A column of the event tables that search and drill-down can match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

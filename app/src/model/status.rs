@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeploymentSummary, QuarantineRow};
+use super::deployment::DeploymentSummary;
+use super::detail::QuarantineRow;
 
 /// Recent ingest activity of one deployment, counted by the live hub as rows are committed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kpi, Micros};
+use super::lifecycle::Kpi;
+use super::time::Micros;
 
 /// Upper bounds (µs) of the histogram buckets; a last bucket holds everything slower.
 /// Log-like steps, because operation times span milliseconds to hours.

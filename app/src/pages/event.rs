@@ -1,11 +1,12 @@
-//! `/events/<id>`: one event with every stored column and its notification JSON,
-//! pretty-printed on the server, collapsible and copyable, and always plain text.
+//! `/events/<id>`: one event with every stored column (formatted here from the typed
+//! [`EventDetail`]) and its notification JSON, pretty-printed, collapsible and copyable, and
+//! always plain text.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_event;
-use crate::components::{Copyable, ErrorBox, EventTable, Facts, NotFound, PageTitle};
+use crate::components::{ErrorBox, EventTable, Facts, NotFound, NotificationJson, PageTitle};
 use crate::model::{format_micros, EventDetail, EventRow};
 use crate::routes;
 
@@ -63,25 +64,58 @@ fn related(row: &EventRow) -> Vec<(String, String)> {
     out
 }
 
+/// The Columns table: the row's columns, then every other stored column in table order; an
+/// unset (NULL) column shows as an empty cell.
+fn columns(d: &EventDetail) -> Vec<(String, String)> {
+    let (row, c) = (&d.row, &d.columns);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let image_type = match (c.image_type, c.image_type_names.is_empty()) {
+        (None, _) => String::new(),
+        (Some(code), true) => code.to_string(),
+        (Some(code), false) => format!("{code} ({})", c.image_type_names.join(", ")),
+    };
+    [
+        ("id", row.id.to_string()),
+        ("deployment", row.deployment.clone()),
+        ("exchange", row.exchange.clone()),
+        ("routing_key", row.routing_key.clone()),
+        ("event", row.event.clone()),
+        ("publisher", row.publisher.clone()),
+        ("service", row.service.clone()),
+        ("host", row.host.clone()),
+        ("when", format_micros(row.when)),
+        ("request_id", row.request_id.clone()),
+        ("instance", row.instance.clone()),
+        ("tenant", row.tenant.clone()),
+        ("message_id", text(&c.message_id)),
+        ("dedupe_key", c.dedupe_key.clone()),
+        ("received", format_micros(c.received)),
+        ("state", text(&c.state)),
+        ("old_state", text(&c.old_state)),
+        ("old_task", text(&c.old_task)),
+        ("task", text(&c.task)),
+        ("image_type", image_type),
+        ("image_status", text(&c.image_status)),
+        ("image_uuid", text(&c.image_uuid)),
+        (
+            "image_size",
+            c.image_size.map(|n| n.to_string()).unwrap_or_default(),
+        ),
+        ("os_architecture", text(&c.os_architecture)),
+        ("os_distro", text(&c.os_distro)),
+        ("os_version", text(&c.os_version)),
+        ("rax_options", text(&c.rax_options)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 #[component]
 fn Event(detail: EventDetail) -> impl IntoView {
-    let EventDetail { row, columns, json } = detail;
-    let heading = format!("Event #{}: {}", row.id, row.event);
-    let mut facts = vec![
-        ("id".to_string(), row.id.to_string()),
-        ("deployment".to_string(), row.deployment.clone()),
-        ("exchange".to_string(), row.exchange.clone()),
-        ("routing_key".to_string(), row.routing_key.clone()),
-        ("event".to_string(), row.event.clone()),
-        ("publisher".to_string(), row.publisher.clone()),
-        ("service".to_string(), row.service.clone()),
-        ("host".to_string(), row.host.clone()),
-        ("when".to_string(), format_micros(row.when)),
-        ("request_id".to_string(), row.request_id.clone()),
-        ("instance".to_string(), row.instance.clone()),
-        ("tenant".to_string(), row.tenant.clone()),
-    ];
-    facts.extend(columns);
+    let heading = format!("Event #{}: {}", detail.row.id, detail.row.event);
+    let facts = columns(&detail);
+    let EventDetail { row, json, .. } = detail;
     let links = related(&row)
         .into_iter()
         .map(|(href, text)| view! { <li><a href=href>{text}</a></li> })
@@ -93,10 +127,7 @@ fn Event(detail: EventDetail) -> impl IntoView {
         <nav aria-label="Related pages"><ul class="related">{links}</ul></nav>
         <div class="split">
             <Facts rows=facts label="Columns".to_string()/>
-            <details class="json" open=true>
-                <summary>"Notification JSON"</summary>
-                <Copyable><pre aria-label="Notification JSON">{json}</pre></Copyable>
-            </details>
+            <NotificationJson json/>
         </div>
     }
 }

@@ -1,12 +1,13 @@
 //! `/instances/<uuid>`: an instance's lifecycle state, every event in order, its timings
-//! (v2's S/E/. states), its requests with KPI durations and its usage rows.
+//! (v2's S/E/. states), its requests with KPI durations and its usage rows (their columns
+//! formatted here from the typed [`UsageLine`]).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_instance;
 use crate::components::{Dur, ErrorBox, EventTable, KpiTable, MaybeWhen, PageTitle};
-use crate::model::{InstanceData, TimingView, UsageLine};
+use crate::model::{format_micros, InstanceData, Micros, TimingView, UsageLine};
 use crate::routes;
 
 /// The instance page.
@@ -60,7 +61,7 @@ fn or_dash(s: &str) -> &str {
     }
 }
 
-fn event_link(id: Option<i64>, at: Option<crate::model::Micros>) -> impl IntoView {
+fn event_link(id: Option<i64>, at: Option<Micros>) -> impl IntoView {
     match id {
         Some(id) => view! { <a href=routes::event(id)><MaybeWhen at/></a> }.into_any(),
         None => view! { <MaybeWhen at/> }.into_any(),
@@ -94,6 +95,28 @@ fn TimingsTable(timings: Vec<TimingView>) -> impl IntoView {
     .into_any()
 }
 
+/// A usage line's kind-specific columns as `label: value` joined by ` · `; unset or empty
+/// columns say nothing and are left out.
+fn usage_details(u: &UsageLine) -> String {
+    let audit_period = u
+        .audit_period_beginning
+        .zip(u.audit_period_ending)
+        .map(|(b, e)| format!("{} – {}", format_micros(b), format_micros(e)));
+    [
+        ("request", u.request_id.clone()),
+        ("status", u.status.clone()),
+        ("audit period", audit_period),
+        ("type", u.instance_type_id.clone()),
+        ("flavor", u.instance_flavor_id.clone()),
+        ("tenant", u.tenant.clone()),
+        ("os", u.os_distro.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}: {v}")))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 #[component]
 fn UsageTable(lines: Vec<UsageLine>) -> impl IntoView {
     if lines.is_empty() {
@@ -108,10 +131,10 @@ fn UsageTable(lines: Vec<UsageLine>) -> impl IntoView {
             <tbody>
                 {lines.into_iter().map(|u| view! {
                     <tr>
-                        <td>{u.kind.clone()}</td>
+                        <td>{u.kind.label()}</td>
                         <td class="mono"><MaybeWhen at=u.launched_at/></td>
                         <td class="mono"><MaybeWhen at=u.deleted_at/></td>
-                        <td>{u.details.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")}</td>
+                        <td>{usage_details(&u)}</td>
                         <td class="num">{u.raw_id.map(|id| view! { <a href=routes::event(id)>{format!("#{id}")}</a> })}</td>
                     </tr>
                 }).collect_view()}

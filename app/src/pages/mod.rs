@@ -1,5 +1,11 @@
 //! One component per route. Pages render on the server only (the app runs in islands mode):
 //! what they show is HTML; the islands inside them are what runs in the browser.
+//!
+//! # Layout
+//! One file per route, each a `*Page` component that loads its data through [`crate::api`]:
+//! `home`, `live`, `search`, `drill`, `event`, `scope` (host and tenant), `request`,
+//! `instance`, `timings`, `status`, `quarantine`, `not_found`; `query` decodes the query string
+//! the list pages read.
 
 mod drill;
 mod event;

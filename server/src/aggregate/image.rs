@@ -1,8 +1,8 @@
 //! Glance image usage, deletes and exists (v2 `aggregate_glance_usage` and
 //! `GlanceNotification.save_usage` / `save_delete` / `save_exists`).
 
-use super::rows::{resolve, ImageDelete, ImageExists, ImageUsage, Rows};
-use super::{Input, RowRef, Skip, Writes};
+use super::batch::{Input, Skip, Writes};
+use super::rows::{resolve, ImageDelete, ImageExists, ImageUsage, RowRef, Rows};
 use crate::notification::time::PayloadTime;
 use crate::notification::{GlanceDetail, ImageEntry, Images as ImageList};
 

@@ -3,8 +3,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::rows::{resolve, LifecycleWrite, RowRef, Rows, Timing, TimingEnd, Tracker};
-use super::{Input, TrackerUpdate, Writes};
+use super::batch::{Input, Writes};
+use super::rows::{
+    resolve, LifecycleWrite, RowRef, Rows, Timing, TimingEnd, Tracker, TrackerUpdate,
+};
 use crate::notification::NovaDetail;
 
 /// The event that starts a request's KPI clock when an API node sends it.

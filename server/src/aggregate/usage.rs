@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use super::batch::{Input, Skip, Writes};
 use super::instance_events::*;
-use super::rows::{resolve, InstanceDelete, InstanceExists, Rows, Usage};
-use super::{Input, RowRef, Skip, Writes};
+use super::rows::{resolve, InstanceDelete, InstanceExists, RowRef, Rows, Usage};
 use crate::notification::time::PayloadTime;
 use crate::notification::NovaDetail;
 

@@ -10,9 +10,9 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::batch::{AckWatermark, Batch};
-use super::consumer::{backoff_delay, ConsumerContext};
+use super::connection::AmqpError;
+use super::context::{backoff_delay, ConsumerContext};
 use super::rates::RateMeter;
-use super::AmqpError;
 use crate::amqp::watchdog::{beat_interval, Heartbeat, Stage};
 use crate::telemetry::metrics;
 use app::model::now_micros;

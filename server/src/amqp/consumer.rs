@@ -4,43 +4,12 @@
 //! The tasks themselves are in `pipeline` (receive → store → ack) and are watched by the
 //! `supervisor`, which restarts one whose heartbeat is older than `process_timeout`.
 
-use std::time::Duration;
-
 use app::model::ConsumerState;
 use lapin::Connection;
-use rand::Rng;
-use tokio_util::sync::CancellationToken;
 
+use super::connection::{connect, AmqpError};
+use super::context::{backoff_delay, ConsumerContext};
 use super::supervisor::Supervisor;
-use super::{connect, AmqpError};
-use crate::config::DeploymentConfig;
-use crate::ingest::{DeploymentRef, Ingestor};
-use crate::telemetry::status::StatusBoard;
-
-/// What every consumer of a deployment shares.
-#[derive(Clone)]
-pub struct ConsumerContext {
-    /// The deployment's entry of the deployments file.
-    pub config: DeploymentConfig,
-    /// Its row in the store.
-    pub deployment: DeploymentRef,
-    /// Where batches are stored.
-    pub ingestor: Ingestor,
-    /// Where the consumers report their state, counts and rates.
-    pub board: StatusBoard,
-    /// `workers.process_timeout`: a consumer whose heartbeat is older is restarted.
-    pub process_timeout: Duration,
-    /// Cancelled to stop; uncommitted messages are then left unacked.
-    pub shutdown: CancellationToken,
-}
-
-/// The delay before reconnect attempt `attempt` (0-based): 1 s doubling to a 30 s cap, with
-/// ±25 % jitter so many workers don't reconnect in lockstep.
-pub fn backoff_delay(attempt: u32) -> Duration {
-    let base = 1000u64.saturating_mul(1 << attempt.min(5)).min(30_000);
-    let jitter = rand::rng().random_range(0.75..=1.25);
-    Duration::from_millis((base as f64 * jitter) as u64)
-}
 
 /// Runs a deployment's consumers until shutdown, reconnecting as needed.
 ///
@@ -105,21 +74,5 @@ async fn close(connection: &Connection) {
         .await
     {
         tracing::debug!(error = %e, "Connection was already closed.");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_then_caps_with_jitter() {
-        for _ in 0..100 {
-            let first = backoff_delay(0).as_millis();
-            assert!((750..=1250).contains(&first), "{first}");
-            let capped = backoff_delay(20).as_millis();
-            assert!((22_500..=37_500).contains(&capped), "{capped}");
-        }
-        assert!(backoff_delay(3).as_millis() >= 6000);
     }
 }

@@ -1,15 +1,21 @@
-//! RabbitMQ: connections, the configured topology, and the consumers.
+//! RabbitMQ: connections, the configured topology, the consumers and publishing.
 //!
 //! # Layout
-//! - `consumer`: a deployment's connection, reconnected with backoff; [`ConsumerContext`].
-//! - `supervisor`: one task per exchange on that connection, restarted when stuck (watchdog).
+//! - `connection`: [`connect`] and [`AmqpError`]; `topology`: exchange/queue declares.
+//! - `context`: [`ConsumerContext`], what a deployment's consumers share, and the reconnect
+//!   [`backoff_delay`].
+//! - `consumer`: a deployment's connection, reconnected with backoff ([`run_deployment`]).
+//! - `supervisor`: one task per exchange on that connection, restarted when stuck.
+//! - [`watchdog`]: the heartbeats the supervisor judges a task by.
 //! - `pipeline`: one task's receiver stage and the pipeline; `committer`: its store → ack
-//!   stage; `batch`: batches and safe acks.
-//! - `rates`: messages per second over the last minute; `topology`: exchange/queue declares.
+//!   stage; `batch`: batches and safe acks; `rates`: messages per second over the last minute.
+//! - [`publish`]: publishing with confirms (the simulator, the benchmark and the tests).
 
 mod batch;
 mod committer;
+mod connection;
 mod consumer;
+mod context;
 mod pipeline;
 pub mod publish;
 mod rates;
@@ -17,47 +23,8 @@ mod supervisor;
 mod topology;
 pub mod watchdog;
 
-pub use consumer::{backoff_delay, run_deployment, ConsumerContext};
+pub use connection::{connect, AmqpError, CONNECT_TIMEOUT};
+pub use consumer::run_deployment;
+pub use context::{backoff_delay, ConsumerContext};
 pub use pipeline::{batch_limit, BATCH_WINDOW, MAX_BATCH};
 pub use topology::{declare, field_table};
-
-use std::time::Duration;
-
-use lapin::{Connection, ConnectionProperties};
-
-use crate::config::DeploymentConfig;
-
-/// How long a connection attempt may take before it counts as failed.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Why a deployment's broker cannot be used right now.
-#[derive(Debug, thiserror::Error)]
-pub enum AmqpError {
-    #[error("connecting to {uri} timed out after {secs} s")]
-    Timeout { uri: String, secs: u64 },
-    #[error("broker error: {0}")]
-    Lapin(#[from] lapin::Error),
-    #[error("the consumer of queue(s) on exchange {0:?} was cancelled by the broker")]
-    Cancelled(String),
-}
-
-/// Opens the deployment's AMQP connection.
-///
-/// # Errors
-/// Unreachable broker, refused credentials, unknown vhost, or a timeout.
-pub async fn connect(cfg: &DeploymentConfig, name: &str) -> Result<Connection, AmqpError> {
-    let properties =
-        ConnectionProperties::default().with_connection_name(format!("stacktach:{name}").into());
-    match tokio::time::timeout(
-        CONNECT_TIMEOUT,
-        Connection::connect(&cfg.amqp_uri(), properties),
-    )
-    .await
-    {
-        Ok(result) => Ok(result?),
-        Err(_) => Err(AmqpError::Timeout {
-            uri: cfg.redacted_uri(),
-            secs: CONNECT_TIMEOUT.as_secs(),
-        }),
-    }
-}

@@ -1,5 +1,6 @@
 //! One exchange's consumer: a pipeline of two stages in one task, so the broker keeps sending
-//! batch n+1 while batch n is stored (PERFORMANCE.md, lesson 2).
+//! batch n+1 while batch n is stored: with prefetch equal to the batch size the broker sends
+//! nothing while a batch is inserted, and that wait was measured at ~40 % of the wall time.
 //!
 //! - The **receiver** gathers deliveries into a batch, parsing each as it arrives (on this
 //!   task, while the store works on the previous batch on its own thread or server): it hands
@@ -25,8 +26,8 @@ use tokio::time::Instant;
 
 use super::batch::Batch;
 use super::committer::Committer;
-use super::consumer::ConsumerContext;
-use super::AmqpError;
+use super::connection::AmqpError;
+use super::context::ConsumerContext;
 use crate::amqp::watchdog::{beat_interval, Heartbeat, Stage};
 
 /// How long a batch stays open for more messages after its first one arrived.

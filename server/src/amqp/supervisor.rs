@@ -15,9 +15,10 @@ use lapin::types::FieldTable;
 use lapin::{Channel, Connection};
 use tokio::task::{AbortHandle, Id, JoinSet};
 
-use super::consumer::ConsumerContext;
+use super::connection::AmqpError;
+use super::context::ConsumerContext;
 use super::pipeline::consume_exchange;
-use super::{declare, AmqpError};
+use super::topology::declare;
 use crate::amqp::watchdog::{beat_interval, Heartbeat};
 
 /// How long closing a stuck consumer's channel may take.

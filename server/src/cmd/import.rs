@@ -12,8 +12,7 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cmd::serve::redact;
-use crate::cmd::CommonArgs;
+use super::args::{redact, CommonArgs};
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
 use crate::store::{NewQuarantine, Store};
@@ -197,7 +196,7 @@ async fn store_lines(
     }
     if !bad.is_empty() {
         tracing::warn!(count = bad.len(), first_error = %bad[0].error, "Quarantined lines that are not notification records.");
-        let committed = ingestor.store().store_batch(&[], &bad).await?;
+        let committed = ingestor.quarantine(&bad).await?;
         report.quarantined += committed.quarantined as u64;
     }
     Ok(())

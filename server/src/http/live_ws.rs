@@ -16,7 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use app::model::{EventFilter, EventRow, LiveMessage};
 
-use super::AppState;
+use super::state::AppState;
 use crate::live::Hub;
 use crate::store::{Store, StoreError};
 

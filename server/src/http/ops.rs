@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::AppState;
+use super::state::AppState;
 use crate::telemetry::metrics::{self, Metrics, Scraped};
 
 /// The operational endpoints.

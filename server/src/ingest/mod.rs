@@ -1,22 +1,31 @@
-//! The ingest pipeline: parse → one transaction (events, their aggregates, quarantine) →
-//! commit → live hub.
+//! The ingest pipeline, top to bottom: parse ([`Parsed::push`], as messages arrive) → begin
+//! the batch's transaction → insert the raw events (redeliveries skipped) → per round of at
+//! most `EVENTS_PER_ROUND` new events: aggregation keys → load the stored state → aggregate
+//! (pure) → write → quarantine → commit → live hub.
 //!
-//! Callers ack the broker only after [`Ingestor::ingest`] returns `Ok`: then every message of
-//! the batch is durably stored, either as an event or in the quarantine.
+//! Callers ack the broker only after [`Ingestor::ingest`] (or [`Ingestor::commit`]) returns
+//! `Ok`: then every message of the batch is durably stored, as an event or in the quarantine,
+//! and what it aggregates into with it. The store offers the steps ([`BatchTx`]); this module
+//! decides their order, and [`crate::aggregate`] decides what to write.
+//!
+//! # Layout
+//! - `parse`: [`Incoming`] and [`Parsed`]: messages → rows to insert or quarantine.
+//! - here: [`Ingestor`], the pipeline after parsing.
 
-use app::model::{now_micros, EventRow, Micros};
-use sha2::{Digest, Sha256};
+mod parse;
 
+pub use parse::{Incoming, Parsed};
+
+use app::model::{EventRow, Micros};
+
+use crate::aggregate::{self, Input};
 use crate::live::Hub;
-use crate::notification::{self, Notification};
-use crate::store::{Committed, NewEvent, NewQuarantine, Store, StoreError};
+use crate::store::{BatchTx, Committed, NewEvent, NewQuarantine, Store, StoreError};
 
-/// A message as received from the broker (or replayed from a file).
-#[derive(Debug, Clone)]
-pub struct Incoming {
-    pub routing_key: String,
-    pub body: Vec<u8>,
-}
+/// Events aggregated per keys → load → aggregate → write round: bounds every `IN` list and
+/// every round's memory. Each round sees the previous one's writes, so the result is the same
+/// as one round.
+const EVENTS_PER_ROUND: usize = 1_000;
 
 /// The deployment a batch belongs to.
 #[derive(Debug, Clone)]
@@ -62,7 +71,8 @@ impl Ingestor {
         self.commit(deployment, &parsed).await
     }
 
-    /// Stores a parsed batch in one transaction, then tells the live hub.
+    /// Stores a parsed batch in one transaction (events, what they aggregate into, quarantined
+    /// messages), then tells the live hub about the new events.
     ///
     /// # Errors
     /// Only transient store errors: the batch was not stored and must not be acked.
@@ -75,7 +85,11 @@ impl Ingestor {
             events,
             quarantined,
         } = parsed;
-        let committed = self.store.store_batch(events, quarantined).await?;
+        let mut tx = self.store.begin_batch().await?;
+        let inserted = tx.insert_events(events).await?;
+        aggregate_rounds(&mut tx, events, &inserted).await?;
+        tx.insert_quarantine(quarantined).await?;
+        tx.commit().await?;
         if let Some(first) = quarantined.first() {
             tracing::warn!(
                 deployment = %deployment.name,
@@ -85,85 +99,77 @@ impl Ingestor {
                 "Quarantined unparseable notifications."
             );
         }
-        let rows = committed
-            .inserted
+        let rows = inserted
             .iter()
             .map(|&(i, id)| to_row(id, &deployment.name, &events[i]))
             .collect();
         self.hub.publish(rows);
-        Ok(committed)
+        Ok(Committed {
+            duplicates: events.len() - inserted.len(),
+            inserted,
+            quarantined: quarantined.len(),
+        })
+    }
+
+    /// Stores messages that never reached the parser (an import's unreadable lines) in the
+    /// quarantine, in one transaction.
+    ///
+    /// # Errors
+    /// Only transient store errors: nothing was stored.
+    pub async fn quarantine(&self, rows: &[NewQuarantine]) -> Result<Committed, StoreError> {
+        let mut tx = self.store.begin_batch().await?;
+        tx.insert_quarantine(rows).await?;
+        tx.commit().await?;
+        Ok(Committed {
+            quarantined: rows.len(),
+            ..Committed::default()
+        })
     }
 }
 
-/// A batch of messages parsed one by one as they arrive (so a consumer parses batch n+1 while
-/// batch n is being stored), ready for [`Ingestor::commit`].
-#[derive(Debug, Default)]
-pub struct Parsed {
-    events: Vec<NewEvent>,
-    quarantined: Vec<NewQuarantine>,
-}
-
-impl Parsed {
-    /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not.
-    pub fn push(&mut self, deployment_id: i64, exchange: &str, message: &Incoming) {
-        let received_us = now_micros();
-        match notification::parse(exchange, &message.body) {
-            Ok(n) => self
-                .events
-                .push(new_event(deployment_id, exchange, message, n, received_us)),
-            Err(e) => self.quarantined.push(NewQuarantine {
-                deployment_id,
-                exchange: exchange.to_string(),
-                routing_key: message.routing_key.clone(),
-                error: e.to_string(),
-                body: message.body.clone(),
-                received_us,
-            }),
+/// Aggregates the newly stored `inserted` events (`(index into events, id)`, in id order), in
+/// rounds of at most [`EVENTS_PER_ROUND`]: keys → load → aggregate → write.
+async fn aggregate_rounds(
+    tx: &mut BatchTx,
+    events: &[NewEvent],
+    inserted: &[(usize, i64)],
+) -> Result<(), StoreError> {
+    for round in inserted.chunks(EVENTS_PER_ROUND) {
+        let inputs: Vec<Input<'_>> = round
+            .iter()
+            .map(|&(index, raw_id)| input(&events[index], raw_id))
+            .collect();
+        let keys = aggregate::keys(&inputs);
+        let stored = tx.load(&keys).await?;
+        let writes = aggregate::aggregate(&inputs, stored);
+        if !writes.skipped.is_empty() {
+            tracing::debug!(
+                count = writes.skipped.len(),
+                first = ?writes.skipped[0],
+                "Skipped aggregation steps v2 would have abandoned."
+            );
         }
+        tx.write(&writes).await?;
     }
+    Ok(())
+}
 
-    /// Messages pushed so far.
-    pub fn len(&self) -> usize {
-        self.events.len() + self.quarantined.len()
-    }
-
-    /// Whether nothing was pushed.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+/// What aggregation reads of a stored event.
+fn input(event: &NewEvent, raw_id: i64) -> Input<'_> {
+    Input {
+        raw_id,
+        event: &event.event,
+        service: &event.service,
+        when: event.when_us,
+        request_id: &event.request_id,
+        instance: event.instance.as_deref(),
+        tenant: event.tenant.as_deref(),
+        message_id: event.message_id.as_deref(),
+        detail: &event.detail,
     }
 }
 
-fn new_event(
-    deployment_id: i64,
-    exchange: &str,
-    m: &Incoming,
-    n: Notification,
-    received_us: i64,
-) -> NewEvent {
-    let dedupe_key = match &n.message_id {
-        Some(id) if !id.is_empty() => id.clone(),
-        _ => format!("sha256:{:x}", Sha256::digest(&m.body)),
-    };
-    NewEvent {
-        deployment_id,
-        exchange: exchange.to_string(),
-        routing_key: m.routing_key.clone(),
-        event: n.event,
-        publisher: n.publisher,
-        service: n.service,
-        host: n.host,
-        when_us: n.when,
-        request_id: n.request_id,
-        instance: n.instance,
-        tenant: n.tenant,
-        message_id: n.message_id,
-        dedupe_key,
-        received_us,
-        json: n.body,
-        detail: n.detail,
-    }
-}
-
+/// The live hub's row of a newly stored event (the same fields the `EVENT` projection reads).
 fn to_row(id: i64, deployment: &str, e: &NewEvent) -> EventRow {
     EventRow {
         id,

@@ -1,7 +1,7 @@
 //! oslo.messaging v2 envelopes: `{"oslo.version": "2.0", "oslo.message": "<json text>"}`.
 
+use super::error::ParseError;
 use super::json::{Json, Object};
-use super::ParseError;
 
 /// The inner notification's JSON text when `outer` is an envelope; `None` for v1 bodies.
 ///

@@ -2,7 +2,8 @@
 
 use super::json::{Json, Object};
 
-use super::{timestamp::parse_timestamp, ParseError};
+use super::error::ParseError;
+use super::timestamp::parse_timestamp;
 
 /// A required string field.
 pub fn required_str(body: &Object<'_>, field: &'static str) -> Result<String, ParseError> {

@@ -3,11 +3,11 @@
 //!
 //! Error notifications carry a string payload: then every image column is `None`.
 
+use super::error::ParseError;
 use super::fields::{integer, optional_str, truthy};
 use super::image_type;
 use super::json::{Json, Object};
 use super::time::PayloadTime;
-use super::ParseError;
 
 /// The glance-specific columns and attributes of a notification.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

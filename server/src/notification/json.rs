@@ -5,12 +5,15 @@
 //! CPU cost of ingest after the database. [`Json`] borrows keys and strings from the message
 //! text (copying only those with escapes) and keeps objects as vectors. Lookups scan from the
 //! end, so a repeated key means its last value, as with `serde_json` and Python's `json`.
+//!
+//! The deployments file is read with the same tree (`crate::config`): objects keep the file's
+//! order and every repeated key, so its warnings follow the file and can name duplicates.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Number;
+use serde_json::{Number, Value};
 
 /// A JSON value borrowing from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +43,12 @@ impl<'a> Object<'a> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Every member in text order, repeated keys included: for readers that report duplicate
+    /// or unknown keys (the config walker), which [`Self::get`] would hide.
+    pub fn members(&self) -> impl ExactSizeIterator<Item = (&str, &Json<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
 }
 
 impl<'a> Json<'a> {
@@ -62,6 +71,25 @@ impl<'a> Json<'a> {
         match self {
             Json::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// An owned `serde_json::Value`, for values passed on as they are (AMQP queue arguments).
+    /// Of a repeated key, the last value is kept.
+    #[must_use]
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.clone()),
+            Json::String(s) => Value::String(s.as_ref().to_owned()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(object) => Value::Object(
+                object
+                    .members()
+                    .map(|(k, v)| (k.to_owned(), v.to_value()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -180,6 +208,24 @@ mod tests {
             plain.as_object().unwrap().get("k"),
             Some(Json::String(Cow::Borrowed("v")))
         ));
+    }
+
+    #[test]
+    fn members_keep_text_order_and_repeated_keys() {
+        let json = Json::parse(r#"{"b": 1, "a": 2, "b": 3}"#).unwrap();
+        let members: Vec<_> = json.as_object().unwrap().members().collect();
+        let expected = [("b", 1), ("a", 2), ("b", 3)];
+        assert_eq!(members.len(), expected.len());
+        for ((key, value), (want_key, want)) in members.into_iter().zip(expected) {
+            assert_eq!((key, value), (want_key, &Json::Number(want.into())));
+        }
+    }
+
+    #[test]
+    fn to_value_matches_serde_json() {
+        let text = r#"{"s": "x\ty", "n": [1, -2, 2.5e3, null, true], "o": {"k": 1, "k": {}}}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(Json::parse(text).unwrap().to_value(), value);
     }
 
     #[test]

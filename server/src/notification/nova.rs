@@ -1,11 +1,11 @@
 //! The `nova` exchange's columns (v2 `NovaNotification`): instance state and task, image type
 //! and image meta, and the payload attributes aggregation needs.
 
+use super::error::ParseError;
 use super::fields::{integer, optional_str, path, str_or_empty, truthy_str};
 use super::image_type;
 use super::json::{Json, Object};
 use super::time::PayloadTime;
-use super::ParseError;
 
 /// What v2 stored in `RawDataImageMeta`, from `payload.image_meta`; each `""` when absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

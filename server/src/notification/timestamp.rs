@@ -2,7 +2,10 @@
 //!
 //! The format list is chosen by content: with `Z`: `%Y-%m-%dT%H:%M:%SZ`, `…%S.%fZ`; else with
 //! `T`: `%Y-%m-%dT%H:%M:%S.%f`, `…%S`; else `%Y-%m-%d %H:%M:%S.%f`, `…%S`. Like strptime,
-//! fields need not be zero-padded. No UTC offsets: every time is naive UTC.
+//! fields need not be zero-padded. No UTC offsets: every time is naive UTC. The calendar is
+//! the one in [`app::model`]'s time module, shared with the web app.
+
+use app::model::{days_from_civil, days_in_month};
 
 /// Parses a notification timestamp to UTC microseconds since the epoch.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
@@ -18,7 +21,11 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     let year = number(d.next()?, 1, 4)?;
     let month = number(d.next()?, 1, 2)?;
     let day = number(d.next()?, 1, 2)?;
-    if d.next().is_some() || !(1..=12).contains(&month) || day < 1 || day > days_in(year, month) {
+    if d.next().is_some()
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+    {
         return None;
     }
     let (hms, fraction) = match time.split_once('.') {
@@ -46,30 +53,6 @@ fn number(s: &str, min: usize, max: usize) -> Option<i64> {
         return None;
     }
     s.parse().ok()
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Proleptic Gregorian date → days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

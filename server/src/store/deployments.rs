@@ -1,6 +1,8 @@
-//! The `deployments` table.
+//! The `deployments` table: one row per deployment name, created on first sight.
 
-use super::{with_pool, Store, StoreError};
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
 
 impl Store {
     /// The id of the deployment called `name`, creating the row the first time.
@@ -8,17 +10,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn ensure_deployment(&self, name: &str) -> Result<i64, StoreError> {
-        with_pool!(self, pool => {
-            sqlx::query("INSERT INTO deployments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-                .bind(name)
-                .execute(pool)
-                .await?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM deployments WHERE name = $1")
-                .bind(name)
-                .fetch_one(pool)
-                .await?;
-            Ok(id)
-        })
+        let mut insert = Sql::new("INSERT INTO deployments (name) VALUES (");
+        insert.text(name).push(") ON CONFLICT (name) DO NOTHING");
+        self.execute(&insert).await?;
+        let mut select = Sql::new("SELECT id FROM deployments WHERE name = ");
+        select.text(name);
+        self.fetch_int(&select).await
     }
 
     /// All deployments known to the store, by name.
@@ -26,28 +23,17 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn deployments(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        with_pool!(self, pool => {
-            Ok(sqlx::query_as("SELECT id, name FROM deployments ORDER BY name")
-                .fetch_all(pool)
-                .await?)
-        })
+        self.fetch_all(&Sql::new("SELECT id, name FROM deployments ORDER BY name"))
+            .await
     }
 
-    /// Per deployment: stored events and the newest event time.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn deployment_activity(&self) -> Result<Vec<(i64, i64, Option<i64>)>, StoreError> {
-        with_pool!(self, pool => {
-            Ok(sqlx::query_as(
-                "SELECT d.id, \
-                        (SELECT COUNT(*) FROM raw_events e WHERE e.deployment_id = d.id), \
-                        (SELECT e.when_us FROM raw_events e WHERE e.deployment_id = d.id \
-                          ORDER BY e.id DESC LIMIT 1) \
-                 FROM deployments d",
-            )
-            .fetch_all(pool)
-            .await?)
-        })
+    /// A deployment's id by name, or by its id written as a number.
+    pub(crate) async fn deployment_id(&self, name_or_id: &str) -> Result<Option<i64>, StoreError> {
+        let all = self.deployments().await?;
+        let by_id = name_or_id.parse::<i64>().ok();
+        Ok(all
+            .iter()
+            .find(|(id, name)| name == name_or_id || Some(*id) == by_id)
+            .map(|(id, _)| *id))
     }
 }

@@ -1,6 +1,90 @@
-//! The `quarantine` table: messages that could not be parsed.
+//! The `quarantine` table: messages that could not be parsed, kept as received (written in the
+//! batch that received them, so they are acked only once stored), and their lists.
 
-use super::{with_pool, Store, StoreError};
+use app::model::{Micros, QuarantineRow};
+
+use crate::store::backend::Store;
+use crate::store::batch::BatchTx;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
+
+/// Rows per INSERT statement (6 binds each; well under both backends' bind limits).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// A message that could not be parsed, kept as received.
+#[derive(Debug, Clone)]
+pub struct NewQuarantine {
+    pub deployment_id: i64,
+    pub exchange: String,
+    pub routing_key: String,
+    pub error: String,
+    pub body: Vec<u8>,
+    pub received_us: i64,
+}
+
+/// A quarantined message with its stored bytes.
+#[derive(Debug)]
+pub struct QuarantineRecord {
+    pub row: QuarantineRow,
+    pub body: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuarantineListed {
+    id: i64,
+    deployment: String,
+    exchange: String,
+    routing_key: String,
+    error: String,
+    received_us: i64,
+    size: i64,
+}
+
+impl From<QuarantineListed> for QuarantineRow {
+    fn from(q: QuarantineListed) -> Self {
+        QuarantineRow {
+            id: q.id,
+            deployment: q.deployment,
+            exchange: q.exchange,
+            routing_key: q.routing_key,
+            error: q.error,
+            received: Micros(q.received_us),
+            size: q.size,
+        }
+    }
+}
+
+/// The columns of [`QuarantineListed`]: everything but the body, and its size.
+const QUARANTINE_SELECT: &str = "SELECT q.id, d.name AS deployment, q.exchange, \
+     q.routing_key, q.error, q.received_us, CAST(LENGTH(q.body) AS BIGINT) AS size \
+     FROM quarantine q JOIN deployments d ON d.id = q.deployment_id";
+
+impl BatchTx {
+    /// Stores `rows` in this batch.
+    ///
+    /// # Errors
+    /// Database errors; the batch must be dropped (rolled back) and retried.
+    pub async fn insert_quarantine(&mut self, rows: &[NewQuarantine]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new(
+                "INSERT INTO quarantine (deployment_id, exchange, routing_key, error, body, \
+                 received_us) ",
+            );
+            sql.values(chunk, |row, q| {
+                row.bind(q.deployment_id)
+                    .bind(q.exchange.as_str())
+                    .bind(q.routing_key.as_str())
+                    .bind(q.error.as_str())
+                    .bind(q.body.as_slice())
+                    .bind(q.received_us);
+            });
+            sql.persistent(false);
+            conn.execute(&sql).await?;
+        }
+        Ok(())
+    }
+}
 
 impl Store {
     /// How many messages are quarantined, per deployment.
@@ -8,12 +92,60 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn quarantine_counts(&self) -> Result<Vec<(i64, i64)>, StoreError> {
-        with_pool!(self, pool => {
-            Ok(sqlx::query_as(
-                "SELECT deployment_id, COUNT(*) FROM quarantine GROUP BY deployment_id",
-            )
-            .fetch_all(pool)
-            .await?)
-        })
+        let sql = Sql::new("SELECT deployment_id, COUNT(*) FROM quarantine GROUP BY deployment_id");
+        self.fetch_all(&sql).await
+    }
+
+    /// The newest quarantined messages (without their bodies) and how many there are.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn quarantine_list(
+        &self,
+        limit: u32,
+    ) -> Result<(Vec<QuarantineRow>, i64), StoreError> {
+        let mut sql = Sql::new(QUARANTINE_SELECT);
+        sql.push(" ORDER BY q.id DESC LIMIT ").int(i64::from(limit));
+        let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
+        let total = self
+            .fetch_int(&Sql::new("SELECT COUNT(*) FROM quarantine"))
+            .await?;
+        Ok((rows.into_iter().map(QuarantineRow::from).collect(), total))
+    }
+
+    /// At most `limit` quarantined messages (without bodies) with an id above `after`,
+    /// oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn quarantine_page(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<QuarantineRow>, StoreError> {
+        let mut sql = Sql::new(QUARANTINE_SELECT);
+        sql.push(" WHERE q.id > ").int(after);
+        sql.push(" ORDER BY q.id LIMIT ").int(i64::from(limit));
+        let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
+        Ok(rows.into_iter().map(QuarantineRow::from).collect())
+    }
+
+    /// One quarantined message with its bytes.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn quarantined(&self, id: i64) -> Result<Option<QuarantineRecord>, StoreError> {
+        let mut sql = Sql::new(QUARANTINE_SELECT);
+        sql.push(" WHERE q.id = ").int(id);
+        let Some(listed) = self.fetch_optional::<QuarantineListed>(&sql).await? else {
+            return Ok(None);
+        };
+        let mut body_sql = Sql::new("SELECT body FROM quarantine WHERE id = ");
+        body_sql.int(id);
+        let (body,): (Vec<u8>,) = self.fetch_one(&body_sql).await?;
+        Ok(Some(QuarantineRecord {
+            row: listed.into(),
+            body,
+        }))
     }
 }

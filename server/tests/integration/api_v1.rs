@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use app::model::ConsumerState;
 use serde_json::Value;
 
+use server::store::Store;
+
 use crate::helpers::*;
 
 /// GET over HTTP/1.0: (status, content type, body parsed as JSON).
@@ -57,24 +59,22 @@ async fn walk(port: u16, query: &str, limit: u32, between: impl AsyncFnOnce()) -
     }
 }
 
-async fn api_answers(backend: Backend) {
-    let vhost = TestVhost::new();
-    let db = TestDb::new(backend);
-    let name = format!("cell-api-{}", unique());
-    let file = deployments(&format!(
-        r#"{{"deployments": [{}]}}"#,
-        nova_deployment(&name, &vhost.name, 5672)
-    ));
-    let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment(&name)
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
+/// Publishes `messages` and waits until the notifications `ids` are stored.
+async fn publish_stored(vhost: &TestVhost, store: &Store, messages: Messages, ids: &[String]) {
+    publish(vhost, "nova", &messages).await;
+    let want = ids.len() as i64;
+    eventually(20, "stored", || {
+        let (store, ids) = (store.clone(), ids.to_vec());
+        async move { store.count_events_with_message_ids(&ids).await.unwrap() == want }
     })
     .await;
+}
 
-    // 23 notifications: 10 of instance A, 13 of instance B; and one poison message.
+type Messages = Vec<(&'static str, Vec<u8>)>;
+
+/// 23 notifications: 10 of instance A, 13 of instance B; and one poison message. Returns
+/// the notifications' message ids.
+async fn seed(vhost: &TestVhost, store: &Store) -> Vec<String> {
     let mut published = Vec::new();
     let mut messages = Vec::new();
     for i in 0..23 {
@@ -88,31 +88,22 @@ async fn api_answers(backend: Backend) {
         messages.push(("monitor.info", body));
     }
     messages.push(("monitor.error", b"{not json".to_vec()));
-    publish(&vhost, "nova", &messages).await;
-    let store = app.store.clone();
-    eventually(20, "stored", || {
-        let (store, ids) = (store.clone(), published.clone());
-        async move { store.count_events_with_message_ids(&ids).await.unwrap() == 23 }
-    })
-    .await;
-    let port = app.port;
+    publish_stored(vhost, store, messages, &published).await;
+    published
+}
 
-    // Every row exactly once, in id order, across pages of 4 while 5 more rows arrive.
-    let mut late = Vec::new();
+/// Every row exactly once, in id order, across pages of 4 while 5 more rows arrive (5
+/// exists of instance C); returns the 28 ids.
+async fn check_paging(port: u16, vhost: &TestVhost, store: &Store) -> Vec<i64> {
     let ids = walk(port, "", 4, async || {
+        let mut late = Vec::new();
         let mut more = Vec::new();
         for _ in 0..5 {
             let (id, body) = nova_notification("compute.instance.exists", "inst-api-c");
             late.push(id);
             more.push(("monitor.info", body));
         }
-        publish(&vhost, "nova", &more).await;
-        let (store, late) = (store.clone(), late.clone());
-        eventually(20, "late rows stored", || {
-            let (store, late) = (store.clone(), late.clone());
-            async move { store.count_events_with_message_ids(&late).await.unwrap() == 5 }
-        })
-        .await;
+        publish_stored(vhost, store, more, &late).await;
     })
     .await;
     assert_eq!(ids.len(), 28, "{ids:?}");
@@ -122,7 +113,10 @@ async fn api_answers(backend: Backend) {
     );
     let unique: BTreeSet<i64> = ids.iter().copied().collect();
     assert_eq!(unique.len(), 28);
+    ids
+}
 
+async fn check_filters(port: u16, name: &str, ids: &[i64]) {
     // Filters, with the deployment by name; pages of 2 still cover each row once.
     let a = walk(
         port,
@@ -153,9 +147,11 @@ async fn api_answers(backend: Backend) {
     let (_, _, big) = get_json(port, "/api/v1/events?limit=5000").await;
     assert_eq!(big["events"].as_array().map(Vec::len), Some(28));
     assert!(big["next"].is_null());
+}
 
+/// Returns the event as JSON.
+async fn check_event(port: u16, first: i64, published: &[String]) -> Value {
     // One event: its row, its columns, and the notification as JSON (not a string).
-    let first = ids[0];
     let (status, content_type, event) = get_json(port, &format!("/api/v1/events/{first}")).await;
     assert_eq!(status, 200, "{event}");
     assert!(content_type.starts_with("application/json"));
@@ -171,7 +167,13 @@ async fn api_answers(backend: Backend) {
     );
     assert_eq!(event["notification"]["payload"]["tenant_id"], "tenant42");
     assert_eq!(event["state"], "active");
+    assert!(event["received"].is_i64(), "times are µs numbers: {event}");
+    assert!(event["image_type_names"].is_array(), "{event}");
 
+    event
+}
+
+async fn check_resources(port: u16, event: &Value, first: i64) {
     // Instance, request, timings.
     let (status, _, inst) = get_json(port, "/api/v1/instances/inst-api-a").await;
     assert_eq!(status, 200, "{inst}");
@@ -183,12 +185,14 @@ async fn api_answers(backend: Backend) {
     assert_eq!(req["rows"][0]["id"].as_i64(), Some(first));
     let (status, _, timings) = get_json(port, "/api/v1/timings?window=24h").await;
     assert_eq!((status, timings["window"].as_str()), (200, Some("Day")));
+}
 
+async fn check_status(port: u16, name: &str, ids: &[i64], backend: Backend) {
     // Deployments, status, quarantine.
     let (status, _, deps) = get_json(port, "/api/v1/deployments").await;
     assert_eq!(status, 200);
     let dep = &deps["deployments"][0];
-    assert_eq!(dep["name"].as_str(), Some(name.as_str()));
+    assert_eq!(dep["name"].as_str(), Some(name));
     assert_eq!(dep["consumers"][0]["state"], "Connected");
     assert_eq!(dep["last_event"][0].as_i64(), ids.last().copied());
     let (status, _, st) = get_json(port, "/api/v1/status").await;
@@ -206,7 +210,24 @@ async fn api_answers(backend: Backend) {
     let qid = rows[0]["id"].as_i64().expect("id");
     let (status, _, one) = get_json(port, &format!("/api/v1/quarantine/{qid}")).await;
     assert_eq!((status, one["text"].as_str()), (200, Some("{not json")));
+}
 
+async fn check_usage(port: u16, vhost: &TestVhost, store: &Store) {
+    // Usage rows are typed: the kind, times as µs numbers (null when unset), named columns.
+    let (id, body) = nova_notification("compute.instance.create.start", "inst-api-d");
+    publish_stored(vhost, store, vec![("monitor.info", body)], &[id]).await;
+    let (status, _, inst) = get_json(port, "/api/v1/instances/inst-api-d").await;
+    assert_eq!(status, 200, "{inst}");
+    let usage = &inst["usage"][0];
+    assert_eq!(usage["kind"], "usage");
+    assert_eq!(usage["tenant"], "tenant42");
+    let request = usage["request_id"].as_str().expect("request id");
+    assert!(request.starts_with("req-"), "{usage}");
+    assert!(usage["launched_at"].is_null() && usage["audit_period_beginning"].is_null());
+    assert!(usage.get("details").is_none(), "{usage}");
+}
+
+async fn check_errors(port: u16) {
     // Errors are JSON with 400 or 404.
     assert_error(port, "/api/v1/events/999999999", 404, "no event").await;
     assert_error(port, "/api/v1/events/abc", 400, "integer").await;
@@ -233,6 +254,33 @@ async fn api_answers(backend: Backend) {
     assert_error(port, "/api/v1/timings?window=2d", 400, "window").await;
     assert_error(port, "/api/v1/quarantine/99999", 404, "no quarantined").await;
     assert_error(port, "/api/v1/no/such/endpoint", 404, "no endpoint").await;
+}
+
+async fn api_answers(backend: Backend) {
+    let vhost = TestVhost::new();
+    let db = TestDb::new(backend);
+    let name = format!("cell-api-{}", unique());
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}]}}"#,
+        nova_deployment(&name, &vhost.name, 5672)
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    eventually(20, "connected", || async {
+        app.board
+            .of_deployment(&name)
+            .iter()
+            .all(|c| c.state == ConsumerState::Connected)
+    })
+    .await;
+    let (port, store) = (app.port, app.store.clone());
+    let published = seed(&vhost, &store).await;
+    let ids = check_paging(port, &vhost, &store).await;
+    check_filters(port, &name, &ids).await;
+    let event = check_event(port, ids[0], &published).await;
+    check_resources(port, &event, ids[0]).await;
+    check_status(port, &name, &ids, backend).await;
+    check_usage(port, &vhost, &store).await;
+    check_errors(port).await;
     app.stop().await;
 }
 

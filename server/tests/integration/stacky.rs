@@ -80,10 +80,9 @@ pub async fn ingest(fx: &Fixture, exchange: &str, messages: Vec<(&str, Vec<u8>)>
         .expect("ingested");
 }
 
-/// The scenario: a nova create (api update, start, end 55.5 s later, an error-queue update),
-/// a glance activate and a generic event, ten minutes ago. Returns the base time.
-pub async fn seed(fx: &Fixture) -> i64 {
-    let base = (now_micros() / SEC - 600) * SEC + 717_219;
+/// The nova create of [`seed`]: an api update at `base`, start, end 55.5 s later, an
+/// error-queue update.
+async fn seed_nova(fx: &Fixture, base: i64) {
     let nova = vec![
         (
             "monitor.info",
@@ -127,6 +126,13 @@ pub async fn seed(fx: &Fixture) -> i64 {
         ),
     ];
     ingest(fx, "nova", nova).await;
+}
+
+/// The scenario: a nova create (api update, start, end 55.5 s later, an error-queue update),
+/// a glance activate and a generic event, ten minutes ago. Returns the base time.
+pub async fn seed(fx: &Fixture) -> i64 {
+    let base = (now_micros() / SEC - 600) * SEC + 717_219;
+    seed_nova(fx, base).await;
     let created = app::model::format_micros(app::model::Micros(base));
     ingest(
         fx,
@@ -169,23 +175,24 @@ pub async fn app_with_fixture(db: &TestDb) -> (TestApp, Fixture) {
     (app, fx)
 }
 
-async fn names_hosts_and_events(kind: Backend) {
-    let db = TestDb::new(kind);
-    let (app, fx) = app_with_fixture(&db).await;
-    let port = app.port;
+/// The header of a nova row list (uuid, request, search).
+fn nova_header() -> Value {
+    json!([
+        "#",
+        "?",
+        "When",
+        "Deployment",
+        "Event",
+        "Host",
+        "State",
+        "State'",
+        "Task'"
+    ])
+}
 
-    // An empty database: headers only.
-    assert_eq!(
-        get_json(port, "/stacky/events/").await,
-        json!([["Event Name"]])
-    );
-    assert_eq!(
-        get_json(port, "/stacky/hosts/").await,
-        json!([["Host Name"]])
-    );
-    let base = seed(&fx).await;
+/// deployments, events and hosts of the seeded database (and of another deployment).
+async fn assert_deployments_events_and_hosts(port: u16, fx: &Fixture) {
     let other = fx.store.ensure_deployment("another").await.unwrap();
-
     assert_eq!(
         get_json(port, "/stacky/deployments/").await,
         json!([
@@ -224,21 +231,12 @@ async fn names_hosts_and_events(kind: Backend) {
     );
     let (status, e) = get_error(port, "/stacky/events/?service=cinder").await;
     assert_eq!((status, e[0].as_str()), (400, Some("Bad Request")));
+}
 
-    // uuid: nova's 9 columns, the `?` column, `When` strings, oldest first.
+/// uuid: nova's 9 columns, the `?` column, `When` strings, oldest first. Returns the rows.
+async fn uuid_rows(port: u16, base: i64) -> Value {
     let rows = get_json(port, &format!("/stacky/uuid/?uuid={INSTANCE}")).await;
-    let header = json!([
-        "#",
-        "?",
-        "When",
-        "Deployment",
-        "Event",
-        "Host",
-        "State",
-        "State'",
-        "Task'"
-    ]);
-    assert_eq!(rows[0], header);
+    assert_eq!(rows[0], nova_header());
     assert_eq!(rows.as_array().unwrap().len(), 5);
     let first = rows[1].as_array().unwrap();
     assert_eq!(
@@ -260,7 +258,11 @@ async fn names_hosts_and_events(kind: Backend) {
     assert_eq!(rows[4][1], "E", "a routing key ending with error");
     assert_eq!(rows[4][2], v2_when(base + 60 * SEC));
     assert!(v2_when(base + 60 * SEC).ends_with(".717219"));
-    // limit/offset slice the same order.
+    rows
+}
+
+/// uuid: limit/offset slice the order of `rows`; when_min/when_max are inclusive decimals.
+async fn assert_uuid_pages_and_windows(port: u16, base: i64, rows: &Value) {
     let page = get_json(
         port,
         &format!("/stacky/uuid/?uuid={INSTANCE}&limit=2&offset=1"),
@@ -269,7 +271,6 @@ async fn names_hosts_and_events(kind: Backend) {
     assert_eq!(page.as_array().unwrap().len(), 3);
     assert_eq!(page[1], rows[2]);
     assert_eq!(page[2], rows[3]);
-    // when_min/when_max are inclusive decimals.
     let window = format!(
         "/stacky/uuid/?uuid={INSTANCE}&when_min={}&when_max={}",
         server::notification::time::micros_to_decimal_string(base + SEC),
@@ -278,7 +279,11 @@ async fn names_hosts_and_events(kind: Backend) {
     let windowed = get_json(port, &window).await;
     assert_eq!(windowed.as_array().unwrap().len(), 3);
     assert_eq!(windowed[1][4], "compute.instance.create.start");
-    // Glance (7 columns, by image id) and generic (8 columns).
+}
+
+/// uuid: glance (7 columns, by image id) and generic (8 columns); nothing found is `[]`
+/// without a header; a bad uuid is v2's 400.
+async fn assert_uuid_other_services_and_misses(port: u16, base: i64, rows: &Value) {
     assert_eq!(
         get_json(port, &format!("/stacky/uuid/?uuid={IMAGE}&service=glance")).await,
         json!([
@@ -316,7 +321,6 @@ async fn names_hosts_and_events(kind: Backend) {
         tail(&generic[1], 4),
         json!(["port.create.end", "net-a", INSTANCE, ""])
     );
-    // Nothing found: [] without a header; a bad uuid: v2's 400.
     assert_eq!(
         get_json(
             port,
@@ -331,8 +335,11 @@ async fn names_hosts_and_events(kind: Backend) {
         e,
         json!(["Bad Request", "obviouslybaduuid is not uuid-like"])
     );
+}
 
-    // request: always the header; v2's 400.
+/// request: always the header; v2's 400.
+async fn assert_request(port: u16, rows: &Value) {
+    let header = nova_header();
     let req = get_json(port, &format!("/stacky/request/?request_id={REQUEST}")).await;
     assert_eq!(req[0], header);
     assert_eq!(req.as_array().unwrap().len(), 5);
@@ -351,10 +358,12 @@ async fn names_hosts_and_events(kind: Backend) {
         e,
         json!(["Bad Request", "obviouslybaduuid is not request-id-like"])
     );
+}
 
-    // search: newest first, limit, the allow-list and v2's FieldError text.
+/// search: newest first, limit, the allow-list and v2's FieldError text.
+async fn assert_search(port: u16, rows: &Value) {
     let found = get_json(port, "/stacky/search/?field=host&value=host-a").await;
-    assert_eq!(found[0], header);
+    assert_eq!(found[0], nova_header());
     assert_eq!(found.as_array().unwrap().len(), 4);
     assert_eq!(found[1], rows[4]);
     let limited = get_json(
@@ -401,27 +410,35 @@ async fn names_hosts_and_events(kind: Backend) {
             ])
         );
     }
-    app.stop().await;
 }
 
-async fn show_timings_summary_and_kpi(kind: Backend) {
+async fn names_hosts_and_events(kind: Backend) {
     let db = TestDb::new(kind);
     let (app, fx) = app_with_fixture(&db).await;
     let port = app.port;
-    // Empty database: headers only, never an error.
+
+    // An empty database: headers only.
     assert_eq!(
-        get_json(port, "/stacky/summary/").await,
-        json!([["Event", "N", "Min", "Max", "Avg"]])
+        get_json(port, "/stacky/events/").await,
+        json!([["Event Name"]])
     );
     assert_eq!(
-        get_json(port, "/stacky/kpi/").await,
-        json!([["Event", "Time", "UUID", "Deployment"]])
+        get_json(port, "/stacky/hosts/").await,
+        json!([["Host Name"]])
     );
     let base = seed(&fx).await;
-    let uuid_rows = get_json(port, &format!("/stacky/uuid/?uuid={INSTANCE}")).await;
-    let first_id = uuid_rows[1][0].as_i64().unwrap();
+    assert_deployments_events_and_hosts(port, &fx).await;
+    let rows = uuid_rows(port, base).await;
+    assert_uuid_pages_and_windows(port, base, &rows).await;
+    assert_uuid_other_services_and_misses(port, base, &rows).await;
+    assert_request(port, &rows).await;
+    assert_search(port, &rows).await;
+    app.stop().await;
+}
 
-    // show: three elements, twelve key/value rows, the stored [routing_key, body], the uuid.
+/// show: three elements, twelve key/value rows, the stored [routing_key, body], the uuid;
+/// other services by their own ids.
+async fn assert_show(port: u16, base: i64, first_id: i64) {
     let shown = get_json(port, &format!("/stacky/show/{first_id}/")).await;
     assert_eq!(shown.as_array().unwrap().len(), 3);
     assert_eq!(
@@ -464,7 +481,11 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
     .await;
     assert_eq!(generic[0][6], json!(["State", null]));
     assert_eq!(generic[0].as_array().unwrap().len(), 12);
-    // Unknown id, or an id of another service: v2's rsp({}), an empty 200 body.
+}
+
+/// show of an unknown id, or an id of another service: v2's rsp({}), an empty 200 body; a
+/// non-numeric id: 404.
+async fn assert_show_misses(port: u16, first_id: i64) {
     for path in [
         "/stacky/show/999999/".to_string(),
         format!("/stacky/show/{first_id}/?service=glance"),
@@ -476,8 +497,10 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
         );
     }
     assert_eq!(http_get_typed(port, "/stacky/show/abc/").await.0, 404);
+}
 
-    // timings of an instance and of an operation; v2's Decimal sec_to_time.
+/// timings of an instance: v2's Decimal sec_to_time, offset, v2's 400.
+async fn assert_instance_timings(port: u16) {
     assert_eq!(
         get_json(port, &format!("/stacky/timings/uuid/?uuid={INSTANCE}")).await,
         json!([
@@ -501,6 +524,10 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
             json!(["Bad Request", "obviouslybaduuid is not uuid-like"])
         )
     );
+}
+
+/// timings of an operation, within an inclusive window of its end.
+async fn assert_operation_timings(port: u16, base: i64) {
     assert_eq!(
         get_json(port, "/stacky/timings/?name=compute.instance.create").await,
         json!([
@@ -536,8 +563,11 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
         .await,
         json!([["compute.instance.create", "Time"]])
     );
+}
 
-    // summary: float min/max, int average.
+/// summary (float min/max, int average) and kpi (the request from its API update to the
+/// create's end, 56.5 s), all and by tenant.
+async fn assert_summary_and_kpi(port: u16) {
     assert_eq!(
         get_json(port, "/stacky/summary/").await,
         json!([
@@ -551,8 +581,6 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
             ]
         ])
     );
-
-    // kpi: the request from its API update to the create's end (56.5 s).
     let kpi_row = json!([
         "compute.instance.create",
         "0d 00:00:56.50",
@@ -575,16 +603,34 @@ async fn show_timings_summary_and_kpi(kind: Backend) {
             json!(["Not Found", "Could not find raws for tenant 55555"])
         )
     );
-    app.stop().await;
 }
 
-async fn reports(kind: Backend) {
+async fn show_timings_summary_and_kpi(kind: Backend) {
     let db = TestDb::new(kind);
     let (app, fx) = app_with_fixture(&db).await;
     let port = app.port;
-    let day = 1_390_003_200 * SEC; // 2014-01-18
-    let created = 1_388_569_200 * SEC; // 2014-01-01 09:40:00
-    let body = r#"[{"report_format": "json", "cells": 3}, ["a", 1]]"#;
+    // Empty database: headers only, never an error.
+    assert_eq!(
+        get_json(port, "/stacky/summary/").await,
+        json!([["Event", "N", "Min", "Max", "Avg"]])
+    );
+    assert_eq!(
+        get_json(port, "/stacky/kpi/").await,
+        json!([["Event", "Time", "UUID", "Deployment"]])
+    );
+    let base = seed(&fx).await;
+    let uuid_rows = get_json(port, &format!("/stacky/uuid/?uuid={INSTANCE}")).await;
+    let first_id = uuid_rows[1][0].as_i64().unwrap();
+    assert_show(port, base, first_id).await;
+    assert_show_misses(port, first_id).await;
+    assert_instance_timings(port).await;
+    assert_operation_timings(port, base).await;
+    assert_summary_and_kpi(port).await;
+    app.stop().await;
+}
+
+/// Two usage audits of 2014-01-18, created an hour apart on 2014-01-01; returns their ids.
+async fn insert_reports(fx: &Fixture, day: i64, created: i64, body: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     for (name, c) in [
         ("nova usage audit", created),
@@ -604,6 +650,11 @@ async fn reports(kind: Backend) {
                 .unwrap(),
         );
     }
+    ids
+}
+
+/// reports: the default window, an explicit one, one report verbatim, an unknown one.
+async fn assert_reports_listed(port: u16, ids: &[i64], body: &str) {
     // The default window (the last day) has none of these.
     assert_eq!(
         get_json(port, "/stacky/reports/").await,
@@ -641,7 +692,10 @@ async fn reports(kind: Backend) {
     let (status, e) = get_error(port, "/stacky/report/999999/").await;
     assert_eq!(status, 404);
     assert_eq!(e[0], "Not Found");
+}
 
+/// reports/search: by created day, limit/offset, every searchable field.
+async fn assert_reports_found(port: u16, ids: &[i64]) {
     let header = json!(["Id", "Start", "End", "Created", "Name", "Version"]);
     let row = |id: i64, c: &str, name: &str| {
         json!([id, "2014-01-18 00:00:00", "2014-01-19 00:00:00", c, name, 4])
@@ -674,6 +728,10 @@ async fn reports(kind: Backend) {
         get_json(port, "/stacky/reports/search/?created=2013-12-31").await,
         json!([header])
     );
+}
+
+/// reports/search: v2's texts for unknown fields and malformed values.
+async fn assert_reports_search_errors(port: u16) {
     for (query, message) in [
         ("invalid_column_1=value_1&invalid_column_2=value_2&version=4&json=json&period_start=2014-01-01+00:00:00",
          "The requested fields either do not exist for the corresponding object or are not searchable: invalid_column_1, invalid_column_2, json, version. Note: The field names of database are case-sensitive."),
@@ -686,15 +744,24 @@ async fn reports(kind: Backend) {
         let (status, e) = get_error(port, &format!("/stacky/reports/search/?{query}")).await;
         assert_eq!((status, e), (400, json!(["Bad Request", message])), "{query}");
     }
-    app.stop().await;
 }
 
-async fn watch_never_misses_late_events(kind: Backend) {
+async fn reports(kind: Backend) {
     let db = TestDb::new(kind);
     let (app, fx) = app_with_fixture(&db).await;
     let port = app.port;
+    let day = 1_390_003_200 * SEC; // 2014-01-18
+    let created = 1_388_569_200 * SEC; // 2014-01-01 09:40:00
+    let body = r#"[{"report_format": "json", "cells": 3}, ["a", 1]]"#;
+    let ids = insert_reports(&fx, day, created, body).await;
+    assert_reports_listed(port, &ids, body).await;
+    assert_reports_found(port, &ids).await;
+    assert_reports_search_errors(port).await;
+    app.stop().await;
+}
 
-    // An empty database: no rows, a cursor, never a 500.
+/// An empty database: no rows, a cursor, never a 500.
+async fn assert_watch_of_nothing(port: u16) {
     let empty = get_json(port, "/stacky/watch/0/").await;
     assert_eq!(empty, json!([[10, 1, 15, 20, 5, 36], [], "id:0"]));
     for junk in [
@@ -706,11 +773,12 @@ async fn watch_never_misses_late_events(kind: Backend) {
         let v = get_json(port, &format!("/stacky/watch/0/?{junk}")).await;
         assert_eq!(v[1], json!([]), "{junk}");
     }
+}
 
-    // A first call shows the last two seconds.
-    let now = now_micros();
+/// A first call shows the last two seconds (an event of `now` - 0.5 s); returns its cursor.
+async fn first_watch(fx: &Fixture, port: u16, now: i64) -> String {
     ingest(
-        &fx,
+        fx,
         "nova",
         vec![(
             "monitor.info",
@@ -747,21 +815,16 @@ async fn watch_never_misses_late_events(kind: Backend) {
             INSTANCE
         ])
     );
-    let cursor = first[2].as_str().unwrap().to_string();
+    first[2].as_str().unwrap().to_string()
+}
 
-    // Nothing new: nothing shown, the cursor stays.
-    let idle = get_json(port, &format!("/stacky/watch/0/?since={cursor}")).await;
-    assert_eq!(
-        (idle[1].clone(), idle[2].as_str().unwrap()),
-        (json!([]), cursor.as_str())
-    );
-
-    // Events that arrive late (timestamps an hour old, long before the cursor was made) are
-    // in the next answer; v2's time window never showed them.
+/// Events that arrive late (timestamps an hour old, long before the cursor was made) are in
+/// the next answer; v2's time window never showed them.
+async fn assert_late_events_watched(fx: &Fixture, port: u16, now: i64, cursor: &str) {
     let late = now - 3600 * SEC;
-    seed(&fx).await;
+    seed(fx).await;
     ingest(
-        &fx,
+        fx,
         "nova",
         vec![(
             "monitor.error",
@@ -791,8 +854,10 @@ async fn watch_never_misses_late_events(kind: Backend) {
         get_json(port, &format!("/stacky/watch/0/?since={after}")).await[1],
         json!([])
     );
+}
 
-    // Filters: service (glance's uuid is the image), event name, deployment.
+/// Filters: service (glance's uuid is the image), event name, deployment.
+async fn assert_watch_filters(fx: &Fixture, port: u16, cursor: &str) {
     let glance = get_json(
         port,
         &format!("/stacky/watch/0/?service=glance&since={cursor}"),
@@ -826,6 +891,25 @@ async fn watch_never_misses_late_events(kind: Backend) {
     .await;
     assert_eq!(other[1], json!([]));
     assert_eq!(other[0][4], "compute.instance.create.start".len());
+}
+
+async fn watch_never_misses_late_events(kind: Backend) {
+    let db = TestDb::new(kind);
+    let (app, fx) = app_with_fixture(&db).await;
+    let port = app.port;
+    assert_watch_of_nothing(port).await;
+    let now = now_micros();
+    let cursor = first_watch(&fx, port, now).await;
+
+    // Nothing new: nothing shown, the cursor stays.
+    let idle = get_json(port, &format!("/stacky/watch/0/?since={cursor}")).await;
+    assert_eq!(
+        (idle[1].clone(), idle[2].as_str().unwrap()),
+        (json!([]), cursor.as_str())
+    );
+
+    assert_late_events_watched(&fx, port, now, &cursor).await;
+    assert_watch_filters(&fx, port, &cursor).await;
     assert_eq!(http_get_typed(port, "/stacky/watch/all/").await.0, 404);
     app.stop().await;
 }

@@ -14,6 +14,7 @@ use server::store::stacky::NewJsonReport;
 use crate::helpers::http_get_typed;
 use crate::helpers::{Backend, TestDb};
 use crate::stacky::{app_with_fixture, seed, IMAGE, INSTANCE, REQUEST};
+use crate::web_queries::Fixture;
 
 /// Python's `urllib.quote_plus` (what `requests` applies to `params`).
 fn quote_plus(s: &str) -> String {
@@ -291,16 +292,8 @@ fn dt_to_decimal(s: &str) -> String {
     (us / 1_000_000).to_string()
 }
 
-async fn every_stacky_command_works(kind: Backend) {
-    let db = TestDb::new(kind);
-    let (app, fx) = app_with_fixture(&db).await;
-    let mut cli = Stacky {
-        port: app.port,
-        out: Vec::new(),
-    };
-    // Watch from an empty database first: it must not fail.
-    cli.watch(0, "nova", "", 1).await;
-    let base = seed(&fx).await;
+/// A nova usage audit of the hour from `base`, created now.
+async fn insert_audit_report(fx: &Fixture, base: i64) {
     fx.store
         .insert_json_report(&NewJsonReport {
             period_start: base,
@@ -312,7 +305,10 @@ async fn every_stacky_command_works(kind: Backend) {
         })
         .await
         .unwrap();
+}
 
+/// deployments, events, hosts, uuid, timings and summary.
+async fn browse(cli: &mut Stacky, base: i64) {
     cli.deployments().await;
     assert!(cli.printed("| cell-s"));
     cli.events().await;
@@ -333,13 +329,17 @@ async fn every_stacky_command_works(kind: Backend) {
     cli.timings("compute.instance.create", None).await;
     cli.summary().await;
     assert!(cli.printed("compute.instance.create | 1 | 0d 00:00:55.5"));
+}
+
+/// request, search and show.
+async fn find_and_show(cli: &mut Stacky) {
     cli.request_cmd(REQUEST).await;
     cli.search("nova", "host", "host-a", None).await;
     cli.search("nova", "host", "host-a", Some("1")).await;
     cli.search("glance", "uuid", IMAGE, None).await;
     cli.search("nova", "host", "nowhere", None).await;
     assert!(cli.printed("Event with host nowhere not found"));
-    let id = http_get_typed(app.port, &format!("/stacky/uuid/?uuid={INSTANCE}"))
+    let id = http_get_typed(cli.port, &format!("/stacky/uuid/?uuid={INSTANCE}"))
         .await
         .2;
     let id: Value = serde_json::from_str(&id).unwrap();
@@ -349,18 +349,26 @@ async fn every_stacky_command_works(kind: Backend) {
     cli.show("nova", "999999").await;
     assert!(cli.printed("Server reported: ObjectDoesNotExist"));
     cli.show("glance", &(id + 4).to_string()).await;
+}
+
+/// watch (several services and filters) and kpi.
+async fn watch_and_kpi(cli: &mut Stacky, deployment: i64) {
     cli.watch(0, "nova", "", 2).await;
     cli.watch(0, "glance", "", 1).await;
     cli.watch(0, "nova", "compute.instance.create.end", 1).await;
-    cli.watch(fx.deployment.id as u64, "generic", "", 1).await;
+    cli.watch(deployment as u64, "generic", "", 1).await;
     cli.kpi(None).await;
     cli.kpi(Some("tenant42")).await;
     assert!(cli.printed("compute.instance.create | 0d 00:00:56.50"));
+}
+
+/// reports of the last day, then one report by id.
+async fn reports_and_report(cli: &mut Stacky) {
     let now = now_micros() / 1_000_000;
     cli.reports(now - 86_400, now + 60).await;
     assert!(cli.printed("nova usage audit"));
     let report_id = serde_json::from_str::<Value>(
-        &http_get_typed(app.port, "/stacky/reports/search/?name=nova+usage+audit")
+        &http_get_typed(cli.port, "/stacky/reports/search/?name=nova+usage+audit")
             .await
             .2,
     )
@@ -369,6 +377,23 @@ async fn every_stacky_command_works(kind: Backend) {
         .unwrap();
     cli.report(report_id).await;
     assert!(cli.printed("\"summary\": 1"));
+}
+
+async fn every_stacky_command_works(kind: Backend) {
+    let db = TestDb::new(kind);
+    let (app, fx) = app_with_fixture(&db).await;
+    let mut cli = Stacky {
+        port: app.port,
+        out: Vec::new(),
+    };
+    // Watch from an empty database first: it must not fail.
+    cli.watch(0, "nova", "", 1).await;
+    let base = seed(&fx).await;
+    insert_audit_report(&fx, base).await;
+    browse(&mut cli, base).await;
+    find_and_show(&mut cli).await;
+    watch_and_kpi(&mut cli, fx.deployment.id).await;
+    reports_and_report(&mut cli).await;
     app.stop().await;
 }
 

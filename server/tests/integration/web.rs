@@ -187,19 +187,8 @@ async fn live_socket_refuses_foreign_origins() {
     app.stop().await;
 }
 
-/// Every page renders on the server with data, under a strict CSP whose nonce is on every
-/// script; notification content (here hostile) is only ever text.
-#[tokio::test]
-async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
-    let db = TestDb::new(Backend::Sqlite);
-    let file = deployments(&format!(
-        r#"{{"deployments": [{}]}}"#,
-        nova_deployment("cell-p", "no_such_vhost", 1)
-    ));
-    let app = TestApp::spawn(&db, file).await;
-    let fx = Fixture::on(app.store.clone(), "cell-p").await;
-    let now = app::model::now_micros();
-    let evil = "<img src=x onerror=alert(1)></title></script>\"'javascript:alert(2)";
+/// Ingests two ordinary events, one whose strings are all `evil`, and a poison message.
+async fn ingest_hostile(fx: &Fixture, now: i64, evil: &str) {
     let hostile = serde_json::json!({
         "event_type": format!("compute.instance.{evil}"),
         "publisher_id": format!("compute.{evil}"),
@@ -236,10 +225,12 @@ async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
         ),
     ])
     .await;
-    let hostile_id = app.store.max_event_id().await.unwrap();
-    let quarantined = app.store.quarantine_list(1).await.unwrap().0[0].id;
-    let enc = app::routes::encode(evil);
-    let pages = [
+}
+
+/// Every page of the app, showing the hostile event (`enc` is its host, URL-encoded) and the
+/// quarantined message where it can.
+fn every_page(enc: &str, hostile_id: i64, quarantined: i64) -> Vec<String> {
+    vec![
         "/".to_string(),
         "/live".into(),
         format!("/live?host={enc}&errors=1"),
@@ -256,27 +247,33 @@ async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
         "/timings?window=1h".into(),
         "/status".into(),
         format!("/status/quarantine/{quarantined}"),
-    ];
-    for path in &pages {
-        let (status, headers, html) = get(app.port, path).await;
-        assert_eq!(status, 200, "{path}: {html}");
-        csp_nonce(&headers, &html, path);
-        assert!(
-            headers
-                .to_ascii_lowercase()
-                .contains("x-content-type-options: nosniff"),
-            "{path}"
-        );
-        for raw in [
-            "<img src=x",
-            "</title></script>",
-            "</script><script>alert",
-            "href=\"javascript:",
-        ] {
-            assert!(!html.contains(raw), "{path} contains {raw:?} unescaped");
-        }
+    ]
+}
+
+/// A 200 under the CSP and nosniff, with none of the hostile markup unescaped.
+async fn assert_page_is_safe(port: u16, path: &str) {
+    let (status, headers, html) = get(port, path).await;
+    assert_eq!(status, 200, "{path}: {html}");
+    csp_nonce(&headers, &html, path);
+    assert!(
+        headers
+            .to_ascii_lowercase()
+            .contains("x-content-type-options: nosniff"),
+        "{path}"
+    );
+    for raw in [
+        "<img src=x",
+        "</title></script>",
+        "</script><script>alert",
+        "href=\"javascript:",
+    ] {
+        assert!(!html.contains(raw), "{path} contains {raw:?} unescaped");
     }
-    let (_, _, event) = get(app.port, &format!("/events/{hostile_id}")).await;
+}
+
+/// The hostile content is there, as text: the event, the quarantined bytes, the instance.
+async fn assert_hostile_content_is_text(port: u16, hostile_id: i64, quarantined: i64) {
+    let (_, _, event) = get(port, &format!("/events/{hostile_id}")).await;
     assert!(event.contains("&lt;img src=x onerror=alert(1)&gt;&lt;/title&gt;&lt;/script&gt;"));
     assert!(
         event.contains("<title>Event #"),
@@ -286,25 +283,52 @@ async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
         event.contains("<pre aria-label=\"Notification JSON\">{\n"),
         "pretty JSON in a pre"
     );
-    let (_, _, quarantine) = get(app.port, &format!("/status/quarantine/{quarantined}")).await;
+    let (_, _, quarantine) = get(port, &format!("/status/quarantine/{quarantined}")).await;
     assert!(quarantine.contains("&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"));
     assert!(
         quarantine.contains("3c 2f 73 63 72 69 70 74 3e"),
         "the hex dump"
     );
-    let (_, _, instance) = get(app.port, "/instances/inst-p1").await;
+    let (_, _, instance) = get(port, "/instances/inst-p1").await;
     assert!(instance.contains("compute.instance.create") && instance.contains("10.000 s"));
-    // Unknown things are 404s, with the same policy.
+}
+
+/// Unknown things are 404s, with the same policy.
+async fn assert_unknowns_are_404s_with_a_csp(port: u16) {
     for path in [
         "/events/999999",
         "/status/quarantine/999999",
         "/live?deployment=999999",
         "/no/such/page",
     ] {
-        let (status, headers, html) = get(app.port, path).await;
+        let (status, headers, html) = get(port, path).await;
         assert_eq!(status, 404, "{path}");
         csp_nonce(&headers, &html, path);
     }
+}
+
+/// Every page renders on the server with data, under a strict CSP whose nonce is on every
+/// script; notification content (here hostile) is only ever text.
+#[tokio::test]
+async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
+    let db = TestDb::new(Backend::Sqlite);
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}]}}"#,
+        nova_deployment("cell-p", "no_such_vhost", 1)
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    let fx = Fixture::on(app.store.clone(), "cell-p").await;
+    let now = app::model::now_micros();
+    let evil = "<img src=x onerror=alert(1)></title></script>\"'javascript:alert(2)";
+    ingest_hostile(&fx, now, evil).await;
+    let hostile_id = app.store.max_event_id().await.unwrap();
+    let quarantined = app.store.quarantine_list(1).await.unwrap().0[0].id;
+    let enc = app::routes::encode(evil);
+    for path in &every_page(&enc, hostile_id, quarantined) {
+        assert_page_is_safe(app.port, path).await;
+    }
+    assert_hostile_content_is_text(app.port, hostile_id, quarantined).await;
+    assert_unknowns_are_404s_with_a_csp(app.port).await;
     let (status, _, html) = get(app.port, "/search?field=json&value=x").await;
     assert_eq!(status, 200);
     assert!(html.contains("There is no searchable field called"));
@@ -323,6 +347,17 @@ async fn next_message(
         if let Message::Text(text) = frame {
             return serde_json::from_str(&text).expect("a live message");
         }
+    }
+}
+
+/// The events of the next message, which must be rows (`what` names them in the panic).
+async fn next_rows(
+    socket: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+    what: &str,
+) -> Vec<String> {
+    match next_message(socket).await {
+        LiveMessage::Rows { rows } => rows.into_iter().map(|r| r.event).collect(),
+        other => panic!("expected {what}, got {other:?}"),
     }
 }
 
@@ -360,13 +395,8 @@ async fn live_socket_filters_backfill_and_push_on_the_server() {
     let (mut socket, _) = tokio_tungstenite::connect_async(url)
         .await
         .expect("websocket");
-    match next_message(&mut socket).await {
-        LiveMessage::Rows { rows } => {
-            let events: Vec<_> = rows.iter().map(|r| r.event.as_str()).collect();
-            assert_eq!(events, ["compute.instance.early"]);
-        }
-        other => panic!("expected the backfill, got {other:?}"),
-    }
+    let events = next_rows(&mut socket, "the backfill").await;
+    assert_eq!(events, ["compute.instance.early"]);
     publish(
         &vhost,
         "nova",
@@ -382,17 +412,12 @@ async fn live_socket_filters_backfill_and_push_on_the_server() {
         ],
     )
     .await;
-    match next_message(&mut socket).await {
-        LiveMessage::Rows { rows } => {
-            let events: Vec<_> = rows.iter().map(|r| r.event.as_str()).collect();
-            assert_eq!(
-                events,
-                ["compute.instance.late"],
-                "only cpu-f1's rows are pushed"
-            );
-        }
-        other => panic!("expected a pushed row, got {other:?}"),
-    }
+    let events = next_rows(&mut socket, "a pushed row").await;
+    assert_eq!(
+        events,
+        ["compute.instance.late"],
+        "only cpu-f1's rows are pushed"
+    );
     app.stop().await;
 }
 

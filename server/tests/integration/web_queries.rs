@@ -3,7 +3,10 @@
 //! timings, status and quarantine, and the live feed's filtered backfill.
 
 use app::model::now_micros;
-use app::model::{Count, EventFilter, Field, Micros, ScopeKind, SearchQuery, Window};
+use app::model::{
+    Count, EventFilter, EventPage, EventRow, Field, Micros, ScopeKind, SearchQuery, UsageKind,
+    Window,
+};
 use app::ssr::Backend as _;
 use server::http::web::{DemoStatus, ServerBackend};
 use server::ingest::{DeploymentRef, Incoming, Ingestor};
@@ -34,6 +37,8 @@ pub struct Fixture {
     pub store: Store,
     pub ingestor: Ingestor,
     pub deployment: DeploymentRef,
+    /// The hub the ingestor publishes to (its activity counters feed the backend).
+    pub hub: Hub,
 }
 
 impl Fixture {
@@ -44,14 +49,16 @@ impl Fixture {
     }
 
     /// Ingesting into `store` (already migrated) under `deployment`, bypassing the broker and
-    /// the live hub.
+    /// the server's live hub (the fixture has its own).
     pub async fn on(store: Store, deployment: &str) -> Self {
         let id = store
             .ensure_deployment(deployment)
             .await
             .expect("deployment");
+        let hub = Hub::new();
         Self {
-            ingestor: Ingestor::new(store.clone(), Hub::new()),
+            ingestor: Ingestor::new(store.clone(), hub.clone()),
+            hub,
             store,
             deployment: DeploymentRef {
                 id,
@@ -80,117 +87,58 @@ impl Fixture {
             board: StatusBoard::default(),
             demo: DemoStatus::default(),
             disabled: Vec::new(),
+            live: self.hub.clone(),
         }
     }
 }
 
 const SEC: i64 = 1_000_000;
+const INST: &str = "inst-q1";
+const REQ: &str = "req-q1";
 
-async fn pages_answer_from_the_store(kind: Backend) {
-    let db = TestDb::new(kind);
-    let fx = Fixture::new(&db).await;
-    let base = now_micros() - 600 * SEC;
-    let (inst, req) = ("inst-q1", "req-q1");
+/// A lifecycle of instance q1 under request q1 (with an error under q2), 30 events of host
+/// cpu-q2, a reboot and a power-off on cpu-q3, and one poison message: 40 events.
+async fn ingest_events(fx: &Fixture, base: i64) {
+    let (info, cpu1, cpu3) = ("monitor.info", "compute.cpu-q1", "compute.cpu-q3");
+    let q1 =
+        |event: &str, publisher: &str, s: i64| body(event, publisher, base + s * SEC, INST, REQ);
+    let update = "compute.instance.update";
     let mut lifecycle = vec![
-        (
-            "monitor.info",
-            body("compute.instance.update", "api.api-q1", base, inst, req),
-        ),
-        (
-            "monitor.info",
-            body(
-                "compute.instance.create.start",
-                "compute.cpu-q1",
-                base + SEC,
-                inst,
-                req,
-            ),
-        ),
+        (info, q1(update, "api.api-q1", 0)),
+        (info, q1("compute.instance.create.start", cpu1, 1)),
     ];
     for i in 2..5 {
-        lifecycle.push((
-            "monitor.info",
-            body(
-                "compute.instance.update",
-                "compute.cpu-q1",
-                base + i * SEC,
-                inst,
-                req,
-            ),
-        ));
+        lifecycle.push((info, q1(update, cpu1, i)));
     }
-    lifecycle.push((
-        "monitor.info",
-        body(
-            "compute.instance.create.end",
-            "compute.cpu-q1",
-            base + 30 * SEC,
-            inst,
-            req,
-        ),
-    ));
-    lifecycle.push((
-        "monitor.error",
-        body(
-            "compute.instance.create.error",
-            "compute.cpu-q1",
-            base + 40 * SEC,
-            inst,
-            "req-q2",
-        ),
-    ));
+    lifecycle.push((info, q1("compute.instance.create.end", cpu1, 30)));
+    let error = "compute.instance.create.error";
+    let error = body(error, cpu1, base + 40 * SEC, INST, "req-q2");
+    lifecycle.push(("monitor.error", error));
     fx.ingest(lifecycle).await;
-    let many: Vec<_> = (0..30)
-        .map(|i| {
-            (
-                "monitor.info",
-                body(
-                    "compute.instance.exists",
-                    "compute.cpu-q2",
-                    base + 50 * SEC + i,
-                    "inst-q2",
-                    "req-q3",
-                ),
-            )
-        })
-        .collect();
-    fx.ingest(many).await;
+    let exists = |i| {
+        body(
+            "compute.instance.exists",
+            "compute.cpu-q2",
+            base + 50 * SEC + i,
+            "inst-q2",
+            "req-q3",
+        )
+    };
+    fx.ingest((0..30).map(|i| (info, exists(i))).collect())
+        .await;
+    let q3 = |event: &str, s: i64, req: &str| body(event, cpu3, base + s * SEC, "inst-q3", req);
     fx.ingest(vec![
-        (
-            "monitor.info",
-            body(
-                "compute.instance.reboot.start",
-                "compute.cpu-q3",
-                base + 300 * SEC,
-                "inst-q3",
-                "req-q4",
-            ),
-        ),
-        (
-            "monitor.info",
-            body(
-                "compute.instance.reboot.end",
-                "compute.cpu-q3",
-                base + 330 * SEC,
-                "inst-q3",
-                "req-q4",
-            ),
-        ),
-        (
-            "monitor.info",
-            body(
-                "compute.instance.power_off.start",
-                "compute.cpu-q3",
-                base + 400 * SEC,
-                "inst-q3",
-                "req-q5",
-            ),
-        ),
-        ("monitor.info", b"\xff<b>not json</b>".to_vec()),
+        (info, q3("compute.instance.reboot.start", 300, "req-q4")),
+        (info, q3("compute.instance.reboot.end", 330, "req-q4")),
+        (info, q3("compute.instance.power_off.start", 400, "req-q5")),
+        (info, b"\xff<b>not json</b>".to_vec()),
     ])
     .await;
-    let backend = fx.backend();
+}
 
+/// Search by host, without updates, by deployment name, and paged by id cursor; returns the
+/// first page of cpu-q2 and its query.
+async fn check_search(backend: &ServerBackend) -> (EventPage, SearchQuery) {
     // Search: by host, without updates, by deployment name, and paged by id cursor.
     let mut q = SearchQuery {
         field: Field::Host,
@@ -242,6 +190,11 @@ async fn pages_answer_from_the_store(kind: Backend) {
     };
     assert!(backend.search(&unknown).await.unwrap().rows.is_empty());
 
+    (first, q)
+}
+
+/// Drill-down by value and by time; returns the reboot.start row.
+async fn check_drill(backend: &ServerBackend, first: &EventPage, q: &SearchQuery) -> EventRow {
     // Drill-down by value around a row in the middle: both sides, the anchor included.
     let middle = first.rows[10].clone();
     let d = backend
@@ -286,15 +239,20 @@ async fn pages_answer_from_the_store(kind: Backend) {
         .unwrap()
         .is_none());
 
-    // One event: every column and the JSON pretty-printed.
+    reboot
+}
+
+async fn check_event_host_request(backend: &ServerBackend, reboot: &EventRow) {
+    let (inst, req) = (INST, REQ);
+    // One event: every column, typed, and the JSON as stored (the page pretty-prints it).
     let detail = backend.event(reboot.id).await.unwrap().unwrap();
     assert!(detail
         .json
+        .contains("\"event_type\":\"compute.instance.reboot.start\""));
+    assert!(app::components::pretty_json(&detail.json)
         .contains("\n  \"event_type\": \"compute.instance.reboot.start\""));
-    assert!(detail
-        .columns
-        .iter()
-        .any(|(k, v)| k == "state" && v == "active"));
+    assert_eq!(detail.columns.state.as_deref(), Some("active"));
+    assert_eq!(detail.row.id, reboot.id);
 
     // Host page: counts and recent errors.
     let host = backend.scope(ScopeKind::Host, "cpu-q1").await.unwrap();
@@ -312,7 +270,10 @@ async fn pages_answer_from_the_store(kind: Backend) {
     assert_eq!(r.duration_us, Some(30 * SEC));
     let kpi = r.kpi.expect("a KPI tracker");
     assert_eq!((kpi.duration_us, kpi.instance.as_str()), (30 * SEC, inst));
+}
 
+async fn check_instance(backend: &ServerBackend) {
+    let (inst, req) = (INST, REQ);
     // Instance: lifecycle, events in order, a complete create timing, the request's KPI.
     let i = backend.instance(inst).await.unwrap();
     assert!(i.lifecycle.is_some());
@@ -325,8 +286,17 @@ async fn pages_answer_from_the_store(kind: Backend) {
         .unwrap();
     assert_eq!((create.state(), create.diff_us), (".", Some(29 * SEC)));
     assert!(i.requests.iter().any(|k| k.request_id == req));
-    assert!(i.usage.iter().any(|u| u.kind == "usage"));
+    let usage = i
+        .usage
+        .iter()
+        .find(|u| u.kind == UsageKind::Usage)
+        .expect("a usage row");
+    assert_eq!(usage.request_id.as_deref(), Some(req));
+    assert_eq!(usage.instance_type_id.as_deref(), Some("5"));
+    assert_eq!(usage.audit_period_beginning, None);
+}
 
+async fn check_timings_and_status(backend: &ServerBackend) {
     // Timings: per-operation statistics and the slowest requests.
     let t = backend.timings(Window::Day).await.unwrap();
     let op = t
@@ -335,7 +305,7 @@ async fn pages_answer_from_the_store(kind: Backend) {
         .find(|o| o.name == "compute.instance.create")
         .unwrap();
     assert_eq!((op.count, op.p50, op.max), (1, 29 * SEC, 29 * SEC));
-    assert!(t.slowest.iter().any(|k| k.request_id == req));
+    assert!(t.slowest.iter().any(|k| k.request_id == REQ));
 
     // Status: the quarantined message, readable, and the database size.
     let s = backend.status().await.unwrap();
@@ -350,9 +320,23 @@ async fn pages_answer_from_the_store(kind: Backend) {
     assert!(q.hex.starts_with("00000000  ff 3c 62 3e"));
     assert_eq!(q.row.size, 16);
 
+    // Activity counters come from the live hub, merged in by the backend.
+    let home = backend.home().await.unwrap();
+    let cell = &home.deployments[0];
+    assert_eq!(cell.errors_hour, 1, "the create.error");
+    assert!((1..=40).contains(&cell.per_minute), "{}", cell.per_minute);
+    assert_eq!((s.deployments[0].errors_hour, s.subscribers), (1, 0));
+}
+
+async fn check_feed(backend: &ServerBackend, fx: &Fixture) {
     // The live feed's filtered first page, backfill and skipped count.
     let filter = EventFilter::from_pairs([("host", "cpu-q1"), ("errors", "1")]);
-    let feed = backend.feed(&filter, 10).await.unwrap();
+    let feed = backend
+        .feed(&filter, 10)
+        .await
+        .unwrap()
+        .expect("no deployment filter");
+    assert_eq!(feed.title, "All");
     assert_eq!(feed.rows.len(), 1);
     assert!(feed.cursor >= feed.rows[0].id);
     let after = fx.store.matching_after(0, &filter, 100).await.unwrap();
@@ -365,12 +349,34 @@ async fn pages_answer_from_the_store(kind: Backend) {
         .unwrap();
     assert_eq!(total, 40);
     let none = EventFilter::from_pairs([("host", "nowhere")]);
-    let empty = backend.feed(&none, 10).await.unwrap();
+    let empty = backend.feed(&none, 10).await.unwrap().unwrap();
     assert!(empty.rows.is_empty());
     assert_eq!(
         empty.cursor, feed.cursor,
         "an empty feed resumes after the newest id"
     );
+    // Titled by the backend: the deployment's name; no feed for an unknown deployment.
+    let mut of_cell = EventFilter {
+        deployment: Some(fx.deployment.id),
+        ..EventFilter::default()
+    };
+    let titled = backend.feed(&of_cell, 1).await.unwrap().unwrap();
+    assert_eq!(titled.title, "cell-q");
+    of_cell.deployment = Some(999_999);
+    assert!(backend.feed(&of_cell, 1).await.unwrap().is_none());
+}
+
+async fn pages_answer_from_the_store(kind: Backend) {
+    let db = TestDb::new(kind);
+    let fx = Fixture::new(&db).await;
+    ingest_events(&fx, now_micros() - 600 * SEC).await;
+    let backend = fx.backend();
+    let (first, q) = check_search(&backend).await;
+    let reboot = check_drill(&backend, &first, &q).await;
+    check_event_host_request(&backend, &reboot).await;
+    check_instance(&backend).await;
+    check_timings_and_status(&backend).await;
+    check_feed(&backend, &fx).await;
 }
 
 #[tokio::test]

@@ -50,27 +50,11 @@ fn state_of(app: &TestApp, deployment: &str) -> Vec<ConsumerState> {
         .collect()
 }
 
-#[tokio::test]
-async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
-    let vhost = TestVhost::new();
-    let db = TestDb::new(Backend::Sqlite);
-    let file = deployments(&format!(
-        r#"{{"deployments": [{}, {}]}}"#,
-        deployment("cell-ok", &vhost.name, "guest"),
-        // Same broker, wrong password: the connection parameters come from the deployment.
-        deployment("cell-badpass", &vhost.name, "not-the-password"),
-    ));
-    let app = TestApp::spawn(&db, file).await;
-    eventually(20, "cell-ok's consumers connected", || async {
-        let states = state_of(&app, "cell-ok");
-        states.len() == 2 && states.iter().all(|s| *s == ConsumerState::Connected)
-    })
-    .await;
-
-    // test_run / test_run_queue_args: topic exchanges named after the topics' keys, durable as
-    // configured, never auto-deleted.
+/// test_run / test_run_queue_args: topic exchanges named after the topics' keys, durable as
+/// configured, never auto-deleted.
+fn assert_exchanges(vhost: &TestVhost) {
     let exchanges = list(
-        &vhost,
+        vhost,
         "list_exchanges",
         &["name", "type", "durable", "auto_delete"],
     );
@@ -83,11 +67,13 @@ async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
         assert_eq!(ex["durable"], true, "{ex}");
         assert_eq!(ex["auto_delete"], false, "{ex}");
     }
+}
 
-    // One queue per topic entry: durable as configured, not auto-delete, not exclusive, with
-    // the configured queue arguments.
+/// One queue per topic entry: durable as configured, not auto-delete, not exclusive, with the
+/// configured queue arguments.
+fn assert_queues(vhost: &TestVhost) {
     let queues = list(
-        &vhost,
+        vhost,
         "list_queues",
         &[
             "name",
@@ -115,10 +101,12 @@ async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
         assert_eq!(q["consumers"], 1, "exactly one consumer on {name}: {q}");
     }
     assert_eq!(queues.len(), 3, "no other queues: {queues:?}");
+}
 
-    // Each queue is bound to its exchange with its routing key.
+/// Each queue is bound to its exchange with its routing key.
+fn assert_bindings(vhost: &TestVhost) {
     let bindings = list(
-        &vhost,
+        vhost,
         "list_bindings",
         &["source_name", "destination_name", "routing_key"],
     );
@@ -134,9 +122,11 @@ async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
             "{queue} bound to {exchange} with {key}: {bindings:?}"
         );
     }
+}
 
-    // One channel per exchange carries the consumers of all its queues.
-    let consumers = list(&vhost, "list_consumers", &["queue_name", "channel_pid"]);
+/// One channel per exchange carries the consumers of all its queues.
+fn assert_one_channel_per_exchange(vhost: &TestVhost) {
+    let consumers = list(vhost, "list_consumers", &["queue_name", "channel_pid"]);
     let channel_of = |queue: &str| -> String {
         consumers
             .iter()
@@ -146,21 +136,15 @@ async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
     };
     assert_eq!(channel_of("st.nova.info"), channel_of("st.nova.error"));
     assert_ne!(channel_of("st.nova.info"), channel_of("st.glance.info"));
+}
 
-    // The wrong password never connects, and never disturbs the other deployment.
-    assert!(
-        state_of(&app, "cell-badpass")
-            .iter()
-            .all(|s| *s != ConsumerState::Connected),
-        "a deployment with a wrong password must not connect"
-    );
-
-    // _process: the routing key comes from the delivery, the body is stored as received,
-    // and the processed counter counts it.
+/// _process: the routing key comes from the delivery, the body is stored as received, and
+/// the processed counter counts it.
+async fn assert_processed(vhost: &TestVhost, app: &TestApp) {
     let (info_id, info) = nova_notification("compute.instance.create.start", "inst-w1");
     let (error_id, error) = nova_notification("compute.instance.create.error", "inst-w1");
     publish(
-        &vhost,
+        vhost,
         "nova",
         &[
             ("monitor.info", info.clone()),
@@ -208,6 +192,39 @@ async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
         processed == 2
     })
     .await;
+}
+
+#[tokio::test]
+async fn consumer_declares_v2_topology_and_stores_what_it_processes() {
+    let vhost = TestVhost::new();
+    let db = TestDb::new(Backend::Sqlite);
+    let file = deployments(&format!(
+        r#"{{"deployments": [{}, {}]}}"#,
+        deployment("cell-ok", &vhost.name, "guest"),
+        // Same broker, wrong password: the connection parameters come from the deployment.
+        deployment("cell-badpass", &vhost.name, "not-the-password"),
+    ));
+    let app = TestApp::spawn(&db, file).await;
+    eventually(20, "cell-ok's consumers connected", || async {
+        let states = state_of(&app, "cell-ok");
+        states.len() == 2 && states.iter().all(|s| *s == ConsumerState::Connected)
+    })
+    .await;
+
+    assert_exchanges(&vhost);
+    assert_queues(&vhost);
+    assert_bindings(&vhost);
+    assert_one_channel_per_exchange(&vhost);
+
+    // The wrong password never connects, and never disturbs the other deployment.
+    assert!(
+        state_of(&app, "cell-badpass")
+            .iter()
+            .all(|s| *s != ConsumerState::Connected),
+        "a deployment with a wrong password must not connect"
+    );
+
+    assert_processed(&vhost, &app).await;
 
     app.stop().await;
     // Nothing left unacked: both queues drained.

@@ -1,14 +1,16 @@
 //! The observable assertions of v2's `test_stacktach.py` and the glance parts of
-//! `test_notification.py`, against the pure aggregation (behaviour, not ORM call order).
+//! `test_notification.py`, against the pure aggregation (behaviour, not ORM call order), and
+//! `totality`: random and mutated notification bodies through parse and aggregate, never a panic.
 
 mod exists;
 mod image;
 mod lifecycle;
+mod totality;
 mod usage;
 
 use super::*;
 use crate::notification::time::PayloadTime;
-use crate::notification::{self, NovaDetail};
+use crate::notification::{self, Detail, NovaDetail};
 
 const INSTANCE_ID_1: &str = "2222bbbb-6352-4dbc-8271-96cc54bf14cd";
 const REQUEST_ID_1: &str = "req-8888bbbb-9e47-4b27-a95e-27996cc40c06";

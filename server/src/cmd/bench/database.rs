@@ -39,7 +39,7 @@ impl FreshDb {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut conn = sqlx::PgConnection::connect(url)
                 .await
-                .with_context(|| format!("cannot connect to {}", crate::cmd::serve::redact(url)))?;
+                .with_context(|| format!("cannot connect to {}", crate::cmd::redact(url)))?;
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await

@@ -1,5 +1,5 @@
 //! What the benchmark prints: one row per measurement with its memory and CPU use, and the
-//! ceilings measured on this class of machine (PERFORMANCE.md) for comparison.
+//! ceilings measured once on this class of machine, for comparison.
 
 use super::usage::Usage;
 
@@ -52,7 +52,8 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-/// PERFORMANCE.md's ceilings (2 cores, ~91,000 Nova notifications of 2.8 KB, one consumer).
+/// The ceilings measured with simple standalone loaders on a 2-core machine (~91,000 Nova
+/// notifications of 2.8 KB, one consumer), which the report prints below its table.
 pub const CEILINGS: &str = "\
 Ceilings measured on a 2-core machine of this class (PERFORMANCE.md), messages or rows/s:
   broker -> no-op consumer (prefetch 200, multiple-ack every 100)   ~34,000 (~100 MB/s)

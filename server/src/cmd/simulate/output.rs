@@ -9,10 +9,11 @@ use std::time::Instant;
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
-use super::{SimulateArgs, Source};
+use super::args::SimulateArgs;
+use super::notigen::Outgoing;
+use super::source::Source;
 use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare};
-use crate::cmd::simulate::notigen::Outgoing;
 use crate::config::DeploymentConfig;
 
 /// Publishes what `source` generates to one deployment until it runs out or shutdown.
@@ -120,4 +121,22 @@ pub(crate) async fn write_jsonl(
         println!("Wrote {written} notifications to {}.", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
+
+    #[test]
+    fn json_lines_carry_the_body_as_an_object() {
+        let mut generator = Generator::new(1, GeneratorOptions::default(), 1_700_000_000_000_000);
+        for o in generator.take(500) {
+            let line: serde_json::Value = serde_json::from_str(&jsonl_line(&o)).unwrap();
+            assert_eq!(line["exchange"], o.exchange.as_str());
+            assert_eq!(line["routing_key"], o.routing_key.as_str());
+            assert_eq!(line["body"]["message_id"], o.message_id.as_str());
+            assert!(!jsonl_line(&o).contains('\n'));
+        }
+    }
 }

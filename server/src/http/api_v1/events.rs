@@ -6,12 +6,14 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use app::model::{EventFilter, EventRow, Micros};
+use app::model::{EventColumns, EventFilter, EventRow};
+use app::ssr::Backend as _;
 
 use super::error::{ApiError, ApiResult};
 use super::params::{self, page, Params};
+use crate::http::web::ServerBackend;
 use crate::http::AppState;
-use crate::store::{Store, TimeWindow};
+use crate::store::TimeWindow;
 
 /// The filters of the list, as in the live feed's URL, plus the cursor and the window.
 const LIST_PARAMS: [&str; 12] = [
@@ -38,10 +40,15 @@ pub struct EventList {
 }
 
 /// Parses the list's parameters.
-async fn list_query(store: &Store, p: &Params) -> Result<(EventFilter, TimeWindow), ApiError> {
+async fn list_query(
+    backend: &ServerBackend,
+    p: &Params,
+) -> Result<(EventFilter, TimeWindow), ApiError> {
     let mut filter = EventFilter::default();
     if let Some(d) = p.text("deployment") {
-        filter.deployment = Some(deployment_id(store, d).await?);
+        let id = backend.deployment_id(d).await?;
+        filter.deployment =
+            Some(id.ok_or_else(|| ApiError::NotFound(format!("no deployment {d:?}")))?);
     }
     filter.event = p.text("event").map(str::to_owned);
     filter.service = p.text("service").map(str::to_owned);
@@ -62,16 +69,6 @@ async fn list_query(store: &Store, p: &Params) -> Result<(EventFilter, TimeWindo
     Ok((filter, window))
 }
 
-/// A deployment by id or name.
-async fn deployment_id(store: &Store, value: &str) -> Result<i64, ApiError> {
-    let all = store.deployments().await?;
-    let by_id = value.parse::<i64>().ok();
-    all.iter()
-        .find(|(id, name)| name == value || Some(*id) == by_id)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| ApiError::NotFound(format!("no deployment {value:?}")))
-}
-
 /// `GET /api/v1/events`.
 pub async fn list(
     State(state): State<AppState>,
@@ -79,69 +76,43 @@ pub async fn list(
 ) -> ApiResult<EventList> {
     let p = Params::new(pairs, &LIST_PARAMS)?;
     let (after, limit) = (p.after()?, p.limit()?);
-    let (filter, window) = list_query(&state.store, &p).await?;
+    let (filter, window) = list_query(&state.backend, &p).await?;
     let rows = state
-        .store
-        .events_page(after, &filter, window, limit + 1)
+        .backend
+        .events_after(after, &filter, window, limit + 1)
         .await?;
     let (events, next) = page(rows, limit, |r| r.id);
     Ok(Json(EventList { events, next }))
 }
 
-/// Everything stored about one event.
+/// Everything stored about one event: the event page's data, with the notification as JSON
+/// rather than text.
 #[derive(Debug, Serialize)]
 pub struct EventDetail {
     pub event: EventRow,
-    pub message_id: Option<String>,
-    /// `message_id`, or a hash of the body when there is none.
-    pub dedupe_key: String,
-    /// When StackTach received it.
-    pub received: Micros,
-    pub state: Option<String>,
-    pub old_state: Option<String>,
-    pub old_task: Option<String>,
-    pub task: Option<String>,
-    pub image_type: Option<i64>,
-    pub image_status: Option<String>,
-    pub image_uuid: Option<String>,
-    pub image_size: Option<i64>,
-    pub os_architecture: Option<String>,
-    pub os_distro: Option<String>,
-    pub os_version: Option<String>,
-    pub rax_options: Option<String>,
+    /// Every other stored column, at the top level of the object.
+    #[serde(flatten)]
+    pub columns: EventColumns,
     /// The notification body as stored, as JSON.
     pub notification: Box<RawValue>,
 }
 
-/// `GET /api/v1/events/{id}`.
+/// `GET /api/v1/events/{id}`: the event page's data from the web backend, with the
+/// notification served as JSON.
 pub async fn one(State(state): State<AppState>, Path(raw): Path<String>) -> ApiResult<EventDetail> {
     let id = params::id("event", &raw)?;
-    let (event, c) = state
-        .store
-        .event_detail(id)
+    let d = state
+        .backend
+        .event(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no event {id}")))?;
     // Stored bodies are JSON; should one not be, it is returned as a JSON string.
-    let notification = RawValue::from_string(c.json.clone())
-        .or_else(|_| serde_json::value::to_raw_value(&c.json))
+    let notification = RawValue::from_string(d.json.clone())
+        .or_else(|_| serde_json::value::to_raw_value(&d.json))
         .map_err(|e| ApiError::Store(e.to_string()))?;
     Ok(Json(EventDetail {
-        event,
-        message_id: c.message_id,
-        dedupe_key: c.dedupe_key,
-        received: Micros(c.received_us),
-        state: c.state,
-        old_state: c.old_state,
-        old_task: c.old_task,
-        task: c.task,
-        image_type: c.image_type,
-        image_status: c.image_status,
-        image_uuid: c.image_uuid,
-        image_size: c.image_size,
-        os_architecture: c.os_architecture,
-        os_distro: c.os_distro,
-        os_version: c.os_version,
-        rax_options: c.rax_options,
+        event: d.row,
+        columns: d.columns,
         notification,
     }))
 }

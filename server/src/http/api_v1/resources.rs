@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 
 use app::model::{InstanceData, RequestData, TimingsData, Window};
+use app::ssr::Backend as _;
 
 use super::error::{ApiError, ApiResult};
 use super::params::Params;

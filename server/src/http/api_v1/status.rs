@@ -1,29 +1,19 @@
 //! Deployments with their consumers' status, the whole status (database, subscribers), and the
-//! quarantine (id-cursor list; one message with its bytes as text and hex).
+//! quarantine (id-cursor list; one message with its bytes as text and hex). What the home and
+//! status pages show comes from the web backend, complete, as the pages get it.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Serialize;
 
 use app::model::{DeploymentSummary, QuarantineDetail, QuarantineRow, StatusData};
-use app::ssr::LiveStats;
+use app::ssr::Backend as _;
 
 use super::error::{ApiError, ApiResult};
 use super::params::{self, page, Params};
 use crate::http::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
-
-/// The activity counters the live hub keeps, copied into each deployment.
-fn with_activity(state: &AppState, deployments: &mut [DeploymentSummary]) {
-    let activity = state.hub.activity();
-    for d in deployments {
-        if let Some(a) = activity.iter().find(|a| a.deployment_id == d.id) {
-            d.per_minute = a.per_minute;
-            d.errors_hour = a.errors_hour;
-        }
-    }
-}
 
 /// Every deployment.
 #[derive(Debug, Serialize)]
@@ -37,18 +27,14 @@ pub async fn deployments(
     Query(pairs): Pairs,
 ) -> ApiResult<Deployments> {
     Params::new(pairs, &[])?;
-    let mut deployments = state.backend.home().await?.deployments;
-    with_activity(&state, &mut deployments);
+    let deployments = state.backend.home().await?.deployments;
     Ok(Json(Deployments { deployments }))
 }
 
 /// `GET /api/v1/status`: deployments, the newest quarantined messages, database, subscribers.
 pub async fn status(State(state): State<AppState>, Query(pairs): Pairs) -> ApiResult<StatusData> {
     Params::new(pairs, &[])?;
-    let mut status = state.backend.status().await?;
-    with_activity(&state, &mut status.deployments);
-    status.subscribers = state.hub.subscribers() as u64;
-    Ok(Json(status))
+    Ok(Json(state.backend.status().await?))
 }
 
 /// A page of quarantined messages, oldest id first.
@@ -66,7 +52,7 @@ pub async fn quarantine(
 ) -> ApiResult<QuarantineList> {
     let p = Params::new(pairs, &["after", "limit"])?;
     let (after, limit) = (p.after()?, p.limit()?);
-    let rows = state.store.quarantine_page(after, limit + 1).await?;
+    let rows = state.backend.quarantine_after(after, limit + 1).await?;
     let (quarantine, next) = page(rows, limit, |r| r.id);
     Ok(Json(QuarantineList { quarantine, next }))
 }

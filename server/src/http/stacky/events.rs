@@ -1,97 +1,21 @@
 //! The raw-event endpoints: deployments, event and host names, the events of an instance or
-//! a request, search, one event (`show`) and the live `watch` feed.
+//! a request, search, and one event (`show`). The live `watch` feed is in `watch`.
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
 
-use super::format::{date_and_time, py_int, when};
-use super::{ok, routing_key_type, Answer, Params, StackyError};
-use crate::http::AppState;
+use super::answer::{ok, Answer, StackyError};
+use super::format::{py_int, when};
+use super::params::{path_id, unknown_service, Params, NAMES_MAX};
+use super::rows::{header_of, row_of, search_results, uuid_of};
+use crate::http::state::AppState;
 use crate::notification::ids::{is_request_id_like, is_uuid_like};
 use crate::notification::time::decimal_to_micros;
 use crate::store::stacky::{
-    FieldKind, FieldValue, NameColumn, RawQuery, StackyField, StackyRaw, StackyService, WatchFilter,
+    FieldKind, FieldValue, NameColumn, RawQuery, StackyField, StackyService,
 };
-use app::model::now_micros;
-
-/// The most distinct names `events`, `hosts` and the watch widths look at.
-const NAMES_MAX: i64 = 10_000;
-/// The most event ids one watch answer covers; the cursor makes the client read on.
-const WATCH_WINDOW: i64 = 2_000;
-/// v2's first watch answer: events of the last two seconds.
-const WATCH_FIRST_SECS: i64 = 2;
-/// Marks our watch cursors apart from v2's decimal `since` times.
-const CURSOR_PREFIX: &str = "id:";
-
-/// v2's `search_results` header of each raw table.
-fn header_of(service: StackyService) -> Value {
-    match service {
-        StackyService::Nova => json!([
-            "#",
-            "?",
-            "When",
-            "Deployment",
-            "Event",
-            "Host",
-            "State",
-            "State'",
-            "Task'"
-        ]),
-        StackyService::Glance => {
-            json!(["#", "?", "When", "Deployment", "Event", "Host", "Status"])
-        }
-        StackyService::Generic => json!([
-            "#",
-            "?",
-            "When",
-            "Deployment",
-            "Event",
-            "Host",
-            "Instance",
-            "Request id"
-        ]),
-    }
-}
-
-/// v2's `search_results` row of each raw table.
-fn row_of(service: StackyService, r: &StackyRaw) -> Value {
-    let head = json!([
-        r.id,
-        routing_key_type(&r.routing_key),
-        when(r.when_us),
-        r.deployment,
-        r.event,
-        r.host
-    ]);
-    let tail = match service {
-        StackyService::Nova => json!([r.state, r.old_state, r.old_task]),
-        StackyService::Glance => json!([r.image_status]),
-        StackyService::Generic => json!([r.instance, r.request_id]),
-    };
-    let mut row = head.as_array().cloned().unwrap_or_default();
-    row.extend(tail.as_array().cloned().unwrap_or_default());
-    Value::Array(row)
-}
-
-/// v2's `uuid` property: the image id for glance, the instance otherwise.
-fn uuid_of(service: StackyService, r: &StackyRaw) -> Option<&str> {
-    match service {
-        StackyService::Glance => r.image_uuid.as_deref(),
-        _ => r.instance.as_deref(),
-    }
-}
-
-/// Rows as `search_results` built them: `[]` when empty, else the header and the rows.
-fn search_results(service: StackyService, raws: &[StackyRaw]) -> Value {
-    if raws.is_empty() {
-        return json!([]);
-    }
-    let mut out = vec![header_of(service)];
-    out.extend(raws.iter().map(|r| row_of(service, r)));
-    Value::Array(out)
-}
 
 /// `GET /stacky/deployments/`: `[["#","Name"],[id,name]...]` by name.
 pub(super) async fn deployments(State(state): State<AppState>) -> Answer {
@@ -111,7 +35,7 @@ pub(super) async fn event_names(State(state): State<AppState>, params: Params) -
             StackyService::Glance,
             StackyService::Generic,
         ],
-        s => vec![StackyService::parse(s).ok_or_else(|| super::unknown_service(s))?],
+        s => vec![StackyService::parse(s).ok_or_else(|| unknown_service(s))?],
     };
     let mut out = vec![json!(["Event Name"])];
     for service in services {
@@ -234,15 +158,6 @@ pub(super) async fn search(State(state): State<AppState>, params: Params) -> Ans
     Ok(ok(&search_results(service, &raws)))
 }
 
-/// v2's `\d+` path parameter; anything else is not a route (404).
-fn path_id(text: &str) -> Result<i64, StackyError> {
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse().ok())
-        .flatten()
-        .ok_or_else(|| StackyError::NotFound(format!("No such path parameter '{text}'.")))
-}
-
 /// `GET /stacky/show/<id>/?service=nova`: `[key/value rows, pretty JSON of the stored
 /// [routing_key, body], uuid]`; an unknown id answers 200 with an empty body, as v2's
 /// `rsp({})` did (the client then prints "Server reported: ObjectDoesNotExist").
@@ -284,202 +199,4 @@ pub(super) async fn show(
     let stored = json!([r.routing_key, body]);
     let pretty = serde_json::to_string_pretty(&stored).unwrap_or_default();
     Ok(ok(&json!([rows, pretty, uuid])))
-}
-
-/// Where a watch call starts.
-#[derive(Debug, PartialEq, Eq)]
-enum Since {
-    /// No (usable) `since`: v2's last two seconds.
-    Fresh,
-    /// Our cursor: events with a higher id.
-    AfterId(i64),
-    /// A v2 decimal time: events after it.
-    AfterTime(i64),
-}
-
-fn parse_since(since: Option<&str>) -> Since {
-    let Some(since) = since.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Since::Fresh;
-    };
-    if let Some(id) = since.strip_prefix(CURSOR_PREFIX) {
-        return id
-            .parse()
-            .ok()
-            .filter(|id: &i64| *id >= 0)
-            .map_or(Since::Fresh, Since::AfterId);
-    }
-    decimal_to_micros(since).map_or(Since::Fresh, Since::AfterTime)
-}
-
-/// `GET /stacky/watch/<deployment id, 0 = all>/?service=nova&event_name=…&since=…`:
-/// `[[10,1,15,20,<longest nova event name>,36], [[id, ?, date, time, deployment, event,
-/// uuid or "-"]...], cursor]`. The client sends the cursor back as `since`; the next answer
-/// has every event committed since, however late its timestamp. Never fails on an empty
-/// database or an unusable `since` (that starts afresh).
-pub(super) async fn watch(
-    State(state): State<AppState>,
-    Path(deployment_id): Path<String>,
-    params: Params,
-) -> Answer {
-    let service = params.service(StackyService::Nova)?;
-    let deployment = path_id(&deployment_id)?;
-    let filter = WatchFilter {
-        service,
-        deployment: (deployment > 0).then_some(deployment),
-        event: params.non_empty("event_name").map(str::to_string),
-    };
-    let (names, _) = state
-        .store
-        .stacky_names(NameColumn::Event, StackyService::Nova, NAMES_MAX)
-        .await?;
-    let widest = names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or("Event".len());
-    let now = now_micros();
-    let store = &state.store;
-    let (raws, cursor) = match parse_since(params.get("since")) {
-        Since::AfterId(id) => store.stacky_watch_after(id, WATCH_WINDOW, &filter).await?,
-        Since::AfterTime(t) => {
-            store
-                .stacky_watch_window(t, now, WATCH_WINDOW, &filter)
-                .await?
-        }
-        Since::Fresh => {
-            let from = now - WATCH_FIRST_SECS * 1_000_000;
-            store
-                .stacky_watch_window(from, now, WATCH_WINDOW, &filter)
-                .await?
-        }
-    };
-    let rows: Vec<Value> = raws
-        .iter()
-        .map(|r| {
-            let (date, time) = date_and_time(r.when_us);
-            let uuid = uuid_of(service, r).filter(|u| !u.is_empty()).unwrap_or("-");
-            json!([
-                r.id,
-                routing_key_type(&r.routing_key),
-                date,
-                time,
-                r.deployment,
-                r.event,
-                uuid
-            ])
-        })
-        .collect();
-    Ok(ok(&json!([
-        [10, 1, 15, 20, widest, 36],
-        rows,
-        format!("{CURSOR_PREFIX}{cursor}")
-    ])))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_is_our_cursor_or_a_v2_time_or_nothing() {
-        assert_eq!(parse_since(None), Since::Fresh);
-        assert_eq!(parse_since(Some("")), Since::Fresh);
-        assert_eq!(parse_since(Some("id:42")), Since::AfterId(42));
-        assert_eq!(parse_since(Some("id:-1")), Since::Fresh);
-        assert_eq!(parse_since(Some("id:x")), Since::Fresh);
-        assert_eq!(
-            parse_since(Some("1389892207.5")),
-            Since::AfterTime(1_389_892_207_500_000)
-        );
-        assert_eq!(parse_since(Some("garbage")), Since::Fresh);
-    }
-
-    fn raw() -> StackyRaw {
-        StackyRaw {
-            id: 1,
-            deployment: "deployment".into(),
-            routing_key: "monitor.info".into(),
-            when_us: 1_374_056_170_717_219,
-            event: "test.start".into(),
-            publisher: "api.example.com".into(),
-            service: "api".into(),
-            host: Some("example.com".into()),
-            instance: Some("inst".into()),
-            request_id: "req-1".into(),
-            state: Some("active".into()),
-            old_state: None,
-            old_task: None,
-            image_status: Some("state".into()),
-            image_uuid: Some("uuid".into()),
-        }
-    }
-
-    // v2 test_do_uuid / test_do_uuid_for_glance / the generic search_results layout.
-    #[test]
-    fn search_result_rows_per_raw_table() {
-        let r = raw();
-        assert_eq!(
-            search_results(StackyService::Nova, std::slice::from_ref(&r)),
-            json!([
-                [
-                    "#",
-                    "?",
-                    "When",
-                    "Deployment",
-                    "Event",
-                    "Host",
-                    "State",
-                    "State'",
-                    "Task'"
-                ],
-                [
-                    1,
-                    " ",
-                    "2013-07-17 10:16:10.717219",
-                    "deployment",
-                    "test.start",
-                    "example.com",
-                    "active",
-                    null,
-                    null
-                ]
-            ])
-        );
-        assert_eq!(
-            row_of(StackyService::Glance, &r),
-            json!([
-                1,
-                " ",
-                "2013-07-17 10:16:10.717219",
-                "deployment",
-                "test.start",
-                "example.com",
-                "state"
-            ])
-        );
-        assert_eq!(
-            row_of(StackyService::Generic, &r),
-            json!([
-                1,
-                " ",
-                "2013-07-17 10:16:10.717219",
-                "deployment",
-                "test.start",
-                "example.com",
-                "inst",
-                "req-1"
-            ])
-        );
-        assert_eq!(search_results(StackyService::Nova, &[]), json!([]));
-        assert_eq!(uuid_of(StackyService::Glance, &r), Some("uuid"));
-        assert_eq!(uuid_of(StackyService::Nova, &r), Some("inst"));
-    }
-
-    #[test]
-    fn path_ids_are_digits() {
-        assert_eq!(path_id("12").unwrap(), 12);
-        assert!(path_id("-1").is_err());
-        assert!(path_id("abc").is_err());
-        assert!(path_id("").is_err());
-    }
 }

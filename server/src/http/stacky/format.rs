@@ -1,55 +1,22 @@
 //! v2's text formats, byte for byte: `str(datetime)` times, `sec_to_time` durations (whose
 //! fraction depends on whether v2 held a `Decimal`, a `float` or an `int`), and the date
-//! formats `/stacky/reports/search/` accepts, with Django's error texts.
+//! formats `/stacky/reports/search/` accepts, with Django's error texts. The calendar
+//! arithmetic is the shared one in [`app::model`]'s time module.
+
+use app::model::{days_from_civil, days_in_month, Civil};
 
 const US: i64 = 1_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// A proleptic Gregorian date to days since 1970-01-01.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// `(str(dt.date()), str(dt.time()))` of UTC microseconds: `2013-07-17`, `10:16:10.717219`
 /// (the fraction only when it is not zero, as Python prints it).
 pub fn date_and_time(us: i64) -> (String, String) {
-    let secs = us.div_euclid(US);
-    let micros = us.rem_euclid(US);
-    let (y, m, d) = civil_from_days(secs.div_euclid(SECS_PER_DAY));
-    let sod = secs.rem_euclid(SECS_PER_DAY);
-    let mut time = format!("{:02}:{:02}:{:02}", sod / 3600, sod % 3600 / 60, sod % 60);
-    if micros != 0 {
-        time.push_str(&format!(".{micros:06}"));
+    let c = Civil::from_micros(us);
+    let mut time = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
+    if c.micros != 0 {
+        time.push_str(&format!(".{:06}", c.micros));
     }
-    (format!("{y:04}-{m:02}-{d:02}"), time)
+    (format!("{:04}-{:02}-{:02}", c.year, c.month, c.day), time)
 }
 
 /// `str(datetime)`: `2013-07-17 10:16:10.717219`, or `2013-07-17 10:16:10` on a whole second.

@@ -6,9 +6,10 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
 
+use super::answer::{ok, Answer, StackyError};
 use super::format::{float_seconds, parse_django_datetime, parse_ymd, py_int, when_seconds};
-use super::{ok, Answer, Params, StackyError};
-use crate::http::AppState;
+use super::params::Params;
+use crate::http::state::AppState;
 use crate::store::stacky::{JsonReportRow, ReportFilter};
 use app::model::now_micros;
 

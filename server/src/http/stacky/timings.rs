@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, State};
 use serde_json::{json, Value};
 
+use super::answer::{ok, Answer, StackyError};
 use super::format::{sec_to_time_decimal, sec_to_time_float, sec_to_time_int};
-use super::{ok, Answer, Params, StackyError, HARD_LIMIT};
-use crate::http::AppState;
+use super::params::{Params, HARD_LIMIT};
+use crate::http::state::AppState;
 use crate::notification::ids::is_uuid_like;
 use crate::store::stacky::{NameColumn, StackyService, TimingHalves};
 use app::model::now_micros;

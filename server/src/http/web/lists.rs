@@ -1,10 +1,11 @@
-//! The live feed's first page and drill-down.
+//! The live feed's first page (titled, with its resume cursor) and the drill-down.
 
 use app::model::{DrillData, EventFilter, FeedData, Field};
 
 use crate::store::{Store, StoreError};
 
-/// The newest `limit` rows matching `filter`, and the id the websocket resumes after.
+/// The newest `limit` rows matching `filter`, the id the websocket resumes after, and the
+/// title ("All" or the deployment's name); `None` when the filter names no deployment.
 ///
 /// The cursor is read *before* the rows: every matching row up to it is then in the rows
 /// query's snapshot, so the socket's backfill (`id > cursor`) misses nothing and repeats
@@ -13,16 +14,26 @@ pub(super) async fn feed(
     store: &Store,
     filter: &EventFilter,
     limit: u32,
-) -> Result<FeedData, StoreError> {
+) -> Result<Option<FeedData>, StoreError> {
+    let title = match filter.deployment {
+        None => "All".to_string(),
+        Some(id) => {
+            let all = store.deployments().await?;
+            match all.into_iter().find(|(i, _)| *i == id) {
+                Some((_, name)) => name,
+                None => return Ok(None),
+            }
+        }
+    };
     let before = store.max_event_id().await?;
     let rows = store.recent_matching(filter, limit).await?;
     let cursor = rows.first().map_or(before, |r| r.id.max(before));
-    Ok(FeedData {
+    Ok(Some(FeedData {
         filter: filter.clone(),
-        title: String::new(),
+        title,
         rows,
         cursor,
-    })
+    }))
 }
 
 /// v2's details view around event `around`, newest first; `None` if the event is gone.

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use app::model::{
-    EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData, ScopeData, ScopeKind,
-    TimingView, TimingsData, UsageLine, Window,
+    now_micros, EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData, ScopeData,
+    ScopeKind, TimingView, TimingsData, Window,
 };
 
+use super::usage;
 use crate::store::{Store, StoreError};
-use app::model::now_micros;
 
 const HOUR_US: i64 = 3_600_000_000;
 /// Rows of each kind on a host or tenant page.
@@ -117,63 +117,8 @@ pub(super) async fn instance(store: &Store, instance: &str) -> Result<InstanceDa
         events_capped,
         timings,
         requests: store.kpis_of_instance(instance).await?,
-        usage: usage_lines(store, instance).await?,
+        usage: usage::lines(store, instance).await?,
     })
-}
-
-/// The instance's usage, delete and exists rows, oldest first within each kind.
-async fn usage_lines(store: &Store, instance: &str) -> Result<Vec<UsageLine>, StoreError> {
-    let text = |k: &str, v: Option<String>| (k.to_string(), v.unwrap_or_default());
-    let mut lines = Vec::new();
-    for u in store.instance_usages(instance).await? {
-        lines.push(UsageLine {
-            kind: "usage".into(),
-            launched_at: u.launched_at.map(Micros),
-            deleted_at: None,
-            details: vec![
-                ("request".to_string(), u.request_id),
-                text("type", u.instance_type_id),
-                text("flavor", u.instance_flavor_id),
-                text("tenant", u.tenant),
-                text("os", u.os_distro),
-            ],
-            raw_id: None,
-        });
-    }
-    for (_, launched, deleted, raw_id) in store.instance_deletes(instance).await? {
-        lines.push(UsageLine {
-            kind: "delete".into(),
-            launched_at: Some(Micros(launched)),
-            deleted_at: deleted.map(Micros),
-            details: Vec::new(),
-            raw_id,
-        });
-    }
-    for e in store.instance_exists(instance).await? {
-        lines.push(UsageLine {
-            kind: "exists".into(),
-            launched_at: Some(Micros(e.launched_at)),
-            deleted_at: e.deleted_at.map(Micros),
-            details: vec![
-                ("status".to_string(), e.status),
-                (
-                    "audit period".to_string(),
-                    format!(
-                        "{} – {}",
-                        app::model::format_micros(Micros(e.audit_period_beginning)),
-                        app::model::format_micros(Micros(e.audit_period_ending))
-                    ),
-                ),
-                text("type", e.instance_type_id),
-            ],
-            raw_id: Some(e.raw_id),
-        });
-    }
-    // Unset details say nothing; leave them out.
-    for line in &mut lines {
-        line.details.retain(|(_, v)| !v.is_empty());
-    }
-    Ok(lines)
 }
 
 /// Per-operation statistics of timings that ended in `window`, and the slowest requests of

@@ -1,9 +1,11 @@
-//! The SELECTs that load the stored state a batch touches (one per table, `IN` lists).
+//! The SELECTs that load the stored state a batch touches: one per table, `IN` lists on SQLite,
+//! one array parameter (`= ANY($1)`, a text that never changes) on PostgreSQL.
 
-use sqlx::QueryBuilder;
-
-use super::{push_in_list, Conn};
 use crate::aggregate::{InstanceDelete, Keys, Stored, Timing, Usage};
+use crate::store::backend::{Conn, Row};
+use crate::store::batch::BatchTx;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
 
 /// `(id, instance, launched_at, deleted_at, raw_id)` of an `instance_deletes` row.
 type DeleteRecord = (i64, String, i64, Option<i64>, Option<i64>);
@@ -22,8 +24,19 @@ type UsageRecord = (
     Option<String>,
 );
 
+impl BatchTx {
+    /// The stored state `keys` names (see [`crate::aggregate::keys`]), as this batch sees it
+    /// (including what its earlier rounds wrote), for [`crate::aggregate::aggregate`].
+    ///
+    /// # Errors
+    /// Database errors; the batch must be dropped (rolled back) and retried.
+    pub async fn load(&mut self, keys: &Keys<'_>) -> Result<Stored, StoreError> {
+        Ok(load(&mut self.conn(), keys).await?)
+    }
+}
+
 /// Loads what `keys` names; empty key lists cost nothing.
-pub(super) async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored, sqlx::Error> {
+async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored, sqlx::Error> {
     let mut stored = Stored::default();
     if !keys.timing_instances.is_empty() {
         stored.open_timings = load_open_timings(conn, &keys.timing_instances).await?;
@@ -157,17 +170,12 @@ async fn load_deletes(
 /// On PostgreSQL the keys go in one array parameter (`= ANY($1)`), so the text never changes
 /// and the statement is prepared once per connection; on SQLite the list length varies from
 /// batch to batch and the statement is not cached.
-async fn select<R>(
+async fn select<R: Row>(
     conn: &mut Conn<'_>,
     head: &str,
     keys: &[&str],
     tail: &str,
-) -> Result<Vec<R>, sqlx::Error>
-where
-    R: Send + Unpin,
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
-    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
+) -> Result<Vec<R>, sqlx::Error> {
     match conn {
         Conn::Postgres(c) => {
             let column = head.strip_suffix("IN ").unwrap_or(head);
@@ -177,14 +185,10 @@ where
                 .fetch_all(&mut **c)
                 .await
         }
-        Conn::Sqlite(c) => {
-            let mut qb = QueryBuilder::new(head);
-            push_in_list(&mut qb, keys);
-            qb.push(tail);
-            qb.build_query_as::<R>()
-                .persistent(false)
-                .fetch_all(&mut **c)
-                .await
+        Conn::Sqlite(_) => {
+            let mut sql = Sql::new(head);
+            sql.in_list(keys).push(tail).persistent(false);
+            conn.fetch_all(&sql).await
         }
     }
 }

@@ -1,6 +1,9 @@
-//! Queries of the aggregate tables, by instance, request or image (times in UTC µs).
+//! Reads of the aggregate tables by instance or request, for the instance and request pages,
+//! `/api/v1` and the tests (times in UTC µs).
 
-use super::super::{with_pool, Store, StoreError};
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
 
 /// A lifecycle row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -76,16 +79,26 @@ pub struct InstanceExistsRow {
 const TIMING_COLUMNS: &str =
     "t.id, t.name, t.lifecycle_id, t.start_raw_id, t.start_when, t.end_raw_id, t.end_when, t.diff";
 
+/// `head` (fixed SQL ending where the value goes) `= value`, then `tail`.
+fn where_eq<'a>(head: &str, value: &'a str, tail: &str) -> Sql<'a> {
+    let mut sql = Sql::new(head);
+    sql.text(value).push(tail);
+    sql
+}
+
 impl Store {
     /// The lifecycle of `instance`.
     ///
     /// # Errors
     /// Database errors.
     pub async fn lifecycle(&self, instance: &str) -> Result<Option<LifecycleRow>, StoreError> {
-        with_pool!(self, pool => Ok(sqlx::query_as(
+        let sql = where_eq(
             "SELECT id, instance, last_state, last_task_state, last_raw_id FROM lifecycles \
-             WHERE instance = $1")
-            .bind(instance).fetch_optional(pool).await?))
+             WHERE instance = ",
+            instance,
+            "",
+        );
+        self.fetch_optional(&sql).await
     }
 
     /// The timings of `instance`'s lifecycle, oldest first.
@@ -93,11 +106,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn timings_of(&self, instance: &str) -> Result<Vec<TimingRow>, StoreError> {
-        let sql = format!(
+        let head = format!(
             "SELECT {TIMING_COLUMNS} FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
-             WHERE l.instance = $1 ORDER BY t.id"
+             WHERE l.instance = "
         );
-        with_pool!(self, pool => Ok(sqlx::query_as(&sql).bind(instance).fetch_all(pool).await?))
+        self.fetch_all(&where_eq(&head, instance, " ORDER BY t.id"))
+            .await
     }
 
     /// The KPI tracker of `request_id`.
@@ -108,10 +122,13 @@ impl Store {
         &self,
         request_id: &str,
     ) -> Result<Option<TrackerRow>, StoreError> {
-        with_pool!(self, pool => Ok(sqlx::query_as(
+        let sql = where_eq(
             "SELECT id, request_id, lifecycle_id, last_timing_id, start, duration, completed \
-             FROM request_trackers WHERE request_id = $1")
-            .bind(request_id).fetch_optional(pool).await?))
+             FROM request_trackers WHERE request_id = ",
+            request_id,
+            "",
+        );
+        self.fetch_optional(&sql).await
     }
 
     /// The usages of `instance`, oldest first.
@@ -119,11 +136,14 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn instance_usages(&self, instance: &str) -> Result<Vec<UsageRow>, StoreError> {
-        with_pool!(self, pool => Ok(sqlx::query_as(
+        let sql = where_eq(
             "SELECT id, instance, request_id, launched_at, instance_type_id, instance_flavor_id, \
              tenant, rax_options, os_architecture, os_version, os_distro FROM instance_usages \
-             WHERE instance = $1 ORDER BY id")
-            .bind(instance).fetch_all(pool).await?))
+             WHERE instance = ",
+            instance,
+            " ORDER BY id",
+        );
+        self.fetch_all(&sql).await
     }
 
     /// The deletes of `instance` as (id, launched_at, deleted_at, raw id), oldest first.
@@ -134,10 +154,12 @@ impl Store {
         &self,
         instance: &str,
     ) -> Result<Vec<(i64, i64, Option<i64>, Option<i64>)>, StoreError> {
-        with_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT id, launched_at, deleted_at, raw_id FROM instance_deletes \
-             WHERE instance = $1 ORDER BY id")
-            .bind(instance).fetch_all(pool).await?))
+        let sql = where_eq(
+            "SELECT id, launched_at, deleted_at, raw_id FROM instance_deletes WHERE instance = ",
+            instance,
+            " ORDER BY id",
+        );
+        self.fetch_all(&sql).await
     }
 
     /// The exists of `instance`, oldest first.
@@ -148,12 +170,14 @@ impl Store {
         &self,
         instance: &str,
     ) -> Result<Vec<InstanceExistsRow>, StoreError> {
-        with_pool!(self, pool => Ok(sqlx::query_as(
+        let sql = where_eq(
             "SELECT id, message_id, instance, launched_at, deleted_at, audit_period_beginning, \
              audit_period_ending, instance_type_id, tenant, bandwidth_public_out, status, \
-             send_status, raw_id, usage_id, delete_id \
-             FROM instance_exists WHERE instance = $1 ORDER BY id")
-            .bind(instance).fetch_all(pool).await?))
+             send_status, raw_id, usage_id, delete_id FROM instance_exists WHERE instance = ",
+            instance,
+            " ORDER BY id",
+        );
+        self.fetch_all(&sql).await
     }
 
     /// Rows per aggregate table, in the order lifecycles, timings, request_trackers,
@@ -176,9 +200,8 @@ impl Store {
         ];
         let mut counts = Vec::with_capacity(tables.len());
         for table in tables {
-            let sql = format!("SELECT COUNT(*) FROM {table}");
-            let n: i64 = with_pool!(self, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
-            counts.push(n);
+            let sql = Sql::new(&format!("SELECT COUNT(*) FROM {table}"));
+            counts.push(self.fetch_int(&sql).await?);
         }
         Ok(counts)
     }

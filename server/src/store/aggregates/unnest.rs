@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use sqlx::PgConnection;
 
-use super::col;
 use crate::aggregate::{LifecycleWrite, Timing, TimingEnd, TrackerUpdate, Usage};
+use crate::store::sql::col;
 
 /// Upserts one row per instance; returns `(id, instance)` of each.
 pub(super) async fn upsert_lifecycles(

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use sqlx::QueryBuilder;
-
-use super::{on_conn, rows_per_statement, unnest, Conn};
+use super::unnest;
+use super::values::{ids_by_raw, Values};
 use crate::aggregate::{InstanceDelete, InstanceExists, RowRef, Usage, Writes};
+use crate::store::backend::Conn;
 
 /// Writes the usage group of `writes`, in dependency order.
 pub(super) async fn write(conn: &mut Conn<'_>, writes: &Writes) -> Result<(), sqlx::Error> {
@@ -47,57 +47,44 @@ async fn upsert_usages(
     conn: &mut Conn<'_>,
     rows: &[&Usage],
 ) -> Result<HashMap<(String, String), i64>, sqlx::Error> {
-    let mut ids = HashMap::with_capacity(rows.len());
-    if let Conn::Postgres(c) = conn {
-        if !rows.is_empty() {
-            let returned = unnest::upsert_usages(c, rows).await?;
-            ids.extend(
-                returned
-                    .into_iter()
-                    .map(|(id, instance, request)| ((instance, request), id)),
-            );
-        }
-        return Ok(ids);
-    }
-    for chunk in rows.chunks(rows_per_statement(10)) {
-        let returned: Vec<(i64, String, String)> = on_conn!(&mut *conn, |c| {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO instance_usages (instance, request_id, launched_at, \
-                 instance_type_id, instance_flavor_id, tenant, rax_options, os_architecture, \
-                 os_version, os_distro) ",
-            );
-            qb.push_values(chunk, |mut b, u| {
-                b.push_bind(u.instance.as_str())
-                    .push_bind(u.request_id.as_str())
-                    .push_bind(u.launched_at)
-                    .push_bind(u.instance_type_id.as_deref())
-                    .push_bind(u.instance_flavor_id.as_deref())
-                    .push_bind(u.tenant.as_deref())
-                    .push_bind(u.rax_options.as_deref())
-                    .push_bind(u.os_architecture.as_deref())
-                    .push_bind(u.os_version.as_deref())
-                    .push_bind(u.os_distro.as_deref());
-            });
-            qb.push(
-                " ON CONFLICT (instance, request_id) DO UPDATE SET \
-                 launched_at = excluded.launched_at, instance_type_id = excluded.instance_type_id, \
-                 instance_flavor_id = excluded.instance_flavor_id, tenant = excluded.tenant, \
-                 rax_options = excluded.rax_options, os_architecture = excluded.os_architecture, \
-                 os_version = excluded.os_version, os_distro = excluded.os_distro \
-                 RETURNING id, instance, request_id",
-            );
-            qb.build_query_as()
-                .persistent(false)
-                .fetch_all(&mut **c)
+    let returned: Vec<(i64, String, String)> = match conn {
+        Conn::Postgres(_) if rows.is_empty() => Vec::new(),
+        Conn::Postgres(c) => unnest::upsert_usages(c, rows).await?,
+        Conn::Sqlite(_) => {
+            let upsert = Values {
+                head: "INSERT INTO instance_usages (instance, request_id, launched_at, \
+                       instance_type_id, instance_flavor_id, tenant, rax_options, \
+                       os_architecture, os_version, os_distro) ",
+                binds_per_row: 10,
+                tail: " ON CONFLICT (instance, request_id) DO UPDATE SET \
+                       launched_at = excluded.launched_at, \
+                       instance_type_id = excluded.instance_type_id, \
+                       instance_flavor_id = excluded.instance_flavor_id, tenant = excluded.tenant, \
+                       rax_options = excluded.rax_options, \
+                       os_architecture = excluded.os_architecture, \
+                       os_version = excluded.os_version, os_distro = excluded.os_distro \
+                       RETURNING id, instance, request_id",
+            };
+            upsert
+                .fetch(conn, rows, |row, u| {
+                    row.bind(u.instance.as_str())
+                        .bind(u.request_id.as_str())
+                        .bind(u.launched_at)
+                        .bind(u.instance_type_id.as_deref())
+                        .bind(u.instance_flavor_id.as_deref())
+                        .bind(u.tenant.as_deref())
+                        .bind(u.rax_options.as_deref())
+                        .bind(u.os_architecture.as_deref())
+                        .bind(u.os_version.as_deref())
+                        .bind(u.os_distro.as_deref());
+                })
                 .await?
-        });
-        ids.extend(
-            returned
-                .into_iter()
-                .map(|(id, instance, request)| ((instance, request), id)),
-        );
-    }
-    Ok(ids)
+        }
+    };
+    Ok(returned
+        .into_iter()
+        .map(|(id, instance, request)| ((instance, request), id))
+        .collect())
 }
 
 /// Inserts new deletes; returns their ids in order (matched back by raw id).
@@ -105,52 +92,35 @@ async fn insert_deletes(
     conn: &mut Conn<'_>,
     rows: &[InstanceDelete],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let mut by_raw = HashMap::with_capacity(rows.len());
-    for chunk in rows.chunks(rows_per_statement(4)) {
-        let returned: Vec<(i64, i64)> = on_conn!(&mut *conn, |c| {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO instance_deletes (instance, launched_at, deleted_at, raw_id) ",
-            );
-            qb.push_values(chunk, |mut b, d| {
-                b.push_bind(d.instance.as_str())
-                    .push_bind(d.launched_at)
-                    .push_bind(d.deleted_at)
-                    .push_bind(d.raw_id);
-            });
-            qb.push(" RETURNING id, raw_id");
-            qb.build_query_as()
-                .persistent(false)
-                .fetch_all(&mut **c)
-                .await?
-        });
-        by_raw.extend(returned.into_iter().map(|(id, raw)| (raw, id)));
-    }
-    Ok(rows
-        .iter()
-        .map(|d| {
-            d.raw_id
-                .and_then(|raw| by_raw.get(&raw).copied())
-                .unwrap_or_default()
+    let insert = Values {
+        head: "INSERT INTO instance_deletes (instance, launched_at, deleted_at, raw_id) ",
+        binds_per_row: 4,
+        tail: " RETURNING id, raw_id",
+    };
+    let returned = insert
+        .fetch(conn, rows, |row, d| {
+            row.bind(d.instance.as_str())
+                .bind(d.launched_at)
+                .bind(d.deleted_at)
+                .bind(d.raw_id);
         })
-        .collect())
+        .await?;
+    Ok(ids_by_raw(rows, returned, |d| d.raw_id))
 }
 
 /// Points stored deletes at the raw event that repeated them.
 async fn update_deletes(conn: &mut Conn<'_>, rows: &[(i64, i64)]) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(rows_per_statement(2)) {
-        on_conn!(&mut *conn, |c| {
-            let mut qb = QueryBuilder::new("WITH v (id, raw_id) AS (");
-            qb.push_values(chunk, |mut b, (id, raw_id)| {
-                b.push_bind(*id).push_bind(*raw_id);
-            });
-            qb.push(
-                ") UPDATE instance_deletes SET raw_id = v.raw_id FROM v \
-                 WHERE instance_deletes.id = v.id",
-            );
-            qb.build().persistent(false).execute(&mut **c).await?;
-        });
-    }
-    Ok(())
+    let update = Values {
+        head: "WITH v (id, raw_id) AS (",
+        binds_per_row: 2,
+        tail: ") UPDATE instance_deletes SET raw_id = v.raw_id FROM v \
+               WHERE instance_deletes.id = v.id",
+    };
+    update
+        .execute(conn, rows, |row, (id, raw_id)| {
+            row.bind(*id).bind(*raw_id);
+        })
+        .await
 }
 
 /// Inserts exists rows with their resolved usage and delete ids.
@@ -158,35 +128,33 @@ async fn insert_exists(
     conn: &mut Conn<'_>,
     rows: &[(&InstanceExists, Option<i64>, Option<i64>)],
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(rows_per_statement(17)) {
-        on_conn!(&mut *conn, |c| {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO instance_exists (message_id, instance, launched_at, deleted_at, \
-                 audit_period_beginning, audit_period_ending, instance_type_id, \
-                 instance_flavor_id, tenant, rax_options, os_architecture, os_version, \
-                 os_distro, bandwidth_public_out, raw_id, usage_id, delete_id) ",
-            );
-            qb.push_values(chunk, |mut b, (e, usage_id, delete_id)| {
-                b.push_bind(e.message_id.as_deref())
-                    .push_bind(e.instance.as_str())
-                    .push_bind(e.launched_at)
-                    .push_bind(e.deleted_at)
-                    .push_bind(e.audit_period_beginning)
-                    .push_bind(e.audit_period_ending)
-                    .push_bind(e.instance_type_id.as_deref())
-                    .push_bind(e.instance_flavor_id.as_deref())
-                    .push_bind(e.tenant.as_deref())
-                    .push_bind(e.rax_options.as_deref())
-                    .push_bind(e.os_architecture.as_deref())
-                    .push_bind(e.os_version.as_deref())
-                    .push_bind(e.os_distro.as_deref())
-                    .push_bind(e.bandwidth_public_out)
-                    .push_bind(e.raw_id)
-                    .push_bind(*usage_id)
-                    .push_bind(*delete_id);
-            });
-            qb.build().persistent(false).execute(&mut **c).await?;
-        });
-    }
-    Ok(())
+    let insert = Values {
+        head: "INSERT INTO instance_exists (message_id, instance, launched_at, deleted_at, \
+               audit_period_beginning, audit_period_ending, instance_type_id, \
+               instance_flavor_id, tenant, rax_options, os_architecture, os_version, \
+               os_distro, bandwidth_public_out, raw_id, usage_id, delete_id) ",
+        binds_per_row: 17,
+        tail: "",
+    };
+    insert
+        .execute(conn, rows, |row, (e, usage_id, delete_id)| {
+            row.bind(e.message_id.as_deref())
+                .bind(e.instance.as_str())
+                .bind(e.launched_at)
+                .bind(e.deleted_at)
+                .bind(e.audit_period_beginning)
+                .bind(e.audit_period_ending)
+                .bind(e.instance_type_id.as_deref())
+                .bind(e.instance_flavor_id.as_deref())
+                .bind(e.tenant.as_deref())
+                .bind(e.rax_options.as_deref())
+                .bind(e.os_architecture.as_deref())
+                .bind(e.os_version.as_deref())
+                .bind(e.os_distro.as_deref())
+                .bind(e.bandwidth_public_out)
+                .bind(e.raw_id)
+                .bind(*usage_id)
+                .bind(*delete_id);
+        })
+        .await
 }

@@ -1,11 +1,20 @@
 //! One notification of a template, pre-split into literal chunks and slots, with what the
 //! generator needs to know about it without rendering it (event type, error routing, the slots
-//! of its timestamp and message id, its publisher).
+//! of its timestamp and message id, its publisher), and the [`Counts`] of numbered placeholders
+//! a template's bodies use.
 
 use serde_json::Value;
 
 use super::slots::{split, whole, Slot};
-use super::templates::Counts;
+
+/// How many values of each numbered placeholder an operation needs.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Counts {
+    pub uuid: usize,
+    pub xuuid: usize,
+    pub v4: usize,
+    pub v6: usize,
+}
 
 /// Which service publishes a notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,11 +6,11 @@ use rand::rngs::StdRng;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use super::civil::format_micros;
 use super::glance::scaled;
+use super::outgoing::Outgoing;
 use super::pools::{uuid, Instance, Pools};
 use super::scripted::{Effect, Scripted};
-use super::Outgoing;
+use app::model::{format_micros, Micros};
 
 /// Operations that fail, with the exception each raises and its message.
 const FAILURES: [(&str, &str, &str); 6] = [
@@ -98,7 +98,7 @@ fn render(
         "event_type": event_type,
         "priority": if fault.is_some() { "ERROR" } else { "INFO" },
         "publisher_id": format!("compute.{host}"),
-        "timestamp": format_micros(time),
+        "timestamp": format_micros(Micros(time)),
         "message_id": message_id,
         "_context_request_id": request_id,
         "_context_project_id": tenant,
@@ -109,7 +109,7 @@ fn render(
         "_context_user_name": user,
         "_context_is_admin": false,
         "_context_roles": ["compute:default", "object-store:default"],
-        "_context_timestamp": format_micros(time),
+        "_context_timestamp": format_micros(Micros(time)),
         "_context_read_deleted": "no",
         "_context_remote_address": instance.v4,
         "payload": payload,
@@ -156,8 +156,8 @@ fn instance_payload(instance: &Instance, pools: &Pools) -> Value {
         "image_meta": {"image_type": "base", "base_image_ref": instance.image, "os_type": "linux"},
         "access_ip_v4": instance.v4,
         "access_ip_v6": instance.v6,
-        "created_at": format_micros(instance.created_at),
-        "launched_at": format_micros(instance.launched_at),
+        "created_at": format_micros(Micros(instance.created_at)),
+        "launched_at": format_micros(Micros(instance.launched_at)),
         "deleted_at": "",
         "terminated_at": "",
         "metadata": {},

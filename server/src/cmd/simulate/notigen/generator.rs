@@ -7,11 +7,12 @@ use rand::{Rng, SeedableRng};
 
 use super::extras::{Catalog, World};
 use super::operation::Operation;
+use super::options::GeneratorOptions;
+use super::outgoing::Outgoing;
 use super::pools::{Instance, Pools};
 use super::queue::TimeQueue;
 use super::scripted::{Running, Scripted};
 use super::templates::{self, Kind, Template};
-use super::{GeneratorOptions, Outgoing};
 
 /// Above this many live instances a create is replaced by a delete, to bound memory.
 const MAX_LIVE_INSTANCES: usize = 2_000;

@@ -7,17 +7,17 @@ use rand::rngs::StdRng;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use super::civil::format_micros;
+use super::outgoing::Outgoing;
 use super::pools::{uuid, xuuid, Instance, Pools, USERS_PER_TENANT};
 use super::scripted::{Effect, Image, Scripted};
-use super::Outgoing;
+use app::model::{format_micros, Micros};
 
 const EXCHANGE: &str = "glance";
 const DAY_MICROS: i64 = 86_400_000_000;
 
 /// Glance's payload time format, `%Y-%m-%dT%H:%M:%S`.
 fn iso(micros: i64) -> String {
-    format_micros(micros)[..19].replacen(' ', "T", 1)
+    format_micros(Micros(micros))[..19].replacen(' ', "T", 1)
 }
 
 /// One glance notification: oslo v1 body with glance's request context.
@@ -38,7 +38,7 @@ fn render(rng: &mut StdRng, pools: &Pools, note: Note<'_>) -> (i64, Outgoing) {
         "event_type": note.event_type,
         "priority": if note.error { "ERROR" } else { "INFO" },
         "publisher_id": format!("image.{host}"),
-        "timestamp": format_micros(note.time),
+        "timestamp": format_micros(Micros(note.time)),
         "message_id": message_id,
         "_context_request_id": note.request_id,
         "_context_tenant": tenant,
@@ -180,7 +180,7 @@ pub(crate) fn exists(
 ) -> Scripted {
     let ending = now.div_euclid(DAY_MICROS) * DAY_MICROS;
     let beginning = ending - DAY_MICROS;
-    let day = |t: i64| format_micros(t)[..19].to_owned();
+    let day = |t: i64| format_micros(Micros(t))[..19].to_owned();
     let listed: Vec<Value> = images
         .iter()
         .map(|(image, deleted_at)| {

@@ -15,7 +15,8 @@
 //! Publishing or writing the notifications is the caller's job.
 //!
 //! # Layout
-//! - `generator`: [`Generator`], the scheduler of operations and the pool of live instances.
+//! - `generator`: [`Generator`], the scheduler of operations and the pool of live instances;
+//!   `options`: [`GeneratorOptions`]; `outgoing`: [`Outgoing`], what it produces.
 //! - `operation`: one template being played on one instance; `scripted`: any other operation,
 //!   written out in full when it starts.
 //! - `extras`: which non-template operations start, and the glance images they act on;
@@ -27,16 +28,16 @@
 //! - `slots`: the placeholder syntax (`[[[[UUID_3]]]]`, `[[[[tenant_id]]]]`, ...).
 //! - `values`: the values one operation substitutes, and rendering.
 //! - `pools`: tenants, users, hosts, images and instances; fresh ids and addresses.
-//! - `civil`: Nova's `%Y-%m-%d %H:%M:%S.%f` timestamps from microseconds.
 
 mod binding;
 mod body;
-mod civil;
 mod errors;
 mod extras;
 mod generator;
 mod glance;
 mod operation;
+mod options;
+mod outgoing;
 mod pools;
 mod queue;
 mod scripted;
@@ -50,61 +51,5 @@ mod extras_tests;
 mod tests;
 
 pub use generator::Generator;
-
-/// One notification ready to publish.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    /// The exchange the service publishes to (`nova` or `glance`).
-    pub exchange: String,
-    /// `monitor.error` (glance: `monitor_glance.error`) for `*.error` events and `ERROR`
-    /// priority, else `monitor.info` (`monitor_glance.info`).
-    pub routing_key: String,
-    /// The body's `message_id` (unique per notification).
-    pub message_id: String,
-    /// The body's `event_type`, e.g. `compute.instance.create.end`.
-    pub event_type: String,
-    /// JSON text of an oslo v1 body (the plain notification object).
-    pub body: String,
-}
-
-/// How fast and how densely the generator produces operations.
-#[derive(Debug, Clone)]
-pub struct GeneratorOptions {
-    /// How often a new operation starts, on average (starts are randomly spaced).
-    pub operations_per_minute: f64,
-    /// Multiplies the template time offsets: 1.0 = real durations, 0.01 = 100x faster.
-    pub time_scale: f64,
-    /// At most this many operations in progress at once; further starts wait for one to end.
-    pub max_in_flight: usize,
-}
-
-impl Default for GeneratorOptions {
-    /// Demo-friendly: about two operations a second, each running 50 times faster than in a
-    /// real cloud, so a fresh install shows a moving feed with complete lifecycles.
-    fn default() -> Self {
-        Self {
-            operations_per_minute: 120.0,
-            time_scale: 0.02,
-            max_in_flight: 50,
-        }
-    }
-}
-
-impl GeneratorOptions {
-    /// Options for about `per_second` notifications a second once operations are under way,
-    /// each operation running `time_scale` times its real duration, with no limit on how many
-    /// run at once (so the rate holds whatever the durations).
-    pub fn for_rate(per_second: f64, time_scale: f64) -> Self {
-        let per_operation = mean_notifications_per_operation();
-        Self {
-            operations_per_minute: per_second.max(0.0) * 60.0 / per_operation,
-            time_scale,
-            max_in_flight: 1_000_000,
-        }
-    }
-}
-
-/// The mean number of notifications of one operation started at random.
-pub fn mean_notifications_per_operation() -> f64 {
-    extras::mean_notifications(templates::mean_notifications())
-}
+pub use options::{mean_notifications_per_operation, GeneratorOptions};
+pub use outgoing::Outgoing;

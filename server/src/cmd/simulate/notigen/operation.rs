@@ -3,10 +3,10 @@
 
 use rand::rngs::StdRng;
 
+use super::outgoing::Outgoing;
 use super::pools::{Instance, Pools};
 use super::templates::Template;
 use super::values::OpValues;
-use super::Outgoing;
 
 const EXCHANGE: &str = "nova";
 

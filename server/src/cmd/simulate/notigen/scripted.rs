@@ -5,8 +5,8 @@
 use std::collections::VecDeque;
 
 use super::operation::Operation;
+use super::outgoing::Outgoing;
 use super::pools::Instance;
-use super::Outgoing;
 
 /// A glance image as the generator keeps it between operations.
 #[derive(Clone, Debug)]

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::binding::{collect_binding, Binding};
-use super::body::{parse_body, Body, Publisher};
+use super::body::{parse_body, Body, Counts, Publisher};
 use super::slots::{whole, Slot};
 
 /// The kind of operation a template records, from its file name.
@@ -54,15 +54,6 @@ impl Kind {
     pub(crate) fn follow_up_only(self) -> bool {
         matches!(self, Kind::Unrescue | Kind::ResizeConfirm)
     }
-}
-
-/// How many values of each numbered placeholder an operation needs.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Counts {
-    pub uuid: usize,
-    pub xuuid: usize,
-    pub v4: usize,
-    pub v6: usize,
 }
 
 /// One parsed template.
@@ -157,15 +148,7 @@ fn parse(name: &str, text: &str, weight: u32) -> Result<Template, String> {
         .filter_map(|b| offset_of(b.timestamp_dt))
         .min();
     let base = base.unwrap_or(0);
-    for (index, body) in bodies.iter_mut().enumerate() {
-        body.publisher = if body.event_type.starts_with("scheduler.") {
-            Publisher::Scheduler
-        } else if index == 0 && body.event_type == "compute.instance.update" {
-            Publisher::Api
-        } else {
-            Publisher::Compute
-        };
-    }
+    assign_publishers(&mut bodies);
     let emitted: Vec<u16> = bodies.iter().map(|b| b.timestamp_dt).collect();
     binding.launched_dts.retain(|dt| !emitted.contains(dt));
     binding.created_dts.retain(|dt| !emitted.contains(dt));
@@ -191,6 +174,20 @@ fn parse(name: &str, text: &str, weight: u32) -> Result<Template, String> {
         deletes_instance,
         follow_up,
     })
+}
+
+/// Who publishes each body (in emission order): the scheduler its `scheduler.*` events, the
+/// API a leading `compute.instance.update`, the compute host the rest.
+fn assign_publishers(bodies: &mut [Body]) {
+    for (index, body) in bodies.iter_mut().enumerate() {
+        body.publisher = if body.event_type.starts_with("scheduler.") {
+            Publisher::Scheduler
+        } else if index == 0 && body.event_type == "compute.instance.update" {
+            Publisher::Api
+        } else {
+            Publisher::Compute
+        };
+    }
 }
 
 /// The mean number of notifications of a template operation started at random, follow-ups

@@ -7,11 +7,11 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde_json::Value;
 
-use super::civil::format_micros;
 use super::pools::{Instance, Pools};
 use super::templates::{self, Kind};
 use super::values::OpValues;
 use super::{Generator, GeneratorOptions, Outgoing};
+use app::model::{format_micros, Micros};
 
 const START: i64 = 1_700_000_000_000_000;
 
@@ -49,7 +49,7 @@ fn every_template_instantiates_to_valid_json() {
             );
             assert_eq!(
                 text(&value, "/timestamp"),
-                format_micros(values.time_of(body))
+                format_micros(Micros(values.time_of(body)))
             );
             let instance_id = text(&value, "/payload/instance_id");
             assert!(instance_id.is_empty() || instance_id == uuid, "{name}");
@@ -72,7 +72,7 @@ fn due_returns_time_ordered_notifications_up_to_now() {
     let mut total = 0;
     for tick in 0..2_400 {
         let now = START + tick * 250_000;
-        let limit = format_micros(now);
+        let limit = format_micros(Micros(now));
         for message in generator.due(now) {
             let value = json(&message);
             let timestamp = text(&value, "/timestamp").to_owned();

@@ -6,10 +6,10 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 use super::body::Body;
-use super::civil::format_micros;
 use super::pools::{ipv4, ipv6, uuid, xuuid, Instance, Pools, API_HOSTS, SCHEDULER_HOSTS};
 use super::slots::{Named, Slot};
 use super::templates::Template;
+use app::model::{format_micros, Micros};
 
 /// Everything one operation substitutes into its template.
 pub(crate) struct OpValues {
@@ -69,7 +69,10 @@ impl OpValues {
             xuuids,
             v4,
             v6,
-            dts: dt_micros.iter().map(|&t| format_micros(t)).collect(),
+            dts: dt_micros
+                .iter()
+                .map(|&t| format_micros(Micros(t)))
+                .collect(),
             dt_micros,
             named,
             publishers: [

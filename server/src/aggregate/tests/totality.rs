@@ -1,13 +1,14 @@
 //! Property-style totality checks: random bytes, truncated and mutated real notifications
 //! (from `server/fixtures/notigen`) always give a notification or a typed error, never a panic;
-//! whatever parses also aggregates without panicking.
+//! whatever parses also aggregates without panicking. Here rather than beside the parser
+//! because it drives both, and `aggregate` depends on `notification`, not the reverse.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
-use super::*;
 use crate::aggregate::{self, Input, Stored};
+use crate::notification::parse;
 
 const EXCHANGES: [&str; 3] = ["nova", "glance", "neutron"];
 

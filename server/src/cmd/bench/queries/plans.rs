@@ -1,0 +1,111 @@
+//! The query plans `bench-queries` prints (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's
+//! `EXPLAIN`) for the lookups the pages and `/api/v1` make, keyed by one sampled event, so a
+//! missing index shows as a scan next to the latencies.
+
+use anyhow::Context;
+use app::model::{EventFilter, EventRow};
+
+use super::samples::{Samples, HOUR_US};
+use crate::store::{EventsOf, Explained, Store, TimeWindow};
+use app::model::now_micros;
+
+/// A printed plan: what it is for, and the statement.
+type Plan = (&'static str, Explained);
+
+/// Prints the plan of every lookup, keyed by a sampled event that has an instance.
+pub(super) async fn print_plans(store: &Store, samples: &Samples) -> anyhow::Result<()> {
+    let key = samples
+        .with(1, |r| &r.instance)
+        .pop()
+        .context("no sampled event has an instance")?;
+    let errors = EventFilter {
+        errors: true,
+        ..EventFilter::default()
+    };
+    let mut plans = lookup_plans(&key);
+    plans.extend(page_plans(&key));
+    plans.extend(window_plans(&key));
+    plans.push((
+        "api events ?errors=true",
+        Explained::events_page(key.id, &errors, TimeWindow::default(), 101),
+    ));
+    for (what, explained) in plans {
+        println!("\n-- {what}\n{}", store.explain(&explained).await?);
+    }
+    Ok(())
+}
+
+/// The drill-down lookups by instance, request and host.
+fn lookup_plans(key: &EventRow) -> Vec<Plan> {
+    vec![
+        (
+            "instance: events",
+            Explained::events_of(EventsOf::Instance, &key.instance, 2_001),
+        ),
+        (
+            "instance: request KPIs",
+            Explained::kpis_of_instance(&key.instance),
+        ),
+        (
+            "request: events",
+            Explained::events_of(EventsOf::Request, &key.request_id, 2_000),
+        ),
+        (
+            "host: newest events",
+            Explained::host_recent(&key.host, 100),
+        ),
+    ]
+}
+
+/// `/api/v1/events` pages by host, by event name and unfiltered, and one event.
+fn page_plans(key: &EventRow) -> Vec<Plan> {
+    let host = EventFilter {
+        host: Some(key.host.clone()),
+        ..EventFilter::default()
+    };
+    let event = EventFilter {
+        event: Some(key.event.clone()),
+        ..EventFilter::default()
+    };
+    vec![
+        (
+            "api events ?host=",
+            Explained::events_page(key.id, &host, TimeWindow::default(), 101),
+        ),
+        ("event: one", Explained::event(key.id)),
+        (
+            "api events ?event=",
+            Explained::events_page(key.id, &event, TimeWindow::default(), 101),
+        ),
+        (
+            "api events (no filter)",
+            Explained::events_page(key.id, &EventFilter::default(), TimeWindow::default(), 101),
+        ),
+    ]
+}
+
+/// The lookups bounded by time: a drill-down minute, an API hour, the timings pages.
+fn window_plans(key: &EventRow) -> Vec<Plan> {
+    let hour = TimeWindow {
+        since: Some(key.when.0),
+        until: Some(key.when.0 + HOUR_US),
+    };
+    vec![
+        (
+            "time window: drill-down ±1 min",
+            Explained::when_window(key.when.0, 101),
+        ),
+        (
+            "time window: api events ?since=&until= (1 h)",
+            Explained::events_page(0, &EventFilter::default(), hour, 101),
+        ),
+        (
+            "time window: timings of 7 d",
+            Explained::timings_since(now_micros() - 7 * 24 * HOUR_US),
+        ),
+        (
+            "time window: slowest requests of 24 h",
+            Explained::slowest_requests(now_micros() - 24 * HOUR_US),
+        ),
+    ]
+}

@@ -1,0 +1,148 @@
+//! `stacktach bench-queries` itself: its options, the databases it measures (fresh ones filled
+//! through the real ingest path, or `--existing` ones as they are), and the measurement.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::latency::time_endpoints;
+use super::plans::print_plans;
+use super::samples::sample;
+use crate::cmd::bench::database::FreshDb;
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
+use crate::ingest::{DeploymentRef, Incoming, Ingestor};
+use crate::live::Hub;
+use crate::store::Store;
+use app::model::now_micros;
+
+/// Notification time the stored events span, ending now.
+const SPAN_US: i64 = 7 * 24 * 3_600_000_000;
+/// Notifications per ingest transaction while filling.
+const FILL_BATCH: usize = 1_000;
+
+/// `stacktach bench-queries` options.
+#[derive(Debug, Args)]
+pub struct QueryBenchArgs {
+    /// Stored notifications.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub count: u64,
+    /// Databases to measure ("sqlite:" = a temporary file; a postgres:// URL = a fresh database
+    /// on that server, dropped afterwards). Repeatable.
+    #[arg(long = "database-url", default_values_t = [
+        "sqlite:".to_owned(),
+        "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
+    ])]
+    pub database_urls: Vec<String>,
+    /// Measure these databases as they are (already filled) instead of fresh ones.
+    #[arg(long)]
+    pub existing: bool,
+    /// Keep the fresh databases (their URLs are printed) for `--existing` runs.
+    #[arg(long)]
+    pub keep: bool,
+    /// Calls per endpoint.
+    #[arg(long, default_value_t = 200)]
+    pub calls: usize,
+    /// Seed of the generator and of the key sampling.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs the query benchmark and prints plans and latencies.
+///
+/// # Errors
+/// An unreachable database or a failing query; fresh databases are removed anyway.
+pub async fn run(args: QueryBenchArgs) -> anyhow::Result<()> {
+    for (index, url) in args.database_urls.iter().enumerate() {
+        if args.existing {
+            let store = Store::connect(url)
+                .await
+                .with_context(|| format!("cannot open {}", crate::cmd::redact(url)))?;
+            store.migrate().await?;
+            let result = measure(&args, &store).await;
+            store.close().await;
+            result?;
+            continue;
+        }
+        let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+        let db = FreshDb::create(url, &format!("{id}_{index}q")).await?;
+        let result = fill_and_measure(&args, &db).await;
+        if args.keep {
+            println!("Kept: {}", db.url());
+        } else {
+            db.drop_it().await;
+        }
+        result?;
+    }
+    Ok(())
+}
+
+async fn fill_and_measure(args: &QueryBenchArgs, db: &FreshDb) -> anyhow::Result<()> {
+    let store = db.open().await?;
+    let result = async {
+        fill(&store, args.count, args.seed).await?;
+        measure(args, &store).await
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// Ingests `count` generated notifications (nova and glance) in batches, timestamps spread
+/// over the week before now.
+async fn fill(store: &Store, count: u64, seed: u64) -> anyhow::Result<()> {
+    let deployment = DeploymentRef {
+        id: store.ensure_deployment("bench").await?,
+        name: "bench".to_owned(),
+    };
+    let ingestor = Ingestor::new(store.clone(), Hub::new());
+    let rate = count as f64 / (SPAN_US as f64 / 1e6);
+    let mut generator = Generator::new(
+        seed,
+        GeneratorOptions::for_rate(rate, 1.0),
+        now_micros() - SPAN_US,
+    );
+    let started = Instant::now();
+    let mut done = 0u64;
+    while done < count {
+        let n = FILL_BATCH.min((count - done) as usize);
+        let mut by_exchange: Vec<(String, Vec<Incoming>)> = Vec::new();
+        for o in generator.take(n) {
+            let incoming = Incoming {
+                routing_key: o.routing_key,
+                body: o.body.into_bytes(),
+            };
+            match by_exchange.iter_mut().find(|(e, _)| *e == o.exchange) {
+                Some((_, batch)) => batch.push(incoming),
+                None => by_exchange.push((o.exchange, vec![incoming])),
+            }
+        }
+        for (exchange, batch) in &by_exchange {
+            ingestor.ingest(&deployment, exchange, batch).await?;
+        }
+        done += n as u64;
+        if done % 100_000 < n as u64 {
+            let secs = started.elapsed().as_secs_f64();
+            println!("  filled {done} ({:.0}/s)", done as f64 / secs.max(1e-9));
+        }
+    }
+    println!(
+        "Filled {} in {:.0} s.",
+        store.backend_name(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn measure(args: &QueryBenchArgs, store: &Store) -> anyhow::Result<()> {
+    store.analyze().await?;
+    let samples = sample(store, args.calls.max(1), args.seed).await?;
+    println!(
+        "\n== {}: {} events (max id {}) ==",
+        store.backend_name(),
+        store.max_event_id().await?,
+        samples.max_id
+    );
+    print_plans(store, &samples).await?;
+    time_endpoints(store, &samples).await
+}

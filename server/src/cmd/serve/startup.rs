@@ -1,0 +1,248 @@
+//! Building and running the application: [`Application::build`] opens and migrates the store,
+//! registers the deployments and binds the port; [`Application::run`] runs the consumers, the
+//! demo and the web server until shutdown, then stops them in order.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::model::ConsumerState;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::demo::Demo;
+use super::site::leptos_options;
+use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
+use crate::cmd::args::redact;
+use crate::config::{DeploymentConfig, DeploymentsFile};
+use crate::http::router::router;
+use crate::http::web::{DemoStatus, ServerBackend};
+use crate::http::AppState;
+use crate::ingest::{DeploymentRef, Ingestor};
+use crate::live::Hub;
+use crate::store::Store;
+use crate::telemetry::status::StatusBoard;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub deployments: DeploymentsFile,
+    pub database_url: String,
+    /// `None`: no web server (`stacktach worker`).
+    pub listen: Option<SocketAddr>,
+    pub consumers: bool,
+    pub demo: bool,
+    /// Where cargo-leptos put the site (`pkg/` with the wasm, JS and CSS).
+    pub site_root: PathBuf,
+}
+
+/// A built application: the store is migrated, the port is bound, nothing runs yet.
+pub struct Application {
+    settings: Settings,
+    listener: Option<TcpListener>,
+    store: Store,
+    hub: Hub,
+    board: StatusBoard,
+    deployments: Vec<DeploymentRef>,
+}
+
+impl Application {
+    /// Opens and migrates the store, registers the deployments, and binds the listener.
+    ///
+    /// # Errors
+    /// An unreachable database, a failed migration, or a port that cannot be bound.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database_url)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot open the database {}",
+                    redact(&settings.database_url)
+                )
+            })?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
+        let board = StatusBoard::default();
+        let mut deployments = Vec::new();
+        for cfg in &settings.deployments.deployments {
+            let id = store.ensure_deployment(&cfg.name).await?;
+            let state = if !cfg.enabled {
+                ConsumerState::Disabled
+            } else if settings.consumers {
+                ConsumerState::Connecting
+            } else {
+                ConsumerState::Stopped
+            };
+            for topics in &cfg.topics {
+                board.register(&cfg.name, &topics.exchange, state);
+            }
+            deployments.push(DeploymentRef {
+                id,
+                name: cfg.name.clone(),
+            });
+        }
+        let listener = match settings.listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            settings,
+            listener,
+            store,
+            hub: Hub::new(),
+            board,
+            deployments,
+        })
+    }
+
+    /// The bound port (tests bind port 0).
+    pub fn port(&self) -> Option<u16> {
+        self.listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| a.port())
+    }
+
+    /// The store (tests inspect it).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The consumers' status board (tests inspect it).
+    pub fn board(&self) -> &StatusBoard {
+        &self.board
+    }
+
+    /// Runs consumers, demo and web server until `shutdown` is cancelled, then stops them:
+    /// consumers finish or abandon their current batch (never acking uncommitted messages).
+    ///
+    /// # Errors
+    /// The web server failing, or a consumer stopping with `exit_on_exception`.
+    pub async fn run(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let ingestor = Ingestor::new(self.store.clone(), self.hub.clone());
+        let demo_status = DemoStatus::default();
+        let mut consumers = self.spawn_consumers(&ingestor, &shutdown);
+        let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
+        let outcome = match self.listener.take() {
+            Some(listener) => {
+                let web = self.serve_web(listener, demo_status, shutdown.clone());
+                tokio::select! {
+                    result = web => result,
+                    Some(Ok(Err(e))) = consumers.join_next() => Err(exit_on_exception(e)),
+                }
+            }
+            None => loop {
+                match consumers.join_next().await {
+                    Some(Ok(Err(e))) => break Err(exit_on_exception(e)),
+                    Some(_) => {}
+                    None => break Ok(()),
+                }
+            },
+        };
+        shutdown.cancel();
+        while consumers.join_next().await.is_some() {}
+        while background.join_next().await.is_some() {}
+        self.store.close().await;
+        outcome
+    }
+
+    /// The enabled deployments with their store rows.
+    fn enabled(&self) -> impl Iterator<Item = (&DeploymentConfig, &DeploymentRef)> {
+        let configs = self.settings.deployments.deployments.iter();
+        configs.zip(&self.deployments).filter(|(c, _)| c.enabled)
+    }
+
+    /// One reconnecting consumer task per enabled deployment (none with `--no-consumers`).
+    fn spawn_consumers(
+        &self,
+        ingestor: &Ingestor,
+        shutdown: &CancellationToken,
+    ) -> JoinSet<Result<(), AmqpError>> {
+        let mut consumers = JoinSet::new();
+        if !self.settings.consumers {
+            return consumers;
+        }
+        for (cfg, dep) in self.enabled() {
+            consumers.spawn(run_deployment(ConsumerContext {
+                config: cfg.clone(),
+                deployment: dep.clone(),
+                ingestor: ingestor.clone(),
+                board: self.board.clone(),
+                process_timeout: self.settings.deployments.process_timeout,
+                shutdown: shutdown.clone(),
+            }));
+        }
+        consumers
+    }
+
+    /// The demo task on the first enabled deployment, with `--demo`.
+    fn spawn_demo(
+        &self,
+        ingestor: &Ingestor,
+        status: &DemoStatus,
+        shutdown: &CancellationToken,
+    ) -> JoinSet<()> {
+        let mut background = JoinSet::new();
+        if !self.settings.demo {
+            return background;
+        }
+        match self.enabled().next() {
+            Some((cfg, dep)) => {
+                let demo = Demo {
+                    config: cfg.clone(),
+                    deployment: dep.clone(),
+                    ingestor: ingestor.clone(),
+                    status: status.clone(),
+                    shutdown: shutdown.clone(),
+                };
+                background.spawn(demo.run());
+            }
+            None => tracing::warn!("--demo needs an enabled deployment in the deployments file."),
+        }
+        background
+    }
+
+    /// Serves the web app until shutdown.
+    async fn serve_web(
+        &self,
+        listener: TcpListener,
+        demo: DemoStatus,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let disabled = self.settings.deployments.deployments.iter();
+        let backend = Arc::new(ServerBackend {
+            store: self.store.clone(),
+            board: self.board.clone(),
+            demo,
+            disabled: disabled
+                .filter(|d| !d.enabled)
+                .map(|d| d.name.clone())
+                .collect(),
+            live: self.hub.clone(),
+        });
+        let leptos = leptos_options(&self.settings.site_root, listener.local_addr()?);
+        let state = AppState {
+            leptos,
+            store: self.store.clone(),
+            hub: self.hub.clone(),
+            backend,
+            metrics: self.board.metrics().clone(),
+        };
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .context("the web server failed")
+    }
+}
+
+fn exit_on_exception(e: AmqpError) -> anyhow::Error {
+    anyhow::Error::new(e).context("a consumer stopped (exit_on_exception)")
+}

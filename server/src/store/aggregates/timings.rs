@@ -1,0 +1,197 @@
+//! Reads of timings and request trackers across instances: the KPIs of the request, instance
+//! and timings pages, operation durations, and v2's `/stacky` timings, summary and KPIs.
+//!
+//! Indexes behind them: `timings (end_when)`, `(lifecycle_id)`, `request_trackers (start)`,
+//! `(request_id)`; slowest-first lists pick their ids from the trackers alone and join only
+//! those rows.
+
+use app::model::{Kpi, Micros};
+
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
+use crate::store::stacky::{StackyKpi, TimingHalves, TimingSummary};
+
+#[derive(sqlx::FromRow)]
+struct KpiRecord {
+    request_id: String,
+    instance: String,
+    start: i64,
+    duration: i64,
+    last_operation: Option<String>,
+}
+
+impl From<KpiRecord> for Kpi {
+    fn from(k: KpiRecord) -> Self {
+        Kpi {
+            request_id: k.request_id,
+            instance: k.instance,
+            start: Micros(k.start),
+            duration_us: k.duration,
+            last_operation: k.last_operation,
+        }
+    }
+}
+
+const KPI_SELECT: &str = "SELECT t.request_id, l.instance, t.start, t.duration, \
+     tm.name AS last_operation FROM request_trackers t \
+     JOIN lifecycles l ON l.id = t.lifecycle_id \
+     LEFT JOIN timings tm ON tm.id = t.last_timing_id";
+
+impl Store {
+    async fn kpis(&self, sql: &Sql<'_>) -> Result<Vec<Kpi>, StoreError> {
+        let rows: Vec<KpiRecord> = self.fetch_all(sql).await?;
+        Ok(rows.into_iter().map(Kpi::from).collect())
+    }
+
+    /// The KPI of one request.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn kpi_of_request(&self, request_id: &str) -> Result<Option<Kpi>, StoreError> {
+        let mut sql = Sql::new(KPI_SELECT);
+        sql.push(" WHERE t.request_id = ").text(request_id);
+        Ok(self.kpis(&sql).await?.pop())
+    }
+
+    /// The KPIs of the requests that touched an instance, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn kpis_of_instance(&self, instance: &str) -> Result<Vec<Kpi>, StoreError> {
+        let mut sql = Sql::new(KPI_SELECT);
+        sql.push(
+            " WHERE t.request_id IN (SELECT DISTINCT request_id FROM raw_events WHERE instance = ",
+        );
+        sql.text(instance).push(") ORDER BY t.start");
+        self.kpis(&sql).await
+    }
+
+    /// The slowest requests that started at or after `since`, slowest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn slowest_requests(&self, since: i64, limit: u32) -> Result<Vec<Kpi>, StoreError> {
+        // The slowest ids first, from the trackers alone; only those rows are joined.
+        let mut sql = Sql::new(KPI_SELECT);
+        sql.push(" WHERE t.id IN (SELECT id FROM request_trackers WHERE start >= ")
+            .int(since);
+        sql.push(" AND duration > 0 ORDER BY duration DESC LIMIT ")
+            .int(i64::from(limit));
+        sql.push(") ORDER BY t.duration DESC");
+        self.kpis(&sql).await
+    }
+
+    /// (operation, duration µs) of every complete timing that ended at or after `since`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn durations_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut sql =
+            Sql::new("SELECT name, diff FROM timings WHERE diff IS NOT NULL AND end_when >= ");
+        sql.int(since);
+        self.fetch_all(&sql).await
+    }
+
+    /// The timings of the lifecycles of `instance` (a page of lifecycles, as v2 paged them;
+    /// at most `max_timings` timings each), in id order.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stacky_instance_timings(
+        &self,
+        instance: &str,
+        limit: i64,
+        offset: i64,
+        max_timings: i64,
+    ) -> Result<Vec<TimingHalves>, StoreError> {
+        let mut sql = Sql::new("SELECT id FROM lifecycles WHERE instance = ");
+        sql.text(instance).push(" ORDER BY id LIMIT ").int(limit);
+        sql.push(" OFFSET ").int(offset);
+        let lifecycles: Vec<i64> = self.fetch_column(&sql).await?;
+        let mut out = Vec::new();
+        for lifecycle in lifecycles {
+            let mut t = Sql::new(
+                "SELECT name, start_raw_id IS NOT NULL AS has_start, \
+                 end_raw_id IS NOT NULL AS has_end, diff FROM timings WHERE lifecycle_id = ",
+            );
+            t.int(lifecycle)
+                .push(" ORDER BY id LIMIT ")
+                .int(max_timings);
+            out.extend(self.fetch_all::<TimingHalves>(&t).await?);
+        }
+        Ok(out)
+    }
+
+    /// Complete timings of operation `name` (optionally ending within `[end_min, end_max]`),
+    /// fastest first, one page: `(instance, diff µs)`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stacky_timings(
+        &self,
+        name: &str,
+        end_min: Option<i64>,
+        end_max: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT l.instance, t.diff FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
+             WHERE t.start_raw_id IS NOT NULL AND t.end_raw_id IS NOT NULL \
+             AND t.diff IS NOT NULL AND t.name = ",
+        );
+        sql.text(name);
+        if let Some(min) = end_min {
+            sql.push(" AND t.end_when >= ").int(min);
+        }
+        if let Some(max) = end_max {
+            sql.push(" AND t.end_when <= ").int(max);
+        }
+        sql.push(" ORDER BY t.diff, t.id LIMIT ").int(limit);
+        sql.push(" OFFSET ").int(offset);
+        self.fetch_all(&sql).await
+    }
+
+    /// Per operation, over ALL its complete, non-negative timings: count, min, max, total.
+    /// At most `max` operations, by name.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stacky_timing_summary(&self, max: i64) -> Result<Vec<TimingSummary>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT name, COUNT(*) AS n, MIN(diff) AS min, MAX(diff) AS max, \
+             CAST(SUM(diff) AS BIGINT) AS total FROM timings \
+             WHERE start_raw_id IS NOT NULL AND end_raw_id IS NOT NULL AND diff >= 0 \
+             GROUP BY name ORDER BY name LIMIT ",
+        );
+        sql.int(max);
+        self.fetch_all(&sql).await
+    }
+
+    /// Requests that started at or after `since` and have a finished timing, quickest first,
+    /// at most `limit`; with `tenant`, only those whose last end event has that tenant.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stacky_kpis(
+        &self,
+        since: i64,
+        tenant: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StackyKpi>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT e.event, t.duration, l.instance, d.name AS deployment \
+             FROM request_trackers t JOIN lifecycles l ON l.id = t.lifecycle_id \
+             JOIN timings tm ON tm.id = t.last_timing_id \
+             JOIN raw_events e ON e.id = tm.end_raw_id \
+             JOIN deployments d ON d.id = e.deployment_id WHERE t.start >= ",
+        );
+        sql.int(since);
+        if let Some(tenant) = tenant {
+            sql.push(" AND e.tenant = ").text(tenant);
+        }
+        sql.push(" ORDER BY t.duration, t.id LIMIT ").int(limit);
+        self.fetch_all(&sql).await
+    }
+}

@@ -1,0 +1,23 @@
+//! Writing what [`crate::aggregate`] decided, inside the batch's transaction: [`BatchTx::write`]
+//! in dependency order (lifecycles before the timings and trackers that point at them, usages
+//! and deletes before the exists rows that point at them).
+
+use super::{write_image, write_lifecycle, write_usage};
+use crate::aggregate::Writes;
+use crate::store::batch::BatchTx;
+use crate::store::error::StoreError;
+
+impl BatchTx {
+    /// Writes `writes` (one aggregation round's result) into this batch: at most one
+    /// multi-row statement per table and chunk, never one round trip per event.
+    ///
+    /// # Errors
+    /// Database errors; the batch must be dropped (rolled back) and retried.
+    pub async fn write(&mut self, writes: &Writes) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        write_lifecycle::write(&mut conn, writes).await?;
+        write_usage::write(&mut conn, writes).await?;
+        write_image::write(&mut conn, writes).await?;
+        Ok(())
+    }
+}

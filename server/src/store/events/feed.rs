@@ -1,0 +1,180 @@
+//! Event lists by id: the live feed (first page, backfill, skipped counts), the `/api/v1`
+//! pages (id cursor, filters, time window), the newest id, and per-deployment last events.
+//!
+//! Every list is keyset-paginated (`id > after ORDER BY id LIMIT n`), so a page costs the same
+//! at row 10 as at row 10 million. Indexes behind the filters (migrations 0001, 0004, 0005):
+//! `(deployment_id, id)`, `(host[, id])`, `(tenant[, id])`, `(event[, id])`, `(instance,
+//! when_us)`, `(request_id, when_us)`, `(when_us)`.
+
+use app::model::{EventFilter, EventRow};
+
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::events::row::{push_filter, EVENT_SELECT};
+use crate::store::sql::Sql;
+
+/// A notification-time window, UTC microseconds, `since` inclusive, `until` exclusive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeWindow {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+impl Store {
+    /// The newest `limit` events, newest first, of one deployment or all.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn recent_events(
+        &self,
+        deployment: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        if let Some(dep) = deployment {
+            sql.push(" WHERE e.deployment_id = ").int(dep);
+        }
+        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+
+    /// The newest `limit` events matching `filter`, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn recent_matching(
+        &self,
+        filter: &EventFilter,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE 1 = 1");
+        push_filter(&mut sql, filter);
+        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+
+    /// Events matching `filter` with an id above `after`, oldest first, at most `limit`: the
+    /// live feed's backfill.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn matching_after(
+        &self,
+        after: i64,
+        filter: &EventFilter,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.id > ").int(after);
+        push_filter(&mut sql, filter);
+        sql.push(" ORDER BY e.id LIMIT ").int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+
+    /// Events matching `filter` with `after < id <= upto`: what a lagging subscriber skipped.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn count_matching_between(
+        &self,
+        after: i64,
+        upto: i64,
+        filter: &EventFilter,
+    ) -> Result<i64, StoreError> {
+        let mut sql = Sql::new("SELECT COUNT(*) FROM raw_events e WHERE e.id > ");
+        sql.int(after).push(" AND e.id <= ").int(upto);
+        push_filter(&mut sql, filter);
+        self.fetch_int(&sql).await
+    }
+
+    /// At most `limit` events with an id above `after` that match `filter` and `window`,
+    /// oldest id first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn events_page(
+        &self,
+        after: i64,
+        filter: &EventFilter,
+        window: TimeWindow,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let sql = events_page_sql(after, filter, window, limit);
+        self.fetch_events(&sql).await
+    }
+
+    /// The highest stored event id (0 when empty): every event committed later has a higher id
+    /// (ids are assigned in commit order), so it is the cursor of every feed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn max_event_id(&self) -> Result<i64, StoreError> {
+        self.fetch_int(&Sql::new("SELECT MAX(id) FROM raw_events"))
+            .await
+    }
+
+    /// Stored events whose message id is one of `ids`: how tests check "published = stored".
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn count_events_with_message_ids(&self, ids: &[String]) -> Result<i64, StoreError> {
+        let mut total = 0;
+        for chunk in ids.chunks(500) {
+            let keys: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let mut sql = Sql::new("SELECT COUNT(*) FROM raw_events WHERE message_id IN ");
+            sql.in_list(&keys);
+            total += self.fetch_int(&sql).await?;
+        }
+        Ok(total)
+    }
+
+    /// Per deployment id: its newest event's id and time (an index lookup each).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn last_events(&self) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, StoreError> {
+        let sql = Sql::new(
+            "SELECT d.id, \
+               (SELECT e.id FROM raw_events e WHERE e.deployment_id = d.id \
+                 ORDER BY e.id DESC LIMIT 1), \
+               (SELECT e.when_us FROM raw_events e WHERE e.deployment_id = d.id \
+                 ORDER BY e.id DESC LIMIT 1) \
+             FROM deployments d",
+        );
+        self.fetch_all(&sql).await
+    }
+}
+
+/// The `/api/v1/events` page query. With a time window the ids are chosen first from the
+/// `when_us` index alone (on SQLite its entries end with the id, so the window's ids are
+/// sorted without reading a row), and only the page's rows are read.
+pub(crate) fn events_page_sql<'a>(
+    after: i64,
+    filter: &'a EventFilter,
+    window: TimeWindow,
+    limit: u32,
+) -> Sql<'a> {
+    let windowed = window.since.is_some() || window.until.is_some();
+    let mut sql = Sql::new(EVENT_SELECT);
+    if windowed {
+        sql.push(" WHERE e.id IN (SELECT e.id FROM raw_events e");
+    }
+    sql.push(" WHERE 1 = 1");
+    // From the start, no `id > 0`: it tempts PostgreSQL into a bitmap of the whole primary key.
+    if after > 0 {
+        sql.push(" AND e.id > ").int(after);
+    }
+    push_filter(&mut sql, filter);
+    if let Some(since) = window.since {
+        sql.push(" AND e.when_us >= ").int(since);
+    }
+    if let Some(until) = window.until {
+        sql.push(" AND e.when_us < ").int(until);
+    }
+    sql.push(" ORDER BY e.id LIMIT ").int(i64::from(limit));
+    if windowed {
+        sql.push(") ORDER BY e.id");
+    }
+    sql
+}

@@ -1,0 +1,24 @@
+//! The `raw_events` table (with `raw_image_meta`): the batch's deduplicated inserts and every
+//! list of events the pages, `/api/v1` and `/stacky` read.
+//!
+//! # Layout
+//! - `row`: the one `EVENT` projection (columns, record, `EventRow`) and the shared filters.
+//! - `write`: [`NewEvent`] and `BatchTx::insert_events`, per backend's fastest form.
+//! - `feed`: lists by id cursor (live feed, `/api/v1` pages), the newest id, last events.
+//! - `search`: search, drill-down, an instance's or request's events, host and tenant lists.
+//! - `detail`: one event with every stored column.
+//! - `stacky`: raw events as v2's `/stacky` lists them (names, search, watch).
+
+mod detail;
+mod feed;
+mod row;
+mod search;
+mod stacky;
+mod write;
+
+pub use detail::EventColumns;
+pub(crate) use feed::events_page_sql;
+pub use feed::TimeWindow;
+pub(crate) use row::EVENT_SELECT;
+pub use search::ScopeSample;
+pub use write::NewEvent;

@@ -1,0 +1,136 @@
+//! The one `EVENT` projection: the columns of an event's table row ([`EVENT_SELECT`]), the
+//! record they decode into ([`EventRecord`] → [`EventRow`]) and the filters every event list
+//! shares. One projection, so the feed, search, drill-down and `/api/v1` lists cannot drift
+//! apart in what a row is.
+//!
+//! Every column a user picks comes from the [`app::model::Field`] enum's fixed mapping
+//! ([`field_column`]); every value a user supplies is a bind parameter.
+
+use app::model::{EventFilter, EventRow, Field, Micros};
+
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::sql::Sql;
+
+/// The SELECT list of [`EventRecord`]; queries join `deployments d` for the name.
+pub(crate) const EVENT_SELECT: &str = "SELECT e.id, e.deployment_id, d.name AS deployment, \
+     e.exchange, e.routing_key, e.event, e.publisher, e.service, e.host, e.when_us, \
+     e.request_id, e.instance, e.tenant \
+     FROM raw_events e JOIN deployments d ON d.id = e.deployment_id";
+
+/// v2 marks rows whose routing key ends with `error`; we also mark `*.error` events
+/// (the same rule as [`EventRow::is_error`]).
+pub(crate) const IS_ERROR: &str = "(e.routing_key LIKE '%error' OR e.event LIKE '%.error')";
+
+/// An event row as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EventRecord {
+    id: i64,
+    deployment_id: i64,
+    deployment: String,
+    exchange: String,
+    routing_key: String,
+    event: String,
+    publisher: String,
+    service: String,
+    host: Option<String>,
+    when_us: i64,
+    request_id: String,
+    instance: Option<String>,
+    tenant: Option<String>,
+}
+
+impl From<EventRecord> for EventRow {
+    fn from(r: EventRecord) -> Self {
+        EventRow {
+            id: r.id,
+            deployment_id: r.deployment_id,
+            deployment: r.deployment,
+            exchange: r.exchange,
+            routing_key: r.routing_key,
+            event: r.event,
+            publisher: r.publisher,
+            service: r.service,
+            host: r.host.unwrap_or_default(),
+            when: Micros(r.when_us),
+            request_id: r.request_id,
+            instance: r.instance.unwrap_or_default(),
+            tenant: r.tenant.unwrap_or_default(),
+        }
+    }
+}
+
+/// The column a searchable field matches, from a fixed list. `None` for the fields that are
+/// not a plain column (`deployment` is matched by id, `when` by time window).
+pub(crate) fn field_column(field: Field) -> Option<&'static str> {
+    match field {
+        Field::Source => Some("e.routing_key"),
+        Field::Tenant => Some("e.tenant"),
+        Field::Service => Some("e.service"),
+        Field::Host => Some("e.host"),
+        Field::Event => Some("e.event"),
+        Field::Request => Some("e.request_id"),
+        Field::Instance => Some("e.instance"),
+        Field::Deployment | Field::When => None,
+    }
+}
+
+/// `AND …` for every criterion of a live feed filter.
+pub(crate) fn push_filter<'a>(sql: &mut Sql<'a>, f: &'a EventFilter) {
+    if let Some(d) = f.deployment {
+        sql.push(" AND e.deployment_id = ").int(d);
+    }
+    let text = [
+        ("e.event", &f.event),
+        ("e.service", &f.service),
+        ("e.host", &f.host),
+        ("e.tenant", &f.tenant),
+        ("e.instance", &f.instance),
+        ("e.request_id", &f.request),
+    ];
+    for (column, value) in text {
+        if let Some(v) = value {
+            sql.and_eq(column, v);
+        }
+    }
+    if f.errors {
+        sql.push(" AND ").push(IS_ERROR);
+    }
+}
+
+impl Store {
+    /// Runs an event query built on [`EVENT_SELECT`].
+    pub(crate) async fn fetch_events(&self, sql: &Sql<'_>) -> Result<Vec<EventRow>, StoreError> {
+        let records: Vec<EventRecord> = self.fetch_all(sql).await?;
+        Ok(records.into_iter().map(EventRow::from).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sql::{Placeholders, Value};
+
+    #[test]
+    fn values_are_bound_never_inlined() {
+        let f = EventFilter::from_pairs([
+            ("deployment", "3"),
+            ("host", "h'; DROP TABLE raw_events; --"),
+            ("errors", "1"),
+        ]);
+        let mut sql = Sql::new("SELECT 1 WHERE 1 = 1");
+        push_filter(&mut sql, &f);
+        assert_eq!(
+            sql.render(Placeholders::Numbered),
+            format!("SELECT 1 WHERE 1 = 1 AND e.deployment_id = $1 AND e.host = $2 AND {IS_ERROR}")
+        );
+        assert_eq!(sql.binds()[1], Value::from("h'; DROP TABLE raw_events; --"));
+        let mut empty = Sql::new("");
+        empty.and_eq("e.host", "");
+        assert_eq!(
+            empty.render(Placeholders::Numbered),
+            " AND (e.host IS NULL OR e.host = '')"
+        );
+        assert!(empty.binds().is_empty());
+    }
+}

@@ -1,0 +1,246 @@
+//! Event lists by value: search, drill-down around one event, the events of one instance or
+//! request, and the newest events of a host or tenant.
+//!
+//! Indexes behind them (migrations 0001 and 0004): `(deployment_id, id)`, `(instance,
+//! when_us)`, `(request_id, when_us)`, `(when_us)`, `(host, id)`, `(tenant, id)`, `(event, id)`.
+//! Lists by id walk an index backwards and stop at the limit.
+
+use app::model::{EventPage, EventRow, Field, ScopeKind, SearchQuery};
+
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::events::row::{field_column, EVENT_SELECT, IS_ERROR};
+use crate::store::sql::Sql;
+
+/// ±1 minute: v2's `when` drill-down window.
+const WHEN_WINDOW_US: i64 = 60_000_000;
+
+/// The newest events of a host or tenant, reduced to what the counts need.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScopeSample {
+    pub event: String,
+    pub routing_key: String,
+    pub when_us: i64,
+}
+
+fn scope_column(kind: ScopeKind) -> &'static str {
+    match kind {
+        ScopeKind::Host => "host",
+        ScopeKind::Tenant => "tenant",
+    }
+}
+
+impl Store {
+    /// One page of a search, newest first, with the cursor of the next page.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn search(&self, q: &SearchQuery) -> Result<EventPage, StoreError> {
+        let none = EventPage {
+            rows: Vec::new(),
+            next_before: None,
+        };
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE 1 = 1");
+        match (q.field, field_column(q.field)) {
+            (_, Some(column)) => {
+                sql.and_eq(column, &q.value);
+            }
+            (Field::Deployment, None) => match self.deployment_id(&q.value).await? {
+                Some(id) => {
+                    sql.push(" AND e.deployment_id = ").int(id);
+                }
+                None => return Ok(none),
+            },
+            (Field::When, None) | (_, None) => return Ok(none),
+        }
+        if let Some(d) = q.deployment {
+            sql.push(" AND e.deployment_id = ").int(d);
+        }
+        if !q.updates {
+            sql.push(" AND e.event <> 'compute.instance.update'");
+        }
+        if let Some(before) = q.before {
+            sql.push(" AND e.id < ").int(before);
+        }
+        let limit = q.count.limit();
+        // One extra row tells whether there is a next page.
+        sql.push(" ORDER BY e.id DESC LIMIT ")
+            .int(i64::from(limit) + 1);
+        let mut rows = self.fetch_events(&sql).await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_before = more.then(|| rows.last().map(|r| r.id)).flatten();
+        Ok(EventPage { rows, next_before })
+    }
+
+    /// One event's table row.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn event_row(&self, id: i64) -> Result<Option<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.id = ").int(id);
+        Ok(self.fetch_events(&sql).await?.pop())
+    }
+
+    /// Up to `per_side` (+1, to tell whether more exist) rows on each side of `anchor` with
+    /// the same `value` in `field` (for `when`: within ±1 minute of it), as (newer, older):
+    /// newer oldest-first, older newest-first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn around(
+        &self,
+        field: Field,
+        value: &str,
+        anchor: &EventRow,
+        deployment: Option<i64>,
+        per_side: u32,
+    ) -> Result<(Vec<EventRow>, Vec<EventRow>), StoreError> {
+        let side = Around {
+            field,
+            value,
+            anchor,
+            deployment,
+            limit: i64::from(per_side) + 1,
+        };
+        let newer = self.fetch_events(&side.sql(true)).await?;
+        let older = self.fetch_events(&side.sql(false)).await?;
+        Ok((newer, older))
+    }
+
+    /// An instance's events by notification time, at most `limit`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn events_of_instance(
+        &self,
+        instance: &str,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.instance = ").text(instance);
+        sql.push(" ORDER BY e.when_us, e.id LIMIT ")
+            .int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+
+    /// A request's events by notification time, at most `limit`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn events_of_request(
+        &self,
+        request_id: &str,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.request_id = ").text(request_id);
+        sql.push(" ORDER BY e.when_us, e.id LIMIT ")
+            .int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+
+    /// The newest `limit` events of a host or tenant as (event, routing key, time).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn scope_sample(
+        &self,
+        kind: ScopeKind,
+        value: &str,
+        limit: u32,
+    ) -> Result<Vec<ScopeSample>, StoreError> {
+        let mut sql = Sql::new("SELECT event, routing_key, when_us FROM raw_events WHERE ");
+        sql.push(scope_column(kind)).push(" = ").text(value);
+        sql.push(" ORDER BY id DESC LIMIT ").int(i64::from(limit));
+        self.fetch_all(&sql).await
+    }
+
+    /// The newest events of a host or tenant, optionally only errors among its newest `scan`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn scope_events(
+        &self,
+        kind: ScopeKind,
+        value: &str,
+        errors_within: Option<u32>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let column = scope_column(kind);
+        let mut sql = Sql::new(EVENT_SELECT);
+        match errors_within {
+            None => {
+                sql.push(&format!(" WHERE e.{column} = ")).text(value);
+            }
+            Some(scan) => {
+                sql.push(&format!(
+                    " WHERE e.id IN (SELECT id FROM raw_events WHERE {column} = "
+                ));
+                sql.text(value)
+                    .push(" ORDER BY id DESC LIMIT ")
+                    .int(i64::from(scan));
+                sql.push(") AND ").push(IS_ERROR);
+            }
+        }
+        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+        self.fetch_events(&sql).await
+    }
+}
+
+/// One drill-down: the rows on either side of `anchor` sharing its `field`.
+struct Around<'a> {
+    field: Field,
+    value: &'a str,
+    anchor: &'a EventRow,
+    deployment: Option<i64>,
+    limit: i64,
+}
+
+impl<'a> Around<'a> {
+    /// The query of the newer side (oldest first) or the older side (newest first).
+    fn sql(&self, newer: bool) -> Sql<'a> {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE 1 = 1");
+        if let Some(d) = self.deployment {
+            sql.push(" AND e.deployment_id = ").int(d);
+        }
+        let (cmp, order) = if newer { (">", "") } else { ("<", " DESC") };
+        if self.field == Field::When {
+            // An index range on when_us, then the tie-break on id.
+            let t = self.anchor.when.0;
+            let (lo, hi) = if newer {
+                (t, t + WHEN_WINDOW_US)
+            } else {
+                (t - WHEN_WINDOW_US, t)
+            };
+            sql.push(" AND e.when_us >= ")
+                .int(lo)
+                .push(" AND e.when_us <= ")
+                .int(hi);
+            sql.push(&format!(" AND (e.when_us {cmp} ")).int(t);
+            sql.push(&format!(" OR e.id {cmp} "))
+                .int(self.anchor.id)
+                .push(")");
+            sql.push(&format!(" ORDER BY e.when_us{order}, e.id{order} LIMIT "))
+                .int(self.limit);
+            return sql;
+        }
+        match field_column(self.field) {
+            Some(column) => {
+                sql.and_eq(column, self.value);
+            }
+            None => {
+                // Deployment: the anchor's own deployment.
+                sql.push(" AND e.deployment_id = ")
+                    .int(self.anchor.deployment_id);
+            }
+        }
+        sql.push(&format!(" AND e.id {cmp} ")).int(self.anchor.id);
+        sql.push(&format!(" ORDER BY e.id{order} LIMIT "))
+            .int(self.limit);
+        sql
+    }
+}

@@ -1,0 +1,133 @@
+//! The plans of the product's read statements, as the database prints them, for
+//! `stacktach bench-queries`: [`Explained`] builds the same statements the pages and APIs run
+//! (with their binds), [`Store::explain`] asks the backend for its plan.
+
+use std::collections::HashMap;
+
+use app::model::EventFilter;
+
+use crate::store::backend::Store;
+use crate::store::error::StoreError;
+use crate::store::events::{events_page_sql, TimeWindow, EVENT_SELECT};
+use crate::store::sql::Sql;
+
+/// A read statement of the product, with its bind values, for [`Store::explain`].
+#[derive(Debug, Clone)]
+pub struct Explained(Sql<'static>);
+
+/// Which column [`Explained::events_of`] selects by.
+#[derive(Debug, Clone, Copy)]
+pub enum EventsOf {
+    Instance,
+    Request,
+}
+
+impl Explained {
+    /// The `/api/v1/events` page query.
+    pub fn events_page(after: i64, filter: &EventFilter, window: TimeWindow, limit: u32) -> Self {
+        Self(events_page_sql(after, filter, window, limit).into_owned())
+    }
+
+    /// The events of an instance or a request (instance and request pages and API).
+    pub fn events_of(column: EventsOf, value: &str, limit: u32) -> Self {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(match column {
+            EventsOf::Instance => " WHERE e.instance = ",
+            EventsOf::Request => " WHERE e.request_id = ",
+        });
+        sql.text(value)
+            .push(" ORDER BY e.when_us, e.id LIMIT ")
+            .int(i64::from(limit));
+        Self(sql.into_owned())
+    }
+
+    /// One event's columns (the event page and API).
+    pub fn event(id: i64) -> Self {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.id = ").int(id);
+        Self(sql)
+    }
+
+    /// The newest rows of a host (host page, search and drill-down by host).
+    pub fn host_recent(host: &str, limit: u32) -> Self {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.host = ").text(host);
+        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+        Self(sql.into_owned())
+    }
+
+    /// Drill-down by time: the rows within a minute after `t` (the `when` field).
+    pub fn when_window(t: i64, limit: u32) -> Self {
+        let mut sql = Sql::new(EVENT_SELECT);
+        sql.push(" WHERE e.when_us >= ")
+            .int(t)
+            .push(" AND e.when_us <= ")
+            .int(t + 60_000_000);
+        sql.push(" ORDER BY e.when_us, e.id LIMIT ")
+            .int(i64::from(limit));
+        Self(sql)
+    }
+
+    /// The timings page's durations of operations that ended since `since`.
+    pub fn timings_since(since: i64) -> Self {
+        let mut sql =
+            Sql::new("SELECT name, diff FROM timings WHERE diff IS NOT NULL AND end_when >= ");
+        sql.int(since);
+        Self(sql)
+    }
+
+    /// The timings page's slowest requests since `since` (as `Store::slowest_requests`).
+    pub fn slowest_requests(since: i64) -> Self {
+        let mut sql = Sql::new(
+            "SELECT t.request_id, t.duration FROM request_trackers t WHERE t.id IN \
+             (SELECT id FROM request_trackers WHERE start >= ",
+        );
+        sql.int(since)
+            .push(" AND duration > 0 ORDER BY duration DESC LIMIT 25) ORDER BY t.duration DESC");
+        Self(sql)
+    }
+
+    /// The KPIs of the requests that touched an instance.
+    pub fn kpis_of_instance(instance: &str) -> Self {
+        let mut sql = Sql::new(
+            "SELECT t.request_id, t.start, t.duration FROM request_trackers t WHERE t.request_id \
+             IN (SELECT DISTINCT request_id FROM raw_events WHERE instance = ",
+        );
+        sql.text(instance).push(") ORDER BY t.start");
+        Self(sql.into_owned())
+    }
+}
+
+impl Store {
+    /// The plan of `explained` (a statement with its binds) as the database prints it:
+    /// `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn explain(&self, explained: &Explained) -> Result<String, StoreError> {
+        let sql = &explained.0;
+        let statement = sql.render(self.placeholders());
+        let lines: Vec<String> = match self {
+            Self::Sqlite(pool) => {
+                let text = format!("EXPLAIN QUERY PLAN {statement}");
+                let rows: Vec<(i64, i64, i64, String)> =
+                    sql.query_as(&text)?.fetch_all(pool).await?;
+                // (id, parent, notused, detail): indent children under their parent.
+                let mut depth = HashMap::new();
+                rows.into_iter()
+                    .map(|(id, parent, _, detail)| {
+                        let d = depth.get(&parent).map_or(0, |d| d + 1);
+                        depth.insert(id, d);
+                        format!("{}{detail}", "  ".repeat(d))
+                    })
+                    .collect()
+            }
+            Self::Postgres(pool) => {
+                let text = format!("EXPLAIN {statement}");
+                let rows: Vec<(String,)> = sql.query_as(&text)?.fetch_all(pool).await?;
+                rows.into_iter().map(|(line,)| line).collect()
+            }
+        };
+        Ok(lines.join("\n"))
+    }
+}
