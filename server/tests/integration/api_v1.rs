@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use app::model::ConsumerState;
 use serde_json::Value;
 
 use server::store::Store;
@@ -265,13 +264,7 @@ async fn api_answers(backend: Backend) {
         nova_deployment(&name, &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment(&name)
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-    })
-    .await;
+    app.wait_connected(&name).await;
     let (port, store) = (app.port, app.store.clone());
     let published = seed(&vhost, &store).await;
     let ids = check_paging(port, &vhost, &store).await;

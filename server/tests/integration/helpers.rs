@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use app::model::ConsumerState;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
@@ -186,6 +187,18 @@ impl TestApp {
             shutdown,
             handle,
         }
+    }
+
+    /// Waits until `deployment` has consumers and every one of them is connected.
+    pub async fn wait_connected(&self, deployment: &str) {
+        eventually(20, "consumers connected", || async {
+            let consumers = self.board.of_deployment(deployment);
+            !consumers.is_empty()
+                && consumers
+                    .iter()
+                    .all(|c| c.state == ConsumerState::Connected)
+        })
+        .await;
     }
 
     /// Stops consumers and web server and waits for them.

@@ -4,14 +4,6 @@ use app::model::ConsumerState;
 
 use crate::helpers::*;
 
-fn connected(app: &TestApp, deployment: &str) -> bool {
-    let consumers = app.board.of_deployment(deployment);
-    !consumers.is_empty()
-        && consumers
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-}
-
 async fn published_notifications_are_stored_then_acked(backend: Backend) {
     let vhost = TestVhost::new();
     let db = TestDb::new(backend);
@@ -20,10 +12,7 @@ async fn published_notifications_are_stored_then_acked(backend: Backend) {
         nova_deployment("cell-a", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "consumers connected", || async {
-        connected(&app, "cell-a")
-    })
-    .await;
+    app.wait_connected("cell-a").await;
 
     let mut ids = Vec::new();
     let mut messages = Vec::new();
@@ -95,10 +84,7 @@ async fn redelivered_message_is_stored_once(backend: Backend) {
         nova_deployment("cell-a", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "consumers connected", || async {
-        connected(&app, "cell-a")
-    })
-    .await;
+    app.wait_connected("cell-a").await;
     let (id, body) = nova_notification("compute.instance.create.start", "inst-dup");
     let (id2, body2) = nova_notification("compute.instance.create.end", "inst-dup");
     publish(
@@ -146,10 +132,7 @@ async fn unreachable_broker_does_not_stall_others(backend: Backend) {
         nova_deployment("up", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "the healthy deployment connected", || async {
-        connected(&app, "up")
-    })
-    .await;
+    app.wait_connected("up").await;
     let (id, body) = nova_notification("compute.instance.update", "inst-up");
     publish(&vhost, "nova", &[("monitor.info", body)]).await;
     let store = app.store.clone();

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use app::model::ConsumerState;
-
 use crate::api_v1::get_json;
 use crate::helpers::*;
 
@@ -163,13 +161,7 @@ async fn metrics_match(backend: Backend) {
         nova_deployment(&name, &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment(&name)
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-    })
-    .await;
+    app.wait_connected(&name).await;
     let port = app.port;
     let (status, _, body) = http_get_typed(port, "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::model::{ConsumerState, LiveMessage, Micros};
+use app::model::{LiveMessage, Micros};
 use futures::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -72,13 +72,7 @@ async fn home_page_is_server_rendered_with_deployments_and_rows() {
         nova_deployment("cell-web", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment("cell-web")
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-    })
-    .await;
+    app.wait_connected("cell-web").await;
     let (id, body) = nova_notification("compute.instance.ssr.check", "inst-ssr");
     publish(&vhost, "nova", &[("monitor.info", body)]).await;
     let store = app.store.clone();
@@ -121,13 +115,7 @@ async fn live_socket_backfills_then_pushes_committed_rows() {
         nova_deployment("cell-ws", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment("cell-ws")
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-    })
-    .await;
+    app.wait_connected("cell-ws").await;
     // One row committed before the browser connects (it must be backfilled) ...
     let (early, body) = nova_notification("compute.instance.early", "inst-early");
     publish(&vhost, "nova", &[("monitor.info", body)]).await;
@@ -371,13 +359,7 @@ async fn live_socket_filters_backfill_and_push_on_the_server() {
         nova_deployment("cell-f", &vhost.name, 5672)
     ));
     let app = TestApp::spawn(&db, file).await;
-    eventually(20, "connected", || async {
-        app.board
-            .of_deployment("cell-f")
-            .iter()
-            .all(|c| c.state == ConsumerState::Connected)
-    })
-    .await;
+    app.wait_connected("cell-f").await;
     let now = app::model::now_micros();
     let fx = Fixture::on(app.store.clone(), "cell-f").await;
     fx.ingest(vec![

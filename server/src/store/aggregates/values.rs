@@ -55,6 +55,19 @@ impl Values<'_> {
         }
         Ok(returned)
     }
+
+    /// Runs an insert whose `RETURNING` clause gives `(id, raw id)` over `rows`, and answers
+    /// the new ids in the order of `rows` (see [`ids_by_raw`]).
+    pub(super) async fn insert_ids<'a, T>(
+        &self,
+        conn: &mut Conn<'_>,
+        rows: &'a [T],
+        raw_id: impl Fn(&T) -> Option<i64>,
+        row: impl Fn(&mut Tuple<'_, 'a>, &'a T),
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        let returned = self.fetch(conn, rows, row).await?;
+        Ok(ids_by_raw(rows, returned, raw_id))
+    }
 }
 
 /// The ids of `rows`, in order, from the `(id, raw id)` pairs their insert returned: each row

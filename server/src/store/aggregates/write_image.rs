@@ -1,7 +1,7 @@
 //! Writes glance image usages, deletes and exists (multi-row `VALUES` on both backends: they
 //! come with `image.exists` audits, not with every batch).
 
-use super::values::{ids_by_raw, Values};
+use super::values::Values;
 use crate::aggregate::{ImageDelete, ImageExists, ImageUsage, RowRef, Writes};
 use crate::store::backend::Conn;
 
@@ -28,16 +28,16 @@ async fn insert_usages(conn: &mut Conn<'_>, rows: &[ImageUsage]) -> Result<Vec<i
         binds_per_row: 5,
         tail: " RETURNING id, last_raw_id",
     };
-    let returned = insert
-        .fetch(conn, rows, |row, u| {
+    let raw_id = |u: &ImageUsage| Some(u.last_raw_id);
+    insert
+        .insert_ids(conn, rows, raw_id, |row, u| {
             row.bind(u.uuid.as_deref())
                 .bind(u.created_at)
                 .bind(u.owner.as_deref())
                 .bind(u.size)
                 .bind(u.last_raw_id);
         })
-        .await?;
-    Ok(ids_by_raw(rows, returned, |u| Some(u.last_raw_id)))
+        .await
 }
 
 /// Inserts image deletes; returns their ids in order (matched back by raw id).
@@ -50,14 +50,14 @@ async fn insert_deletes(
         binds_per_row: 3,
         tail: " RETURNING id, raw_id",
     };
-    let returned = insert
-        .fetch(conn, rows, |row, d| {
+    let raw_id = |d: &ImageDelete| Some(d.raw_id);
+    insert
+        .insert_ids(conn, rows, raw_id, |row, d| {
             row.bind(d.uuid.as_deref())
                 .bind(d.deleted_at)
                 .bind(d.raw_id);
         })
-        .await?;
-    Ok(ids_by_raw(rows, returned, |d| Some(d.raw_id)))
+        .await
 }
 
 async fn insert_exists(

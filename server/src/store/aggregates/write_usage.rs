@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::unnest;
-use super::values::{ids_by_raw, Values};
+use super::values::Values;
 use crate::aggregate::{InstanceDelete, InstanceExists, RowRef, Usage, Writes};
 use crate::store::backend::Conn;
 
@@ -97,15 +97,15 @@ async fn insert_deletes(
         binds_per_row: 4,
         tail: " RETURNING id, raw_id",
     };
-    let returned = insert
-        .fetch(conn, rows, |row, d| {
+    let raw_id = |d: &InstanceDelete| d.raw_id;
+    insert
+        .insert_ids(conn, rows, raw_id, |row, d| {
             row.bind(d.instance.as_str())
                 .bind(d.launched_at)
                 .bind(d.deleted_at)
                 .bind(d.raw_id);
         })
-        .await?;
-    Ok(ids_by_raw(rows, returned, |d| d.raw_id))
+        .await
 }
 
 /// Points stored deletes at the raw event that repeated them.
