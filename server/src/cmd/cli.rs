@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
-use super::args::{database_url, redact, CommonArgs, DatabaseArgs};
+use super::args::{database_url, CommonArgs, DatabaseArgs};
 use super::bench::{BenchArgs, QueryBenchArgs};
 use super::import::ImportArgs;
 use super::serve::{default_site_root, Application, Settings};
@@ -87,11 +87,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate(args) => {
             let url = database_url(&args)?;
-            let store = Store::connect(&url)
+            let store = Store::connect(url.expose())
                 .await
-                .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+                .with_context(|| format!("cannot open the database {url}"))?;
             store.migrate().await?;
-            println!("Database {} is up to date.", redact(&url));
+            println!("Database {url} is up to date.");
             Ok(())
         }
         Command::Simulate(args) => {

@@ -12,7 +12,7 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::args::{redact, CommonArgs};
+use super::args::CommonArgs;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
 use crate::store::{NewQuarantine, Store};
@@ -89,9 +89,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             )
         })?,
     };
-    let store = Store::connect(&url)
+    let store = Store::connect(url.expose())
         .await
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+        .with_context(|| format!("cannot open the database {url}"))?;
     store
         .migrate()
         .await

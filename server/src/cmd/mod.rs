@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! - `cli`: [`Cli`], the subcommands, and [`run`], which dispatches one until Ctrl-C/SIGTERM.
-//! - `args`: the options several subcommands share ([`CommonArgs`]) and URL redaction.
+//! - `args`: the options several subcommands share ([`CommonArgs`], [`DatabaseArgs`]).
 //! - [`serve`]: `serve` and `worker`, the [`serve::Application`] (store, consumers, demo, web).
 //! - [`import`]: `import`, JSON lines through the ingest pipeline.
 //! - [`simulate`]: `simulate`, and the notification generator behind it, the demo and the bench.
@@ -16,5 +16,5 @@ pub mod import;
 pub mod serve;
 pub mod simulate;
 
-pub use args::{redact, CommonArgs, DatabaseArgs, DeploymentsArg};
+pub use args::{CommonArgs, DatabaseArgs, DeploymentsArg};
 pub use cli::{run, Cli, Command, ServeArgs};

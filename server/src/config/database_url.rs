@@ -1,6 +1,12 @@
 //! Which database to use: the `--database-url` flag, `DATABASE_URL`, or StackTach v2's
 //! `STACKTACH_DB_*` variables (Django's `DATABASES['default']`, turned into a URL), so a v2
-//! deployment's environment keeps working unchanged.
+//! deployment's environment keeps working unchanged. [`DatabaseUrl`] holds the result: a URL
+//! that may carry a password, so it prints redacted everywhere and only the code that connects
+//! sees it whole.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::str::FromStr;
 
 use super::defaults::{DEFAULT_DATABASE_URL, V2_DEFAULT_DB_ENGINE};
 use super::error::ConfigError;
@@ -17,17 +23,17 @@ use super::uri::{percent_encode, uri_host};
 ///
 /// # Errors
 /// [`ConfigError::Env`] for an unknown engine, a missing `STACKTACH_DB_NAME` or a port that is
-/// not a number.
+/// not a number. None of them quotes the password.
 pub fn resolve_database_url(
-    cli: Option<String>,
+    cli: Option<DatabaseUrl>,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<String, ConfigError> {
+) -> Result<DatabaseUrl, ConfigError> {
     let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    if let Some(url) = cli.filter(|v| !v.trim().is_empty()) {
+    if let Some(url) = cli.filter(|v| !v.expose().trim().is_empty()) {
         return Ok(url);
     }
     if let Some(url) = var("DATABASE_URL") {
-        return Ok(url);
+        return Ok(DatabaseUrl::from(url));
     }
     let v2 = V2Database {
         engine: var("STACKTACH_DB_ENGINE"),
@@ -38,9 +44,108 @@ pub fn resolve_database_url(
         password: var("STACKTACH_DB_PASSWORD"),
     };
     if v2.is_unset() {
-        return Ok(DEFAULT_DATABASE_URL.to_owned());
+        return Ok(DatabaseUrl::from(DEFAULT_DATABASE_URL));
     }
-    v2.url()
+    v2.url().map(DatabaseUrl::from)
+}
+
+/// A database URL, which may carry a password (`user:password@`, or `?password=` for
+/// PostgreSQL). `Debug` and `Display` print it [redacted](Self::redacted), so a struct holding
+/// one can be logged and a message can name the database; [`expose`](Self::expose) gives the
+/// URL itself to the one place that connects. Parsing cannot fail: clap quotes the raw value
+/// in the error of a parser that can, and whether the URL is valid is for the store to say.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL with its password: only for connecting, never for a message or a log.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with every password masked as `***` (see [`redact_url`]).
+    #[must_use]
+    pub fn redacted(&self) -> String {
+        redact_url(&self.0)
+    }
+
+    /// Whether [`redacted`](Self::redacted) hides anything.
+    #[must_use]
+    pub fn has_secret(&self) -> bool {
+        self.redacted() != self.0
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = Infallible;
+
+    fn from_str(url: &str) -> Result<Self, Infallible> {
+        Ok(Self::from(url))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.redacted(), f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// `url` (a database or broker URL) with its passwords masked as `***`, for messages: the
+/// password of `scheme://user:password@host…` (the userinfo ends at the last `@`, so a
+/// password holding `@`, `/` or `?` is masked whole), the value of any query parameter whose
+/// name ends in `password`, and, for text that is not `scheme://…` but has an `@`, all of it
+/// before the last `@`. When in doubt it hides more, never less.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let masked = match (url.find("://"), url.find('@'), url.rfind('@')) {
+        (Some(scheme), Some(first), Some(last)) if first > scheme => {
+            let start = scheme + 3;
+            match url[start..last].split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[last..]),
+                None => url.to_owned(),
+            }
+        }
+        (_, Some(_), Some(last)) => format!("***{}", &url[last..]),
+        _ => url.to_owned(),
+    };
+    redact_query_passwords(&masked)
+}
+
+/// Masks the value of every `…password=` query parameter (`?password=`, `&sslpassword=`).
+fn redact_query_passwords(url: &str) -> String {
+    let Some(query_start) = url.find('?') else {
+        return url.to_owned();
+    };
+    let (base, query) = url.split_at(query_start + 1);
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, _)) if name.to_ascii_lowercase().ends_with("password") => {
+                format!("{name}=***")
+            }
+            _ => param.to_owned(),
+        })
+        .collect();
+    format!("{base}{}", params.join("&"))
 }
 
 /// v2's `STACKTACH_DB_*` settings (Django `DATABASES['default']`).

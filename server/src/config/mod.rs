@@ -7,7 +7,8 @@
 //! (`etc/x.json: deployments[1].rabbit_port: expected an integer 0-65535, found string "abc"`)
 //! and unknown keys become warnings instead of errors. Objects keep the order of the file, so
 //! exchanges are listed in the order the operator wrote them. Passwords are held in [`Secret`],
-//! whose `Debug` and `Display` print `***`, and are never echoed in error messages.
+//! whose `Debug` and `Display` print `***`, and database URLs in [`DatabaseUrl`], which prints
+//! with its password masked; neither is ever echoed in error messages.
 //!
 //! # Layout
 //! - `load`: [`load`] and [`parse`] (file → [`DeploymentsFile`]) and
@@ -23,8 +24,9 @@
 //!   its objects keep the file's order and every repeated key, so warnings follow the file.
 //! - `message`: how keys and values are shown in messages (key paths, quoting, "found …");
 //!   `suggest`: "did you mean" for misspelt keys.
-//! - `database_url`: [`resolve_database_url`], including v2's `STACKTACH_DB_*` variables;
-//!   `uri`: percent-encoding and hosts for the URIs built from configuration.
+//! - `database_url`: [`resolve_database_url`], including v2's `STACKTACH_DB_*` variables, and
+//!   [`DatabaseUrl`], which prints with its password masked ([`redact_url`]); `uri`:
+//!   percent-encoding and hosts for the URIs built from configuration.
 //! - `secret`: [`Secret`], a credential that never prints; `error`: [`ConfigError`].
 //! - `tests/`: unit tests by topic (sample files, valid files, invalid files, URIs, resolution).
 
@@ -44,7 +46,7 @@ mod walker;
 #[cfg(test)]
 mod tests;
 
-pub use database_url::resolve_database_url;
+pub use database_url::{redact_url, resolve_database_url, DatabaseUrl};
 pub use defaults::{
     DEFAULT_DATABASE_URL, DEFAULT_DEPLOYMENTS_FILE, DEFAULT_DURABLE_QUEUE, DEFAULT_PREFETCH,
     DEFAULT_PROCESS_TIMEOUT_SECS, DEFAULT_RABBIT_HOST, DEFAULT_RABBIT_PASSWORD,

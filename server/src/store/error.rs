@@ -4,10 +4,20 @@
 /// A store failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL {0:?} (expected sqlite://… or postgres://…)")]
-    UnsupportedUrl(String),
+    /// Carries only the URL's scheme: the URL itself may hold a password.
+    #[error("unsupported database URL {} (expected sqlite://… or postgres://…)", describe_scheme(.scheme))]
+    UnsupportedUrl { scheme: String },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// `scheme "oracle"`, or `without a scheme` for text that has none.
+fn describe_scheme(scheme: &str) -> String {
+    if scheme.is_empty() {
+        "without a scheme".to_owned()
+    } else {
+        format!("scheme {scheme:?}")
+    }
 }

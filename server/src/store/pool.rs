@@ -32,7 +32,9 @@ impl Store {
                 .await?;
             Ok(Self::Postgres(pool))
         } else {
-            Err(StoreError::UnsupportedUrl(url.to_string()))
+            Err(StoreError::UnsupportedUrl {
+                scheme: url_scheme(url).to_owned(),
+            })
         }
     }
 
@@ -81,6 +83,21 @@ impl Store {
     }
 }
 
+/// The scheme of `url` (`oracle` in `oracle://…`), or `""` when the text before the first `:`
+/// is not one (`user:password@host` has none, and must not be quoted in the error).
+fn url_scheme(url: &str) -> &str {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if valid && url[scheme.len()..].starts_with("://") {
+        scheme
+    } else {
+        ""
+    }
+}
+
 /// The SQLite pool: WAL, durable commits, and the pragmas `stacktach bench` measured.
 async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
@@ -105,4 +122,48 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .max_connections(4)
         .connect_with(options)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both renderings of a failed connect, for the password checks.
+    async fn connect_error(url: &str) -> (String, String) {
+        let e = Store::connect(url).await.expect_err("connect fails");
+        (e.to_string(), format!("{e:?}"))
+    }
+
+    fn assert_hidden((display, debug): &(String, String)) {
+        assert!(!display.contains("SECRET"), "{display}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_url_names_only_its_scheme() {
+        let e = connect_error("oracle://u:SECRET@h/db").await;
+        assert_hidden(&e);
+        assert_eq!(
+            e.0,
+            "unsupported database URL scheme \"oracle\" (expected sqlite://… or postgres://…)"
+        );
+        let e = connect_error("u:SECRET@h/db").await;
+        assert_hidden(&e);
+        assert_eq!(
+            e.0,
+            "unsupported database URL without a scheme (expected sqlite://… or postgres://…)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_malformed_postgres_url_hides_its_password() {
+        assert_hidden(&connect_error("postgres://u:SECRET@h:notaport/db").await);
+        assert_hidden(&connect_error("postgres://u:SECRET@[::1/db").await);
+        assert_hidden(&connect_error("postgres://u@h:notaport/db?password=SECRET").await);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_hides_the_password() {
+        assert_hidden(&connect_error("postgres://u:SECRET@127.0.0.1:1/db").await);
+    }
 }

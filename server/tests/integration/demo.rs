@@ -19,7 +19,7 @@ async fn run_demo(
 ) {
     let settings = Settings {
         deployments: deployments(&format!(r#"{{"deployments": [{deployment_json}]}}"#)),
-        database_url: db.url.clone(),
+        database_url: db.url.as_str().into(),
         listen: Some("127.0.0.1:0".parse().unwrap()),
         consumers: true,
         demo: true,

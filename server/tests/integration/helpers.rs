@@ -166,7 +166,7 @@ impl TestApp {
     pub async fn spawn(db: &TestDb, deployments: DeploymentsFile) -> Self {
         let settings = Settings {
             deployments,
-            database_url: db.url.clone(),
+            database_url: db.url.as_str().into(),
             listen: Some("127.0.0.1:0".parse().unwrap()),
             consumers: true,
             demo: false,

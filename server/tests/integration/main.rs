@@ -11,6 +11,7 @@ mod faults;
 mod helpers;
 mod ingest;
 mod metrics;
+mod secrets;
 mod simulate;
 mod stacky;
 mod stacky_cli;

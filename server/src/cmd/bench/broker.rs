@@ -16,7 +16,7 @@ use lapin::Connection;
 use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare};
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
-use crate::config::{DeploymentConfig, ExchangeTopics, QueueBinding, Secret};
+use crate::config::{redact_url, DeploymentConfig, ExchangeTopics, QueueBinding, Secret};
 
 /// The no-op consumer's prefetch and ack interval: those of the reference consumer whose
 /// drain rate the printed ceilings quote (prefetch 200, multiple-ack every 100).
@@ -26,11 +26,12 @@ const NOOP_ACK_EVERY: u64 = 100;
 /// A deployment with one exchange (`nova`) and the benchmark's queue, on the broker of `amqp`.
 ///
 /// # Errors
-/// An AMQP URL that does not parse.
+/// An AMQP URL that does not parse (named with its password masked).
 pub fn deployment(amqp: &str, name: &str, prefetch: u16) -> anyhow::Result<DeploymentConfig> {
+    // lapin's "Invalid URL: '…'" quotes the text whole.
     let uri = AMQPUri::from_str(amqp)
-        .map_err(|e| anyhow::anyhow!(e))
-        .with_context(|| format!("--amqp {amqp:?} is not an AMQP URL"))?;
+        .map_err(|e| anyhow::anyhow!(e.replace(amqp, &redact_url(amqp))))
+        .with_context(|| format!("--amqp {:?} is not an AMQP URL", redact_url(amqp)))?;
     let mut cfg = DeploymentConfig::with_defaults(name);
     cfg.rabbit_host = uri.authority.host;
     cfg.rabbit_port = uri.authority.port;
@@ -151,4 +152,23 @@ pub async fn delete_queue(cfg: &DeploymentConfig) -> anyhow::Result<()> {
 
 async fn close(connection: Connection) {
     let _ = connection.close(200, "benchmark".into()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bad_amqp_url_is_named_without_its_password() {
+        for amqp in [
+            "amqp://u:SECRET@h:notaport/",
+            "http://u:SECRET@h/",
+            "u:SECRET@h",
+        ] {
+            let e = super::deployment(amqp, "q", 10).expect_err("not an AMQP URL");
+            let (display, debug) = (format!("{e:#}"), format!("{e:?}"));
+            assert!(
+                !display.contains("SECRET") && !debug.contains("SECRET"),
+                "{debug}"
+            );
+        }
+    }
 }

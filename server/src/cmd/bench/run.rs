@@ -10,9 +10,10 @@ use super::report::{Row, CEILINGS};
 use super::usage::PhaseMeter;
 use super::{broker, ingest, report};
 use crate::amqp::batch_limit;
-use crate::config::DEFAULT_PREFETCH;
+use crate::config::{DatabaseUrl, Secret, DEFAULT_PREFETCH};
 
-/// `stacktach bench` options.
+/// `stacktach bench` options. `Debug` shows no password: the database URLs print redacted
+/// and the broker URL as `***`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Notifications per run.
@@ -20,14 +21,14 @@ pub struct BenchArgs {
     pub count: u64,
     /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// URL = a fresh
     /// database created on that server and dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values_t = [
-        "sqlite:".to_owned(),
-        "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
+    #[arg(long = "database-url", default_values = [
+        "sqlite:",
+        "postgres://postgres@127.0.0.1:5432/postgres",
     ])]
-    pub database_urls: Vec<String>,
+    pub database_urls: Vec<DatabaseUrl>,
     /// The broker; the benchmark uses a queue of its own bound to exchange `nova` there.
     #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
-    pub amqp: String,
+    pub amqp: Secret,
     /// The consumer's prefetch (a deployment's `prefetch`; a batch is at most half of it).
     #[arg(long, default_value_t = DEFAULT_PREFETCH)]
     pub prefetch: u16,
@@ -43,7 +44,7 @@ pub struct BenchArgs {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
     let name = format!("stacktach-bench-{id}");
-    let cfg = broker::deployment(&args.amqp, &name, args.prefetch)?;
+    let cfg = broker::deployment(args.amqp.expose(), &name, args.prefetch)?;
     println!(
         "stacktach bench: {} Nova notifications per run, consumer prefetch {} (batches of up to {}), queue {name} on {}",
         args.count,

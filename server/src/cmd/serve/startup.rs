@@ -15,8 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::demo::Demo;
 use super::site::leptos_options;
 use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
-use crate::cmd::args::redact;
-use crate::config::{DeploymentConfig, DeploymentsFile};
+use crate::config::{DatabaseUrl, DeploymentConfig, DeploymentsFile};
 use crate::http::router::router;
 use crate::http::web::{DemoStatus, ServerBackend};
 use crate::http::AppState;
@@ -25,11 +24,11 @@ use crate::live::Hub;
 use crate::store::Store;
 use crate::telemetry::status::StatusBoard;
 
-/// What to run.
+/// What to run. `Debug` shows the database URL with its password masked.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub deployments: DeploymentsFile,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// `None`: no web server (`stacktach worker`).
     pub listen: Option<SocketAddr>,
     pub consumers: bool,
@@ -54,14 +53,9 @@ impl Application {
     /// # Errors
     /// An unreachable database, a failed migration, or a port that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&settings.database_url)
+        let store = Store::connect(settings.database_url.expose())
             .await
-            .with_context(|| {
-                format!(
-                    "cannot open the database {}",
-                    redact(&settings.database_url)
-                )
-            })?;
+            .with_context(|| format!("cannot open the database {}", settings.database_url))?;
         store
             .migrate()
             .await
@@ -245,4 +239,32 @@ impl Application {
 
 fn exit_on_exception(e: AmqpError) -> anyhow::Error {
     anyhow::Error::new(e).context("a consumer stopped (exit_on_exception)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_database_password() {
+        let deployments = crate::config::parse(
+            std::path::Path::new("d.json"),
+            r#"{"deployments": [{"name": "east", "rabbit_password": "SECRET"}]}"#,
+        )
+        .expect("parses");
+        let settings = Settings {
+            deployments,
+            database_url: DatabaseUrl::from("postgres://u:SECRET@h/db?password=SECRET"),
+            listen: None,
+            consumers: true,
+            demo: false,
+            site_root: PathBuf::from("target/site"),
+        };
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert!(
+            debug.contains("postgres://u:***@h/db?password=***"),
+            "{debug}"
+        );
+    }
 }

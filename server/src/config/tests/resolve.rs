@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use super::support::env_of;
 use crate::config::{
-    resolve_database_url, resolve_deployments_path, DEFAULT_DATABASE_URL, DEFAULT_DEPLOYMENTS_FILE,
+    resolve_database_url, resolve_deployments_path, DatabaseUrl, DEFAULT_DATABASE_URL,
+    DEFAULT_DEPLOYMENTS_FILE,
 };
 
 #[test]
@@ -38,7 +39,8 @@ fn database_url_precedence() {
         ("STACKTACH_DB_NAME", "v2.db"),
     ]);
     let resolve = |cli: Option<&str>, env: &dyn Fn(&str) -> Option<String>| {
-        resolve_database_url(cli.map(str::to_owned), env).expect("resolves")
+        let url = resolve_database_url(cli.map(DatabaseUrl::from), env).expect("resolves");
+        url.expose().to_owned()
     };
     assert_eq!(resolve(Some("sqlite://cli.db"), &env), "sqlite://cli.db");
     assert_eq!(resolve(None, &env), "postgres://env/db");
@@ -59,7 +61,9 @@ fn database_url_precedence() {
 
 #[test]
 fn database_url_from_v2_variables() {
-    let url = |pairs: &[(&str, &str)]| resolve_database_url(None, env_of(pairs));
+    let url = |pairs: &[(&str, &str)]| {
+        resolve_database_url(None, env_of(pairs)).map(|url| url.expose().to_owned())
+    };
     assert_eq!(
         url(&[
             (

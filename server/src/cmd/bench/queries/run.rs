@@ -11,6 +11,7 @@ use super::plans::print_plans;
 use super::samples::sample;
 use crate::cmd::bench::database::FreshDb;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
+use crate::config::DatabaseUrl;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
 use crate::store::Store;
@@ -29,11 +30,11 @@ pub struct QueryBenchArgs {
     pub count: u64,
     /// Databases to measure ("sqlite:" = a temporary file; a postgres:// URL = a fresh database
     /// on that server, dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values_t = [
-        "sqlite:".to_owned(),
-        "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
+    #[arg(long = "database-url", default_values = [
+        "sqlite:",
+        "postgres://postgres@127.0.0.1:5432/postgres",
     ])]
-    pub database_urls: Vec<String>,
+    pub database_urls: Vec<DatabaseUrl>,
     /// Measure these databases as they are (already filled) instead of fresh ones.
     #[arg(long)]
     pub existing: bool,
@@ -55,9 +56,9 @@ pub struct QueryBenchArgs {
 pub async fn run(args: QueryBenchArgs) -> anyhow::Result<()> {
     for (index, url) in args.database_urls.iter().enumerate() {
         if args.existing {
-            let store = Store::connect(url)
+            let store = Store::connect(url.expose())
                 .await
-                .with_context(|| format!("cannot open {}", crate::cmd::redact(url)))?;
+                .with_context(|| format!("cannot open {url}"))?;
             store.migrate().await?;
             let result = measure(&args, &store).await;
             store.close().await;
@@ -68,7 +69,14 @@ pub async fn run(args: QueryBenchArgs) -> anyhow::Result<()> {
         let db = FreshDb::create(url, &format!("{id}_{index}q")).await?;
         let result = fill_and_measure(&args, &db).await;
         if args.keep {
-            println!("Kept: {}", db.url());
+            // Redacted: the fresh database's URL carries the admin URL's password.
+            let kept = db.url();
+            let note = if kept.has_secret() {
+                " (password as given)"
+            } else {
+                ""
+            };
+            println!("Kept: {kept}{note}");
         } else {
             db.drop_it().await;
         }
