@@ -26,8 +26,9 @@ pub struct Cli {
 pub enum Command {
     /// Web app, HTTP APIs, live feed and the consumers of every enabled deployment.
     Serve(ServeArgs),
-    /// Consumers only, no web server (to scale ingest apart from the web).
-    Worker(CommonArgs),
+    /// Consumers only, no web app (to scale ingest apart from the web); with `--listen`,
+    /// readiness `/healthz` and `/metrics` for the orchestrator and Prometheus.
+    Worker(WorkerArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Publish realistic simulated OpenStack notifications to the deployments' brokers (or
@@ -57,6 +58,16 @@ pub struct ServeArgs {
     pub no_consumers: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Serve `/healthz` (200 once the database answers and every enabled consumer is
+    /// connected, else 503 saying what is not) and `/metrics` on this address.
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+}
+
 /// Runs the parsed command until it finishes or Ctrl-C / SIGTERM.
 ///
 /// # Errors
@@ -68,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 deployments: args.common.deployments.load()?,
                 database_url: database_url(&args.common.database)?,
                 listen: Some(args.listen),
+                web: true,
                 consumers: !args.no_consumers,
                 demo: args.demo,
                 site_root: default_site_root(),
@@ -76,9 +88,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker(args) => {
             let settings = Settings {
-                deployments: args.deployments.load()?,
-                database_url: database_url(&args.database)?,
-                listen: None,
+                deployments: args.common.deployments.load()?,
+                database_url: database_url(&args.common.database)?,
+                listen: args.listen,
+                web: false,
                 consumers: true,
                 demo: false,
                 site_root: default_site_root(),
@@ -106,9 +119,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let web = settings.web;
     let app = Application::build(settings).await?;
-    if let Some(port) = app.port() {
-        println!("StackTach is running at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    match app.port() {
+        Some(port) if web => {
+            println!("StackTach is running at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+        }
+        Some(port) => println!(
+            "StackTach worker: readiness at http://127.0.0.1:{port}/healthz, metrics at \
+             /metrics (Ctrl-C to stop)"
+        ),
+        None => {}
     }
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));

@@ -17,4 +17,4 @@ pub mod serve;
 pub mod simulate;
 
 pub use args::{CommonArgs, DatabaseArgs, DeploymentsArg};
-pub use cli::{run, Cli, Command, ServeArgs};
+pub use cli::{run, Cli, Command, ServeArgs, WorkerArgs};

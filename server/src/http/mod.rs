@@ -1,6 +1,6 @@
 //! The HTTP surface: the Leptos app (server-rendered pages with islands, static files), the
 //! web app's backend, v2's `/stacky` API, the `/api/v1` JSON API, the live feed websocket,
-//! and the health check and metrics.
+//! and the health check and metrics (also served alone by a worker).
 //!
 //! # Layout
 //! - [`router`]: the whole router and the context every render gets; `state`: [`AppState`].
@@ -8,6 +8,7 @@
 //!   `stacky`: v2's REST API.
 //! - `live_ws`: the live feed websocket (backfill, filtered push, explicit gaps).
 //! - `ops`: `/healthz`, `/metrics` and the request metrics middleware.
+//! - [`worker`]: what `stacktach worker --listen` serves: readiness `/healthz` and `/metrics`.
 //! - [`csp`]: the Content-Security-Policy of HTML responses.
 
 mod api_v1;
@@ -18,5 +19,6 @@ pub mod router;
 mod stacky;
 mod state;
 pub mod web;
+pub mod worker;
 
 pub use state::AppState;

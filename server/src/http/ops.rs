@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::state::AppState;
+use crate::live::Hub;
 use crate::telemetry::metrics::{self, Metrics, Scraped};
 
 /// The operational endpoints.
@@ -24,21 +25,26 @@ pub fn router() -> Router<AppState> {
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 async fn render(State(state): State<AppState>) -> Response {
+    exposition(&state.metrics, &state.hub)
+}
+
+/// The registry's families and the live hub's gauges, in the text exposition format.
+pub(super) fn exposition(metrics: &Metrics, hub: &Hub) -> Response {
     let scraped = [
         Scraped {
             name: "stacktach_live_subscribers",
             help: "Live feed websockets connected now.",
             kind: "gauge",
-            value: state.hub.subscribers() as f64,
+            value: hub.subscribers() as f64,
         },
         Scraped {
             name: "stacktach_live_skipped_rows_total",
             help: "Rows live subscribers skipped after falling too far behind (sent as a gap).",
             kind: "counter",
-            value: state.hub.skipped_rows() as f64,
+            value: hub.skipped_rows() as f64,
         },
     ];
-    let body = state.metrics.render(&scraped);
+    let body = metrics.render(&scraped);
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response()
 }
 

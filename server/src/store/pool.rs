@@ -17,6 +17,14 @@ static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 impl Store {
+    /// Whether the database answers a trivial query (readiness probes).
+    ///
+    /// # Errors
+    /// The database is unreachable or failing.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.execute(&Sql::new("SELECT 1")).await
+    }
+
     /// Connects (creating a SQLite file on demand, WAL mode, durable commits).
     ///
     /// # Errors

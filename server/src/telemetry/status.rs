@@ -78,6 +78,16 @@ impl StatusBoard {
             .collect()
     }
 
+    /// Every consumer that is not ready to consume: `(deployment, exchange, state)` of each one
+    /// neither connected nor disabled (a disabled deployment is meant to be idle).
+    pub fn not_connected(&self) -> Vec<(String, String, ConsumerState)> {
+        let map = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        map.iter()
+            .filter(|(_, s)| !matches!(s.state, ConsumerState::Connected | ConsumerState::Disabled))
+            .map(|((dep, exchange), s)| (dep.clone(), exchange.clone(), s.state))
+            .collect()
+    }
+
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<(String, String), ConsumerStatus>> {
         self.inner.write().unwrap_or_else(|e| e.into_inner())
     }

@@ -21,6 +21,7 @@ async fn run_demo(
         deployments: deployments(&format!(r#"{{"deployments": [{deployment_json}]}}"#)),
         database_url: db.url.as_str().into(),
         listen: Some("127.0.0.1:0".parse().unwrap()),
+        web: true,
         consumers: true,
         demo: true,
         site_root: "target/site".into(),

@@ -163,11 +163,23 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// `stacktach serve`: consumers and the web app on a free port.
     pub async fn spawn(db: &TestDb, deployments: DeploymentsFile) -> Self {
+        Self::spawn_as(&db.url, deployments, true).await
+    }
+
+    /// `stacktach worker --listen`: consumers, readiness and metrics on a free port.
+    pub async fn spawn_worker(db: &TestDb, deployments: DeploymentsFile) -> Self {
+        Self::spawn_as(&db.url, deployments, false).await
+    }
+
+    /// `serve` (`web`) or `worker --listen` on the database at `database_url`.
+    pub async fn spawn_as(database_url: &str, deployments: DeploymentsFile, web: bool) -> Self {
         let settings = Settings {
             deployments,
-            database_url: db.url.as_str().into(),
+            database_url: database_url.into(),
             listen: Some("127.0.0.1:0".parse().unwrap()),
+            web,
             consumers: true,
             demo: false,
             site_root: "target/site".into(),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use app::model::ConsumerState;
+use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +19,7 @@ use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
 use crate::config::{DatabaseUrl, DeploymentConfig, DeploymentsFile};
 use crate::http::router::router;
 use crate::http::web::{DemoStatus, ServerBackend};
+use crate::http::worker::{self, WorkerState};
 use crate::http::AppState;
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
@@ -29,8 +31,11 @@ use crate::telemetry::status::StatusBoard;
 pub struct Settings {
     pub deployments: DeploymentsFile,
     pub database_url: DatabaseUrl,
-    /// `None`: no web server (`stacktach worker`).
+    /// Where to serve HTTP; `None`: nowhere (`stacktach worker` without `--listen`).
     pub listen: Option<SocketAddr>,
+    /// Serve the web app and the APIs on `listen` (`serve`); `false`: only readiness
+    /// `/healthz` and `/metrics` (`worker --listen`).
+    pub web: bool,
     pub consumers: bool,
     pub demo: bool,
     /// Where cargo-leptos put the site (`pkg/` with the wasm, JS and CSS).
@@ -127,9 +132,9 @@ impl Application {
         let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
         let outcome = match self.listener.take() {
             Some(listener) => {
-                let web = self.serve_web(listener, demo_status, shutdown.clone());
+                let http = self.serve_http(listener, demo_status, shutdown.clone());
                 tokio::select! {
-                    result = web => result,
+                    result = http => result,
                     Some(Ok(Err(e))) = consumers.join_next() => Err(exit_on_exception(e)),
                 }
             }
@@ -204,13 +209,30 @@ impl Application {
         background
     }
 
-    /// Serves the web app until shutdown.
-    async fn serve_web(
+    /// Serves the web app (or, for a worker, its readiness and metrics) until shutdown.
+    async fn serve_http(
         &self,
         listener: TcpListener,
         demo: DemoStatus,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
+        let routes = if self.settings.web {
+            self.web_router(&listener, demo)?
+        } else {
+            worker::router(WorkerState {
+                store: self.store.clone(),
+                board: self.board.clone(),
+                hub: self.hub.clone(),
+            })
+        };
+        axum::serve(listener, routes)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .context("the web server failed")
+    }
+
+    /// The web app, `/stacky`, `/api/v1`, the live feed and the operational endpoints.
+    fn web_router(&self, listener: &TcpListener, demo: DemoStatus) -> anyhow::Result<Router> {
         let disabled = self.settings.deployments.deployments.iter();
         let backend = Arc::new(ServerBackend {
             store: self.store.clone(),
@@ -230,10 +252,7 @@ impl Application {
             backend,
             metrics: self.board.metrics().clone(),
         };
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await
-            .context("the web server failed")
+        Ok(router(state))
     }
 }
 
@@ -256,6 +275,7 @@ mod tests {
             deployments,
             database_url: DatabaseUrl::from("postgres://u:SECRET@h/db?password=SECRET"),
             listen: None,
+            web: false,
             consumers: true,
             demo: false,
             site_root: PathBuf::from("target/site"),
