@@ -213,6 +213,20 @@ impl TestApp {
         .await;
     }
 
+    /// Publishes one Nova notification for `instance` to `vhost`'s `nova` exchange
+    /// (`monitor.info`) and waits until it is stored; returns its message id.
+    pub async fn publish_stored(&self, vhost: &TestVhost, event: &str, instance: &str) -> String {
+        let (id, body) = nova_notification(event, instance);
+        publish(vhost, "nova", &[("monitor.info", body)]).await;
+        let store = self.store.clone();
+        eventually(20, "the notification stored", || {
+            let (store, id) = (store.clone(), id.clone());
+            async move { store.count_events_with_message_ids(&[id]).await.unwrap() == 1 }
+        })
+        .await;
+        id
+    }
+
     /// Stops consumers and web server and waits for them.
     pub async fn stop(self) {
         self.shutdown.cancel();

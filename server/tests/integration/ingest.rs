@@ -133,14 +133,8 @@ async fn unreachable_broker_does_not_stall_others(backend: Backend) {
     ));
     let app = TestApp::spawn(&db, file).await;
     app.wait_connected("up").await;
-    let (id, body) = nova_notification("compute.instance.update", "inst-up");
-    publish(&vhost, "nova", &[("monitor.info", body)]).await;
-    let store = app.store.clone();
-    eventually(20, "the healthy deployment stores", || {
-        let (store, id) = (store.clone(), id.clone());
-        async move { store.count_events_with_message_ids(&[id]).await.unwrap() == 1 }
-    })
-    .await;
+    app.publish_stored(&vhost, "compute.instance.update", "inst-up")
+        .await;
     let down = app.board.of_deployment("down");
     assert!(
         down.iter().all(|c| c.state == ConsumerState::Reconnecting),

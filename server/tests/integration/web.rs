@@ -73,14 +73,8 @@ async fn home_page_is_server_rendered_with_deployments_and_rows() {
     ));
     let app = TestApp::spawn(&db, file).await;
     app.wait_connected("cell-web").await;
-    let (id, body) = nova_notification("compute.instance.ssr.check", "inst-ssr");
-    publish(&vhost, "nova", &[("monitor.info", body)]).await;
-    let store = app.store.clone();
-    eventually(20, "stored", || {
-        let (store, id) = (store.clone(), id.clone());
-        async move { store.count_events_with_message_ids(&[id]).await.unwrap() == 1 }
-    })
-    .await;
+    app.publish_stored(&vhost, "compute.instance.ssr.check", "inst-ssr")
+        .await;
 
     let (status, html) = http_get(app.port, "/").await;
     assert_eq!(status, 200);

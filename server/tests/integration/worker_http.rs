@@ -19,14 +19,8 @@ async fn ready_once_connected_with_metrics_and_no_web_app(backend: Backend) {
     let (status, body) = http_get(app.port, "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
 
-    let (id, body) = nova_notification("compute.instance.update", "inst-worker");
-    publish(&vhost, "nova", &[("monitor.info", body)]).await;
-    let store = app.store.clone();
-    eventually(20, "stored", || {
-        let (store, id) = (store.clone(), id.clone());
-        async move { store.count_events_with_message_ids(&[id]).await.unwrap() == 1 }
-    })
-    .await;
+    app.publish_stored(&vhost, "compute.instance.update", "inst-worker")
+        .await;
     let (status, metrics) = http_get(app.port, "/metrics").await;
     assert_eq!(status, 200);
     let ingested = format!(
