@@ -98,18 +98,23 @@ impl Store {
 
     /// The newest quarantined messages (without their bodies) and how many there are.
     ///
+    /// The count is read first: the two statements see two snapshots, and a message committed
+    /// between them must not be counted without being listed (the page would say "N messages"
+    /// while its newest row is older than the N-th). Counted-first, every counted message is
+    /// also in the list's snapshot.
+    ///
     /// # Errors
     /// Database errors.
     pub async fn quarantine_list(
         &self,
         limit: u32,
     ) -> Result<(Vec<QuarantineRow>, i64), StoreError> {
-        let mut sql = Sql::new(QUARANTINE_SELECT);
-        sql.push(" ORDER BY q.id DESC LIMIT ").int(i64::from(limit));
-        let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
         let total = self
             .fetch_int(&Sql::new("SELECT COUNT(*) FROM quarantine"))
             .await?;
+        let mut sql = Sql::new(QUARANTINE_SELECT);
+        sql.push(" ORDER BY q.id DESC LIMIT ").int(i64::from(limit));
+        let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
         Ok((rows.into_iter().map(QuarantineRow::from).collect(), total))
     }
 

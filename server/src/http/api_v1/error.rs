@@ -6,8 +6,6 @@ use axum::Json;
 
 use app::ssr::BackendError;
 
-use crate::store::StoreError;
-
 /// Why a request got no data.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -20,12 +18,6 @@ pub enum ApiError {
     /// The store failed; the detail goes to the log, the client gets a generic message.
     #[error("the store could not answer")]
     Store(String),
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e.to_string())
-    }
 }
 
 impl From<BackendError> for ApiError {

@@ -27,7 +27,8 @@ pub struct ServerBackend {
     pub live: Hub,
 }
 
-fn backend_error(e: StoreError) -> BackendError {
+/// A store failure as the port reports it (the text is logged, never shown to a browser).
+pub(super) fn backend_error(e: StoreError) -> BackendError {
     BackendError(e.to_string())
 }
 

@@ -5,12 +5,8 @@
 use app::model::{EventFilter, EventRow, QuarantineRow};
 use app::ssr::BackendError;
 
-use super::backend::ServerBackend;
-use crate::store::{StoreError, TimeWindow};
-
-fn backend_error(e: StoreError) -> BackendError {
-    BackendError(e.to_string())
-}
+use super::backend::{backend_error, ServerBackend};
+use crate::store::TimeWindow;
 
 impl ServerBackend {
     /// Up to `limit` events with ids above `after` matching `filter` within `window`, oldest
