@@ -56,6 +56,14 @@ function createRunEnvironment(suffix: string): void {
       { name: 'e2e-cell-1', rabbit_host: '127.0.0.1', rabbit_port: 5672, ...deployment },
       // Nothing listens on port 1: this consumer never connects and keeps retrying.
       { name: 'e2e-unreachable', rabbit_host: '127.0.0.1', rabbit_port: 1, ...deployment },
+      // Glance only (the usage specs' image usages, deletes and exists), on queues of its own.
+      {
+        name: 'e2e-glance',
+        rabbit_host: '127.0.0.1',
+        rabbit_port: 5672,
+        ...deployment,
+        topics: { glance: [{ queue: 'stacktach_glance.info', routing_key: 'notifications.info' }] },
+      },
     ],
   };
   fs.writeFileSync(deploymentsFile, `${JSON.stringify(deployments, null, 2)}\n`);

@@ -5,6 +5,7 @@
 # so a warm machine gets through in a couple of seconds. Works from any directory.
 #
 #   chromium + chromium-driver   Debian packages (Playwright cannot download its own browser here)
+#   sqlite3                      Debian package: the reports spec writes its fixtures with it
 #   wasm32-unknown-unknown       rustup target for the hydrated front end
 #   rustfmt, clippy              rustup components used by scripts/test.sh
 #   cargo-leptos 0.3.11          built from the crate source with one dependency pinned
@@ -40,6 +41,15 @@ else
   doing "installing chromium chromium-driver with apt-get"
   "${SUDO[@]}" apt-get update
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+step "sqlite3 command-line shell (Debian package; the reports spec stores fixtures with it)"
+if command -v sqlite3 >/dev/null 2>&1; then
+  skip "$(sqlite3 --version | awk '{print "sqlite3 " $1}')"
+else
+  doing "installing sqlite3 with apt-get"
+  "${SUDO[@]}" apt-get update
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y sqlite3
 fi
 
 # --- Rust toolchain pieces ------------------------------------------------------------------------

@@ -17,6 +17,9 @@ use crate::pages::{
     DrillPage, EventPage, HomePage, HostPage, InstancePage, LivePage, NotFoundPage, QuarantinePage,
     RequestPage, SearchPage, StatusPage, TenantPage, TimingsPage,
 };
+use crate::pages::{
+    ImagePage, ReportPage, ReportsPage, UsageFailedPage, UsageListPage, UsageOverviewPage,
+};
 
 /// The document around the app, rendered on the server only. The islands script carries the
 /// response's CSP nonce (see `server::http::csp`).
@@ -53,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <A href="/live">"Live feed"</A>
                     <A href="/search">"Search"</A>
                     <A href="/timings">"Timings"</A>
+                    <A href="/usage">"Usage"</A>
+                    <A href="/reports">"Reports"</A>
                     <A href="/status">"Status"</A>
                 </nav>
             </header>
@@ -70,6 +75,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/timings") view=TimingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/status/quarantine/:id") view=QuarantinePage ssr=SsrMode::Async/>
+                    <Route path=path!("/usage") view=UsageOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/usage/failed") view=UsageFailedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/usage/:service/:table") view=UsageListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/images/:uuid") view=ImagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{EventFilter, Field, SearchQuery, Window};
+use crate::model::{EventFilter, Field, SearchQuery, UsageQuery, UsageService, UsageTable, Window};
 
 /// Which end of a live feed new rows go to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -169,6 +169,62 @@ pub fn quarantined(id: i64) -> String {
     format!("/status/quarantine/{id}")
 }
 
+/// The Usage section's overview.
+pub fn usage() -> String {
+    "/usage".to_string()
+}
+
+/// A usage table with its filters and page.
+pub fn usage_list(q: &UsageQuery) -> String {
+    let path = format!("/usage/{}/{}", q.service.param(), q.table.param());
+    with_query(&path, &q.pairs())
+}
+
+/// A usage table, unfiltered.
+pub fn usage_table(service: UsageService, table: UsageTable) -> String {
+    usage_list(&UsageQuery::new(service, table))
+}
+
+/// The failed exists of `service` (`status`: one failed status, or empty for both), from the
+/// page after id `before`.
+pub fn usage_failed(service: UsageService, status: &str, before: Option<i64>) -> String {
+    let mut pairs = vec![("service", service.param().to_string())];
+    if !status.is_empty() {
+        pairs.push(("status", status.to_string()));
+    }
+    if let Some(b) = before {
+        pairs.push(("before", b.to_string()));
+    }
+    with_query("/usage/failed", &pairs)
+}
+
+/// An image's glance usages, deletes and exists.
+pub fn image(uuid: &str) -> String {
+    format!("/images/{}", encode(uuid))
+}
+
+/// The stored reports, optionally of one name, from the page after id `before`.
+pub fn reports(name: &str, before: Option<i64>) -> String {
+    let mut pairs = Vec::new();
+    if !name.is_empty() {
+        pairs.push(("name", name.to_string()));
+    }
+    if let Some(b) = before {
+        pairs.push(("before", b.to_string()));
+    }
+    with_query("/reports", &pairs)
+}
+
+/// One stored report rendered.
+pub fn report(id: i64) -> String {
+    format!("/reports/{id}")
+}
+
+/// One stored report's JSON as v2's `/stacky/report/<id>/` serves it.
+pub fn report_raw(id: i64) -> String {
+    format!("/stacky/report/{id}/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +261,32 @@ mod tests {
             drill(Field::When, "ignored", 7, None),
             "/events?field=when&around=7#ev-7"
         );
+    }
+
+    #[test]
+    fn usage_and_report_urls() {
+        let mut q = UsageQuery::new(UsageService::Nova, UsageTable::Exists);
+        q.subject = "a/b".into();
+        q.status = "failed".into();
+        q.before = Some(9);
+        assert_eq!(
+            usage_list(&q),
+            "/usage/nova/exists?instance=a%2Fb&status=failed&before=9"
+        );
+        assert_eq!(
+            usage_table(UsageService::Glance, UsageTable::Launches),
+            "/usage/glance/launches"
+        );
+        assert_eq!(
+            usage_failed(UsageService::Glance, "", Some(3)),
+            "/usage/failed?service=glance&before=3"
+        );
+        assert_eq!(image("x y"), "/images/x%20y");
+        assert_eq!(
+            reports("summary for region: all", None),
+            "/reports?name=summary%20for%20region%3A%20all"
+        );
+        assert_eq!(report_raw(4), "/stacky/report/4/");
     }
 
     #[test]

@@ -58,6 +58,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn status(&self) -> Result<StatusData, BackendError>;
     /// One quarantined message's bytes.
     async fn quarantined(&self, id: i64) -> Result<Option<QuarantineDetail>, BackendError>;
+    /// The Usage section's overview: the verifier's progress per service and audit period.
+    async fn usage_overview(&self) -> Result<crate::model::UsageOverview, BackendError>;
+    /// One page of a usage table (launches, deletes or exists of nova or glance).
+    async fn usage_list(
+        &self,
+        query: &crate::model::UsageQuery,
+    ) -> Result<crate::model::UsagePage, BackendError>;
+    /// One page of stored reports, newest first.
+    async fn reports(
+        &self,
+        query: &crate::model::ReportsQuery,
+    ) -> Result<crate::model::ReportsPage, BackendError>;
+    /// One stored report with its JSON.
+    async fn report(&self, id: i64) -> Result<Option<crate::model::ReportDetail>, BackendError>;
 }
 
 /// A backend failure. Its text is logged on the server; the browser gets a generic message.

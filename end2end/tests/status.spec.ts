@@ -30,3 +30,16 @@ test('lists consumers and the database, and shows quarantined bytes as text', as
   await expect(page.getByRole('table', { name: 'Message' })).toContainText('monitor.info');
   await attachScreenshot(page, testInfo, 'quarantined');
 });
+
+test('shows the verifier section: exists per status of both services', async ({ page }) => {
+  await page.goto('/status');
+  await expect(page.getByRole('heading', { name: 'Verifier', exact: true })).toBeVisible();
+  const verifier = page.getByRole('table', { name: 'Verifier' });
+  await expect(verifier.getByRole('columnheader')).toHaveText([
+    'Service', 'New', 'In progress', 'Verified', 'Reconciled', 'Failed', 'Last pass', 'Took', 'Lag',
+  ]);
+  await expect(verifier.getByRole('row').filter({ hasText: /^nova/ })).toHaveCount(1);
+  await expect(verifier.getByRole('row').filter({ hasText: /^glance/ })).toHaveCount(1);
+  // The e2e server runs no verifier (no --verifier-config): the counts are the database's.
+  await expect(page.getByText('The verifier is not running in this process')).toBeVisible();
+});

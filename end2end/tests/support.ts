@@ -1,5 +1,6 @@
 // Shared helpers for the specs: publishing Nova notifications into this run's RabbitMQ vhost, the
 // page landmarks of StackTach's UI contract (by role and accessible name), and screenshots.
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
@@ -82,14 +83,18 @@ interface RawMessage {
 }
 
 /**
- * Publishes messages to the `nova` topic exchange of this run's vhost on one confirm channel
+ * Publishes messages to a topic exchange (`nova` unless given) of this run's vhost on one confirm channel
  * and waits for the broker's confirms.
  *
  * Messages are published `mandatory`: while the server's consumer has not bound its queue yet,
  * the broker returns them and we publish them again (up to `routeTimeoutMs`), so a spec can
  * publish right after the server starts without losing events.
  */
-export async function publishRaw(messages: RawMessage[], routeTimeoutMs = 20_000): Promise<void> {
+export async function publishRaw(
+  messages: RawMessage[],
+  routeTimeoutMs = 20_000,
+  exchange: string = NOVA_EXCHANGE,
+): Promise<void> {
   const connection = await connect(amqpUrl());
   try {
     const channel = await connection.createConfirmChannel();
@@ -98,12 +103,12 @@ export async function publishRaw(messages: RawMessage[], routeTimeoutMs = 20_000
       returned.add(String(message.properties.messageId));
     });
     // Must match the server's declaration: durable follows the deployment's durable_queue (false).
-    await channel.assertExchange(NOVA_EXCHANGE, 'topic', { durable: false });
+    await channel.assertExchange(exchange, 'topic', { durable: false });
     const deadline = Date.now() + routeTimeoutMs;
     let pending = messages;
     for (;;) {
       for (const m of pending) {
-        channel.publish(NOVA_EXCHANGE, m.routingKey, m.content, {
+        channel.publish(exchange, m.routingKey, m.content, {
           mandatory: true,
           contentType: 'application/json',
           messageId: m.messageId,
@@ -115,7 +120,7 @@ export async function publishRaw(messages: RawMessage[], routeTimeoutMs = 20_000
       if (pending.length === 0) break;
       if (Date.now() > deadline) {
         throw new Error(
-          `No queue is bound for ${NOVA_EXCHANGE} in vhost ${process.env.E2E_VHOST ?? '?'}: is the server's consumer connected?`,
+          `No queue is bound for ${exchange} in vhost ${process.env.E2E_VHOST ?? '?'}: is the server's consumer connected?`,
         );
       }
       await sleep(250);
@@ -229,4 +234,38 @@ export async function attachScreenshot(page: Page, testInfo: TestInfo, name: str
   const file = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+/**
+ * Stores a report in this run's database as a report job does (`json_reports`: name, version,
+ * period, creation time, JSON text) and returns its id. The SQLite file is written with the
+ * `sqlite3` shell (with a busy timeout, beside the running server); values are SQL-quoted here.
+ */
+export function storeReport(report: {
+  name: string;
+  version: number;
+  periodStart: Date;
+  periodEnd: Date;
+  json: unknown;
+}): number {
+  const url = process.env.E2E_DATABASE_URL ?? '';
+  if (!url.startsWith('sqlite://')) throw new Error(`storeReport needs the SQLite database, not ${url}`);
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const micros = (d: Date) => String(d.getTime() * 1000);
+  const sql =
+    'INSERT INTO json_reports (period_start, period_end, created, name, version, json) VALUES (' +
+    [
+      micros(report.periodStart),
+      micros(report.periodEnd),
+      micros(new Date()),
+      quote(report.name),
+      String(Math.trunc(report.version)),
+      quote(JSON.stringify(report.json)),
+    ].join(', ') +
+    '); SELECT last_insert_rowid();';
+  const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', url.slice('sqlite://'.length), sql], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return Number(out.trim().split('\n').pop());
 }

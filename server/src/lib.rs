@@ -11,6 +11,7 @@
 //! - [`live`]: the hub fanning committed rows out to websocket subscribers.
 //! - [`http`]: the router (Leptos SSR and the web app's backend, `/stacky`, `/api/v1`, the
 //!   live websocket, health and metrics).
+//! - [`reports`]: v2's reports (usage audits, KPI summary, …), built, stored, scheduled.
 //! - [`telemetry`]: logging, the Prometheus registry and the consumers' status board.
 
 pub mod aggregate;
@@ -21,5 +22,7 @@ pub mod http;
 pub mod ingest;
 pub mod live;
 pub mod notification;
+pub mod reports;
 pub mod store;
 pub mod telemetry;
+pub mod verifier;

@@ -5,7 +5,7 @@
 //!
 //! # Layout
 //! One file per resource (`home`, `feed`, `search`, `drill`, `event`, `scope`, `request`,
-//! `instance`, `timings`, `status`), each a thin call to the server's backend
+//! `instance`, `timings`, `status`, `usage`, `reports`), each a thin call to the server's backend
 //! ([`crate::ssr::Backend`] when built with `ssr`) that returns its answer as it is; `limits`:
 //! the row counts the loaders and pages share.
 
@@ -15,11 +15,13 @@ mod feed;
 mod home;
 mod instance;
 mod limits;
+mod reports;
 mod request;
 mod scope;
 mod search;
 mod status;
 mod timings;
+mod usage;
 
 pub use drill::get_drill;
 pub use event::get_event;
@@ -27,8 +29,10 @@ pub use feed::get_feed;
 pub use home::get_home;
 pub use instance::get_instance;
 pub use limits::{DRILL_SIDE, FEED_PAGE, MAX_FEED_ROWS};
+pub use reports::{get_report, get_reports};
 pub use request::get_request;
 pub use scope::get_scope;
 pub use search::run_search;
 pub use status::{get_quarantined, get_status};
 pub use timings::get_timings;
+pub use usage::{get_usage_list, get_usage_overview};

@@ -4,7 +4,9 @@
 //! # Layout
 //! - times and values: `when` (timestamps, durations), `facts` (label/value tables),
 //!   `notification_json` (a body pretty-printed), `histogram`, `page_title`, `banners`;
-//! - tables: `event_row` (the event table), `deployments_table`, `kpi_table`;
+//! - tables: `event_row` (the event table), `deployments_table`, `kpi_table`, `usage_table`;
+//!   `usage_filters` (the usage tables' form and the section's links);
+//! - reports: `report_tree` (a report's JSON as tables), `percentile_chart` (the KPI summary);
 //! - forms: `feed_form`, `search_form`;
 //! - islands: `live_feed` (with its state in `feed_signals`, shared with the browser's
 //!   websocket client), `copyable`; `island_scripts` loads them.
@@ -22,7 +24,11 @@ mod kpi_table;
 mod live_feed;
 mod notification_json;
 mod page_title;
+mod percentile_chart;
+mod report_tree;
 mod search_form;
+mod usage_filters;
+mod usage_table;
 mod when;
 
 pub use banners::{DemoBanner, ErrorBox, NotFound};
@@ -38,5 +44,9 @@ pub use kpi_table::KpiTable;
 pub use live_feed::{FeedTable, LiveFeed};
 pub use notification_json::{pretty_json, NotificationJson};
 pub use page_title::{escape_html, PageTitle};
+pub use percentile_chart::PercentileChart;
+pub use report_tree::ReportTree;
 pub use search_form::SearchForm;
+pub use usage_filters::{UsageFilters, UsageNav, UsageSection};
+pub use usage_table::UsageRecords;
 pub use when::{Dur, MaybeWhen, When};

@@ -11,7 +11,9 @@
 //! - `lifecycle`: an instance's lifecycle, timings, KPIs and usage rows; `timings`: the
 //!   timings page's statistics;
 //! - `deployment`: deployments and their consumers; `status`: the status page and activity
-//!   counters.
+//!   counters; `verifier`: the usage verifier's section of the status page.
+//! - `usage`: the Usage section's tables and filters; `usage_progress`: the verifier's progress;
+//!   `report`: stored reports; `report_view`: a report's JSON as tables and the KPI chart's data.
 
 mod deployment;
 mod detail;
@@ -19,11 +21,16 @@ mod event;
 mod filter;
 mod lifecycle;
 mod live;
+mod report;
+mod report_view;
 mod scope;
 mod search;
 mod status;
 mod time;
 mod timings;
+mod usage;
+mod usage_progress;
+mod verifier;
 
 pub use deployment::{ConsumerState, ConsumerStatus, DemoMode, DeploymentSummary, HomeData};
 pub use detail::{EventColumns, EventDetail, QuarantineDetail, QuarantineRow};
@@ -33,6 +40,11 @@ pub use lifecycle::{
     InstanceData, Kpi, LifecycleView, RequestData, TimingView, UsageKind, UsageLine,
 };
 pub use live::{FeedData, LiveMessage};
+pub use report::{ReportDetail, ReportSummary, ReportsPage, ReportsQuery};
+pub use report_view::{
+    duration_seconds, kpi_chart, report_tree, KpiChart, OpPercentiles, ReportNode,
+    MAX_ITEMS as MAX_REPORT_ITEMS,
+};
 pub use scope::{EventCount, ScopeData, ScopeKind};
 pub use search::{Count, DrillData, EventPage, Field, SearchQuery};
 pub use status::{format_bytes, Activity, DbInfo, StatusData};
@@ -43,6 +55,11 @@ pub use time::{
     Civil, Micros,
 };
 pub use timings::{OpStats, TimingsData, Window, BUCKET_BOUNDS_US, BUCKET_LABELS};
+pub use usage::{
+    UsagePage, UsageQuery, UsageRecord, UsageService, UsageTable, EXISTS_STATUSES, FAILED_STATUSES,
+};
+pub use usage_progress::{ProgressRow, SendClass, ServiceProgress, UsageOverview};
+pub use verifier::{VerifierService, VerifierStatus};
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deployment::DeploymentSummary;
 use super::detail::QuarantineRow;
+use super::verifier::VerifierStatus;
 
 /// Recent ingest activity of one deployment, counted by the live hub as rows are committed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +35,9 @@ pub struct StatusData {
     pub database: DbInfo,
     /// Browsers watching a live feed right now.
     pub subscribers: u64,
+    /// The usage verifier: exists per status, and its passes when it runs in this process.
+    #[serde(default)]
+    pub verifier: VerifierStatus,
 }
 
 impl StatusData {

@@ -5,7 +5,8 @@
 //! One file per route, each a `*Page` component that loads its data through [`crate::api`]:
 //! `home`, `live`, `search`, `drill`, `event`, `scope` (host and tenant), `request`,
 //! `instance`, `timings`, `status`, `quarantine`, `not_found`; `query` decodes the query string
-//! the list pages read.
+//! the list pages read. The Usage section: `usage` (overview), `usage_list` (a table, the failed
+//! exists), `usage_image` (an image); the Reports: `reports` (list), `reports_detail` (one).
 
 mod drill;
 mod event;
@@ -15,11 +16,16 @@ mod live;
 mod not_found;
 mod quarantine;
 mod query;
+mod reports;
+mod reports_detail;
 mod request;
 mod scope;
 mod search;
 mod status;
 mod timings;
+mod usage;
+mod usage_image;
+mod usage_list;
 
 pub use drill::DrillPage;
 pub use event::EventPage;
@@ -28,8 +34,13 @@ pub use instance::InstancePage;
 pub use live::LivePage;
 pub use not_found::NotFoundPage;
 pub use quarantine::QuarantinePage;
+pub use reports::ReportsPage;
+pub use reports_detail::ReportPage;
 pub use request::RequestPage;
 pub use scope::{HostPage, TenantPage};
 pub use search::SearchPage;
 pub use status::StatusPage;
 pub use timings::TimingsPage;
+pub use usage::UsageOverviewPage;
+pub use usage_image::ImagePage;
+pub use usage_list::{UsageFailedPage, UsageListPage};

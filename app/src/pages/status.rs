@@ -1,11 +1,13 @@
 //! `/status`: consumers (state, last message, rate, reconnects), the database, live
-//! subscribers and the quarantine.
+//! subscribers, the usage verifier and the quarantine.
 
 use leptos::prelude::*;
 
 use crate::api::get_status;
 use crate::components::{ErrorBox, MaybeWhen, PageTitle, When};
-use crate::model::{format_bytes, DeploymentSummary, QuarantineRow, StatusData};
+use crate::model::{
+    format_bytes, format_duration, DeploymentSummary, QuarantineRow, StatusData, VerifierStatus,
+};
 use crate::routes;
 
 /// The status page.
@@ -38,6 +40,8 @@ fn Status(d: StatusData) -> impl IntoView {
         <p class="summary" aria-label="Database">{db}</p>
         <h2>"Consumers"</h2>
         <Consumers deployments=d.deployments/>
+        <h2>"Verifier"</h2>
+        <Verifier v=d.verifier/>
         <h2>{format!("Quarantine ({} messages)", d.quarantine_total)}</h2>
         <Quarantine rows=d.quarantine/>
     }
@@ -74,6 +78,46 @@ fn Consumers(deployments: Vec<DeploymentSummary>) -> impl IntoView {
                 <th scope="col" class="num">"Stored"</th><th scope="col" class="num">"Quarantined"</th>
                 <th scope="col" class="num">"Last minute"</th><th scope="col">"Last message"</th>
                 <th scope="col" class="num">"Reconnects"</th><th scope="col">"Last error"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The usage verifier: exists per status of each service; last pass and lag when it runs in
+/// the process that answered.
+#[component]
+fn Verifier(v: VerifierStatus) -> impl IntoView {
+    let note = (!v.running).then(|| {
+        view! { <p class="hint">"The verifier is not running in this process; counts are the database's."</p> }
+    });
+    let rows = v
+        .services
+        .into_iter()
+        .map(|s| {
+            let took = s.last_pass_ms.map(|ms| format_duration(ms * 1000));
+            let lag = s.lag_secs.map(|secs| format_duration(secs * 1_000_000));
+            view! {
+                <tr>
+                    <td>{s.service}</td>
+                    <td class="num">{s.new}</td><td class="num">{s.in_progress}</td>
+                    <td class="num">{s.verified}</td><td class="num">{s.reconciled}</td>
+                    <td class="num">{s.failed}</td>
+                    <td class="mono"><MaybeWhen at=s.last_pass/></td>
+                    <td class="num">{took}</td><td class="num">{lag}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {note}
+        <table class="grid" aria-label="Verifier">
+            <thead><tr>
+                <th scope="col">"Service"</th><th scope="col" class="num">"New"</th>
+                <th scope="col" class="num">"In progress"</th><th scope="col" class="num">"Verified"</th>
+                <th scope="col" class="num">"Reconciled"</th><th scope="col" class="num">"Failed"</th>
+                <th scope="col">"Last pass"</th><th scope="col" class="num">"Took"</th>
+                <th scope="col" class="num">"Lag"</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::ingest::{Incoming, Parsed};
+use crate::notification::Redaction;
 
 /// Deliveries received together, stored in one transaction, acked together. Each is parsed
 /// as it arrives, while the previous batch is being stored.
@@ -24,13 +25,15 @@ impl Batch {
         delivery: lapin::message::Delivery,
         deployment_id: i64,
         exchange: &str,
+        redaction: &Redaction,
     ) {
         self.tags.push(delivery.delivery_tag);
         let message = Incoming {
             routing_key: delivery.routing_key.to_string(),
             body: delivery.data,
         };
-        self.parsed.push(deployment_id, exchange, &message);
+        self.parsed
+            .push(deployment_id, exchange, &message, redaction);
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -99,7 +99,8 @@ impl Receiver<'_> {
                         if batch.is_empty() {
                             deadline = Some(Instant::now() + BATCH_WINDOW);
                         }
-                        batch.push(delivery, self.ctx.deployment.id, self.exchange);
+                        let redaction = self.ctx.ingestor.redaction();
+                        batch.push(delivery, self.ctx.deployment.id, self.exchange, redaction);
                     }
                     Some(Err(e)) => return Err(e.into()),
                     None => return Err(AmqpError::Cancelled(self.exchange.to_owned())),

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::config::{self, DatabaseUrl};
+use crate::notification::Redaction;
 
 /// Where the database is.
 #[derive(Debug, Args)]
@@ -48,6 +49,119 @@ impl DeploymentsArg {
         let file = config::load(&path)?;
         file.log_warnings();
         Ok(file)
+    }
+}
+
+/// Where `verify` (and `serve --demo`) find the verifier config when neither an option nor
+/// `STACKTACH_VERIFIER_CONFIG` says: the local sample, which points at this machine's broker.
+pub const DEFAULT_VERIFIER_CONFIG: &str = "etc/stacktach_verifier_config.json";
+
+/// Where the verifier config is, for `serve` and `worker`: when there is one, the usage
+/// verifier runs inside the process.
+#[derive(Debug, Args)]
+pub struct VerifierConfigArg {
+    /// v2's verifier config; when given, the usage verifier runs in this process [env: STACKTACH_VERIFIER_CONFIG]
+    #[arg(long)]
+    pub verifier_config: Option<PathBuf>,
+}
+
+impl VerifierConfigArg {
+    /// The option, else `STACKTACH_VERIFIER_CONFIG`; `None`: no verifier in this process.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.verifier_config
+            .clone()
+            .or_else(config::verifier::verifier_config_path_from_env)
+    }
+
+    /// [`Self::path`], and for `serve --demo` without one the local sample
+    /// (`etc/stacktach_verifier_config.json`, the machine's own broker) when it is there, so
+    /// the demo's billing day is verified and the Usage pages show both outcomes.
+    pub fn path_or_demo(&self, demo: bool) -> Option<PathBuf> {
+        let sample = PathBuf::from(DEFAULT_VERIFIER_CONFIG);
+        self.path()
+            .or_else(|| (demo && sample.is_file()).then_some(sample))
+    }
+}
+
+/// Where `serve` gets the bearer token of the `/db` write endpoints: a file (never a flag
+/// holding the token itself, which `ps` would show), else `STACKTACH_DB_API_TOKEN`.
+#[derive(Debug, Args)]
+pub struct DbApiTokenArg {
+    /// A file holding the bearer token the /db write endpoints (confirm, repair, tenant) require; without one (nor STACKTACH_DB_API_TOKEN) they are refused
+    #[arg(long, value_name = "FILE")]
+    pub db_api_token_file: Option<PathBuf>,
+}
+
+impl DbApiTokenArg {
+    /// The token: the file's content, else the variable's, trimmed; `None`: writes are off.
+    ///
+    /// # Errors
+    /// An unreadable or empty token file, or an empty variable.
+    pub fn token(&self) -> anyhow::Result<Option<config::Secret>> {
+        db_api_token(
+            self.db_api_token_file.as_deref(),
+            std::env::var("STACKTACH_DB_API_TOKEN").ok(),
+        )
+    }
+}
+
+/// [`DbApiTokenArg::token`] with the variable's value given.
+pub(crate) fn db_api_token(
+    file: Option<&std::path::Path>,
+    var: Option<String>,
+) -> anyhow::Result<Option<config::Secret>> {
+    let (text, source) = match (file, var) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("cannot read the /db API token file {}: {e}", path.display())
+            })?;
+            (text, format!("the token file {}", path.display()))
+        }
+        (None, Some(value)) => (value, "STACKTACH_DB_API_TOKEN".to_string()),
+        (None, None) => return Ok(None),
+    };
+    let token = text.trim();
+    anyhow::ensure!(!token.is_empty(), "{source} is empty: no /db API token");
+    Ok(Some(config::Secret::new(token)))
+}
+
+/// Which credential-like keys ingest blanks in a body before storing it (`serve`, `worker`,
+/// `import`): by default [`crate::notification::DEFAULT_KEYS`].
+#[derive(Debug, Args)]
+pub struct RedactionArgs {
+    /// The keys whose values are stored as "***" (comma-separated, exact names, any case, at any depth); replaces the default list
+    #[arg(
+        long,
+        value_name = "KEYS",
+        value_delimiter = ',',
+        conflicts_with = "keep_credentials"
+    )]
+    pub redact_keys: Option<Vec<String>>,
+    /// Store bodies as received, tokens and passwords included (for sites that must)
+    #[arg(long)]
+    pub keep_credentials: bool,
+}
+
+impl RedactionArgs {
+    /// The redaction to ingest with.
+    ///
+    /// # Errors
+    /// `--redact-keys` naming no key (`--keep-credentials` says that).
+    pub fn redaction(&self) -> anyhow::Result<Redaction> {
+        if self.keep_credentials {
+            return Ok(Redaction::keep());
+        }
+        match &self.redact_keys {
+            None => Ok(Redaction::default()),
+            Some(keys) => {
+                let redaction = Redaction::new(keys);
+                anyhow::ensure!(
+                    !redaction.is_keep(),
+                    "--redact-keys names no key (use --keep-credentials to store credentials)"
+                );
+                Ok(redaction)
+            }
+        }
     }
 }
 
@@ -101,5 +215,59 @@ mod tests {
             assert!(!debug.contains("SECRET"), "{debug}");
             assert!(debug.contains("u:***@h"), "{debug}");
         }
+    }
+
+    /// The /db token: the file (trimmed) before the variable; empty is an error naming the
+    /// source, never the token.
+    #[test]
+    fn db_api_token_from_file_or_variable() {
+        use super::db_api_token;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "  s3cret\n").expect("write");
+        let token = db_api_token(Some(&file), Some("other".into())).expect("reads");
+        assert_eq!(
+            token.map(|t| t.expose().to_string()).as_deref(),
+            Some("s3cret")
+        );
+        let token = db_api_token(None, Some(" v ".into())).expect("reads");
+        assert_eq!(token.map(|t| t.expose().to_string()).as_deref(), Some("v"));
+        assert!(db_api_token(None, None).expect("none").is_none());
+        std::fs::write(&file, "\n").expect("write");
+        let err = db_api_token(Some(&file), None).unwrap_err().to_string();
+        assert!(err.contains("is empty"), "{err}");
+        let missing = dir.path().join("missing");
+        assert!(db_api_token(Some(&missing), None).is_err());
+        let cli = Cli::try_parse_from(["stacktach", "serve", "--db-api-token-file", "/t"]);
+        assert!(format!("{:?}", cli.expect("parses")).contains("/t"));
+    }
+
+    /// `serve`, `worker` and `import` take `--redact-keys` (replacing the default list) or
+    /// `--keep-credentials`, never both; a list naming no key is refused.
+    #[test]
+    fn redaction_options() {
+        use crate::cmd::Command;
+        use crate::notification::Redaction;
+        let redaction = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).expect("parses");
+            match cli.command {
+                Command::Serve(a) => a.redaction.redaction(),
+                Command::Worker(a) => a.redaction.redaction(),
+                Command::Import(a) => a.redaction.redaction(),
+                _ => unreachable!("a command that ingests"),
+            }
+        };
+        let serve = redaction(&["stacktach", "serve"]).expect("valid");
+        assert_eq!(serve, Redaction::default());
+        let worker = redaction(&["stacktach", "worker", "--redact-keys", "Token, x-api-key"]);
+        let keys: Vec<String> = worker.expect("valid").keys().map(String::from).collect();
+        assert_eq!(keys, ["token", "x-api-key"]);
+        let import = redaction(&["stacktach", "import", "--keep-credentials", "f.jsonl"]);
+        assert!(import.expect("valid").is_keep());
+        let err = redaction(&["stacktach", "serve", "--redact-keys", ","]).unwrap_err();
+        assert!(err.to_string().contains("--keep-credentials"), "{err}");
+        let both = ["--keep-credentials", "--redact-keys=a"];
+        let conflict = Cli::try_parse_from([["stacktach", "serve"], both].concat());
+        assert!(conflict.is_err(), "the two options conflict");
     }
 }

@@ -7,11 +7,16 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
-use super::args::{database_url, CommonArgs, DatabaseArgs};
-use super::bench::{BenchArgs, QueryBenchArgs};
+use super::args::{
+    database_url, CommonArgs, DatabaseArgs, DbApiTokenArg, RedactionArgs, VerifierConfigArg,
+};
+use super::bench::ReportBenchArgs;
+use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
 use super::import::ImportArgs;
-use super::serve::{default_site_root, Application, Settings};
+use super::report::ReportArgs;
+use super::serve::{default_site_root, Application, BillingSettings, Settings};
 use super::simulate::SimulateArgs;
+use super::verify::VerifyArgs;
 use crate::store::Store;
 
 /// StackTach: OpenStack notification monitor.
@@ -41,6 +46,17 @@ pub enum Command {
     /// Measure the read side: fill a database with N notifications, print query plans and
     /// each /api/v1 endpoint's latency.
     BenchQueries(QueryBenchArgs),
+    /// Verify usage: check the `.exists` rows against the launches and deletes, mark them
+    /// verified or failed, publish the verified notifications (v2's verifier).
+    Verify(VerifyArgs),
+    /// Measure the usage verifier: fill a database with N exists and their launches and
+    /// deletes, time the verifier's passes.
+    BenchVerify(VerifyBenchArgs),
+    /// Build one of v2's reports (usage audits, KPI summary, error details, instance hours,
+    /// bandwidth) for a period; print its JSON or store it (`--store`); `--list` names them.
+    Report(ReportArgs),
+    /// Measure the reports: fill a database with a day of N notifications, time each report.
+    BenchReports(ReportBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +72,15 @@ pub struct ServeArgs {
     /// Web only: start no consumers.
     #[arg(long)]
     pub no_consumers: bool,
+    #[command(flatten)]
+    pub verifier: VerifierConfigArg,
+    #[command(flatten)]
+    pub db_api_token: DbApiTokenArg,
+    /// Build and store every report for the previous UTC day, at start and daily at 01:00 UTC.
+    #[arg(long)]
+    pub daily_reports: bool,
+    #[command(flatten)]
+    pub redaction: RedactionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +91,10 @@ pub struct WorkerArgs {
     /// connected, else 503 saying what is not) and `/metrics` on this address.
     #[arg(long)]
     pub listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub verifier: VerifierConfigArg,
+    #[command(flatten)]
+    pub redaction: RedactionArgs,
 }
 
 /// Runs the parsed command until it finishes or Ctrl-C / SIGTERM.
@@ -83,6 +112,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 consumers: !args.no_consumers,
                 demo: args.demo,
                 site_root: default_site_root(),
+                billing: BillingSettings {
+                    verifier_config: args.verifier.path_or_demo(args.demo),
+                    db_api_token: args.db_api_token.token()?,
+                    daily_reports: args.daily_reports,
+                },
+                redaction: args.redaction.redaction()?,
             };
             serve(settings).await
         }
@@ -95,6 +130,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 consumers: true,
                 demo: false,
                 site_root: default_site_root(),
+                billing: BillingSettings {
+                    verifier_config: args.verifier.path(),
+                    ..BillingSettings::default()
+                },
+                redaction: args.redaction.redaction()?,
             };
             serve(settings).await
         }
@@ -115,6 +155,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => super::import::run(args).await,
         Command::Bench(args) => super::bench::run(args).await,
         Command::BenchQueries(args) => super::bench::run_queries(args).await,
+        Command::BenchVerify(args) => super::bench::run_verify(args).await,
+        Command::Report(args) => super::report::run(args).await,
+        Command::BenchReports(args) => super::bench::run_reports(args).await,
+        Command::Verify(args) => super::verify::run(args).await,
     }
 }
 

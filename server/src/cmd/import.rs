@@ -2,7 +2,8 @@
 //! `stacktach simulate --jsonl` writes them) through the same ingest pipeline as the consumers:
 //! batches of up to [`BATCH`] lines per exchange, each in one transaction, idempotent (a line
 //! imported twice is stored once), unparseable bodies quarantined. A line that is not such an
-//! object at all is quarantined too, byte for byte, and the import goes on.
+//! object at all is quarantined too, byte for byte (but for credentials, redacted as bodies
+//! are: `--redact-keys`, `--keep-credentials`), and the import goes on.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::args::CommonArgs;
+use super::args::{CommonArgs, RedactionArgs};
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
 use crate::store::{NewQuarantine, Store};
@@ -31,6 +32,8 @@ pub struct ImportArgs {
     pub deployment: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub redaction: RedactionArgs,
 }
 
 /// What an import stored.
@@ -77,6 +80,7 @@ fn decode(line: &[u8]) -> Result<(String, Incoming), String> {
 /// Bad configuration, an unknown deployment, an unreadable file, or a database failure.
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let file = args.common.deployments.load()?;
+    let redaction = args.redaction.redaction()?;
     let url = args.common.database.url()?;
     let cfg = match &args.deployment {
         Some(name) => file
@@ -100,7 +104,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         id: store.ensure_deployment(&cfg.name).await?,
         name: cfg.name.clone(),
     };
-    let ingestor = Ingestor::new(store.clone(), Hub::new());
+    let ingestor = Ingestor::new(store.clone(), Hub::new()).with_redaction(redaction);
     let reader: Box<dyn Read> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -182,7 +186,7 @@ async fn store_lines(
                 exchange: String::new(),
                 routing_key: String::new(),
                 error: format!("line {}: {error}", report.lines + index as u64 + 1),
-                body: line.clone(),
+                body: ingestor.redaction().bytes(line).into_owned(),
                 received_us: now_micros(),
             }),
         }

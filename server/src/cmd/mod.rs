@@ -7,14 +7,17 @@
 //! - [`serve`]: `serve` and `worker`, the [`serve::Application`] (store, consumers, demo, web).
 //! - [`import`]: `import`, JSON lines through the ingest pipeline.
 //! - [`simulate`]: `simulate`, and the notification generator behind it, the demo and the bench.
+//! - [`verify`]: `verify`, the usage verifier on its own (or once, for cron).
 //! - [`bench`]: `bench` (ingest throughput) and `bench-queries` (the read side).
 
 mod args;
 pub mod bench;
 mod cli;
 pub mod import;
+pub mod report;
 pub mod serve;
 pub mod simulate;
+pub mod verify;
 
-pub use args::{CommonArgs, DatabaseArgs, DeploymentsArg};
+pub use args::{CommonArgs, DatabaseArgs, DbApiTokenArg, DeploymentsArg, VerifierConfigArg};
 pub use cli::{run, Cli, Command, ServeArgs, WorkerArgs};

@@ -28,6 +28,8 @@
 //!   [`DatabaseUrl`], which prints with its password masked ([`redact_url`]); `uri`:
 //!   percent-encoding and hosts for the URIs built from configuration.
 //! - `secret`: [`Secret`], a credential that never prints; `error`: [`ConfigError`].
+//! - `verifier/`: the verifier config (v2's `stacktach_verifier_config.json`), read with the
+//!   same walker.
 //! - `tests/`: unit tests by topic (sample files, valid files, invalid files, URIs, resolution).
 
 mod database_url;
@@ -41,6 +43,7 @@ mod secret;
 mod sections;
 mod suggest;
 mod uri;
+pub mod verifier;
 mod walker;
 
 #[cfg(test)]

@@ -6,15 +6,18 @@
 //! - [`router`]: the whole router and the context every render gets; `state`: [`AppState`].
 //! - [`web`]: the web app's backend ([`web::ServerBackend`]); `api_v1`: the JSON API;
 //!   `stacky`: v2's REST API.
+//! - `dbapi`: v2's DB API (`/db/*`: usage reads, stats, the token-guarded billing writes).
 //! - `live_ws`: the live feed websocket (backfill, filtered push, explicit gaps).
 //! - `ops`: `/healthz`, `/metrics` and the request metrics middleware.
 //! - [`worker`]: what `stacktach worker --listen` serves: readiness `/healthz` and `/metrics`.
-//! - [`csp`]: the Content-Security-Policy of HTML responses.
+//! - [`csp`]: the Content-Security-Policy of HTML responses; `panic`: a panic → a logged 500.
 
 mod api_v1;
 pub mod csp;
+mod dbapi;
 mod live_ws;
 mod ops;
+mod panic;
 pub mod router;
 mod stacky;
 mod state;

@@ -11,7 +11,7 @@ use app::ssr::SharedBackend;
 use app::{shell, App};
 
 use super::state::AppState;
-use super::{api_v1, csp, live_ws, ops, stacky};
+use super::{api_v1, csp, dbapi, live_ws, ops, panic, stacky};
 
 /// The whole router; tests drive it over a real socket.
 pub fn router(state: AppState) -> Router {
@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(stacky::router())
         .merge(api_v1::router())
+        .merge(dbapi::router())
         .route("/live/ws", get(live_ws::upgrade))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())
@@ -35,6 +36,8 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        // Innermost, so the CSP and the request metrics see the 500 a panic becomes.
+        .layer(panic::layer())
         .layer(axum::middleware::from_fn(csp::fallback))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),

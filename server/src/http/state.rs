@@ -7,6 +7,7 @@ use leptos::prelude::LeptosOptions;
 
 use std::sync::Arc;
 
+use crate::config::Secret;
 use crate::http::web::ServerBackend;
 use crate::live::Hub;
 use crate::store::Store;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub backend: Arc<ServerBackend>,
     /// The Prometheus registry (`/metrics`); the consumers record into the same one.
     pub metrics: Metrics,
+    /// The bearer token the `/db` write endpoints require; `None`: those are refused.
+    pub db_api_token: Option<Secret>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -20,6 +20,7 @@ use app::model::{EventRow, Micros};
 
 use crate::aggregate::{self, Input};
 use crate::live::Hub;
+use crate::notification::Redaction;
 use crate::store::{BatchTx, Committed, NewEvent, NewQuarantine, Store, StoreError};
 
 /// Events aggregated per keys → load → aggregate → write round: bounds every `IN` list and
@@ -39,12 +40,30 @@ pub struct DeploymentRef {
 pub struct Ingestor {
     store: Store,
     hub: Hub,
+    /// The credential keys blanked in every body before it is stored.
+    redaction: Redaction,
 }
 
 impl Ingestor {
     /// An ingestor writing to `store` and publishing to `hub`.
     pub fn new(store: Store, hub: Hub) -> Self {
-        Self { store, hub }
+        Self {
+            store,
+            hub,
+            redaction: Redaction::default(),
+        }
+    }
+
+    /// This ingestor redacting `redaction`'s keys (the default list unless set).
+    #[must_use]
+    pub fn with_redaction(mut self, redaction: Redaction) -> Self {
+        self.redaction = redaction;
+        self
+    }
+
+    /// The keys redacted before a body is stored (for [`Parsed::push`]).
+    pub fn redaction(&self) -> &Redaction {
+        &self.redaction
     }
 
     /// The store this ingestor writes to.
@@ -66,7 +85,7 @@ impl Ingestor {
     ) -> Result<Committed, StoreError> {
         let mut parsed = Parsed::default();
         for m in messages {
-            parsed.push(deployment.id, exchange, m);
+            parsed.push(deployment.id, exchange, m, &self.redaction);
         }
         self.commit(deployment, &parsed).await
     }

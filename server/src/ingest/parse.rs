@@ -5,7 +5,7 @@
 use app::model::now_micros;
 use sha2::{Digest, Sha256};
 
-use crate::notification::{self, Notification};
+use crate::notification::{self, Notification, Redaction};
 use crate::store::{NewEvent, NewQuarantine};
 
 /// A message as received from the broker (or replayed from a file).
@@ -25,18 +25,31 @@ pub struct Parsed {
 
 impl Parsed {
     /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not.
-    pub fn push(&mut self, deployment_id: i64, exchange: &str, message: &Incoming) {
+    /// Either way, the body is stored with `redaction` applied (the dedupe key still hashes
+    /// the bytes received, so a redelivery is recognised whatever the key list).
+    pub fn push(
+        &mut self,
+        deployment_id: i64,
+        exchange: &str,
+        message: &Incoming,
+        redaction: &Redaction,
+    ) {
         let received_us = now_micros();
         match notification::parse(exchange, &message.body) {
-            Ok(n) => self
-                .events
-                .push(new_event(deployment_id, exchange, message, n, received_us)),
+            Ok(n) => self.events.push(new_event(
+                deployment_id,
+                exchange,
+                message,
+                n,
+                received_us,
+                redaction,
+            )),
             Err(e) => self.quarantined.push(NewQuarantine {
                 deployment_id,
                 exchange: exchange.to_string(),
                 routing_key: message.routing_key.clone(),
                 error: e.to_string(),
-                body: message.body.clone(),
+                body: redaction.bytes(&message.body).into_owned(),
                 received_us,
             }),
         }
@@ -59,6 +72,7 @@ fn new_event(
     m: &Incoming,
     n: Notification,
     received_us: i64,
+    redaction: &Redaction,
 ) -> NewEvent {
     let dedupe_key = match &n.message_id {
         Some(id) if !id.is_empty() => id.clone(),
@@ -79,7 +93,7 @@ fn new_event(
         message_id: n.message_id,
         dedupe_key,
         received_us,
-        json: n.body,
+        json: redaction.string(n.body),
         detail: n.detail,
     }
 }

@@ -22,6 +22,7 @@
 //! - `timestamp`: v2's six timestamp formats ([`parse_timestamp`]); [`time`]: payload times and
 //!   decimal seconds.
 //! - [`image_type`]: image bit codes; [`ids`]: uuid and request-id shapes.
+//! - `redact`: [`Redaction`], credentials replaced by `"***"` before a body is stored.
 
 mod envelope;
 mod error;
@@ -32,6 +33,7 @@ pub mod image_type;
 pub(crate) mod json;
 mod nova;
 mod parse;
+mod redact;
 pub mod time;
 mod timestamp;
 
@@ -39,6 +41,7 @@ pub use error::ParseError;
 pub use glance::{GlanceDetail, ImageEntry, Images};
 pub use nova::{ImageMeta, NovaDetail};
 pub use parse::{parse, Detail, Flavour, Notification};
+pub use redact::{Redaction, DEFAULT_KEYS};
 pub use timestamp::parse_timestamp;
 
 #[cfg(test)]

@@ -12,10 +12,14 @@
 //! # Layout
 //! - `backend`: [`Db`] (one variant per database), [`Store`], the `on_db!` dispatch macro and
 //!   the statement runners; `pool`: connecting, migrations, database-wide calls;
-//!   `sql`: the builder; `error`: [`StoreError`]; `batch`: [`BatchTx`].
+//!   `sql`: the builder; `error`: [`StoreError`]; `batch`: [`BatchTx`]; `tx`: [`Tx`], a plain
+//!   transaction for the billing writes.
 //! - `events/`: `raw_events` and `raw_image_meta` (writes, feed, search, detail, `/stacky`).
 //! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read).
 //! - `quarantine`, `deployments`, `reports` (`json_reports`): one table each.
+//! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
+//! - [`report_inputs`]: the reads behind v2's reports (`crate::reports`).
+//! - `verifier`: the usage verifier's batches, evidence, outcomes and counts.
 //! - [`stacky`]: v2's `/stacky` vocabulary (allow-lists and row types); `explain`: query plans
 //!   for `bench-queries`.
 //!
@@ -25,15 +29,21 @@
 mod aggregates;
 mod backend;
 mod batch;
+pub mod dbapi;
 mod deployments;
 mod error;
 mod events;
 mod explain;
 mod pool;
 mod quarantine;
+pub mod report_inputs;
 mod reports;
 mod sql;
 pub mod stacky;
+pub mod stacky_usage;
+mod tx;
+mod usage_pages;
+mod verifier;
 
 pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
 pub use backend::{Db, Store};
@@ -42,3 +52,9 @@ pub use error::StoreError;
 pub use events::{EventColumns, NewEvent, ScopeSample, TimeWindow};
 pub use explain::{EventsOf, Explained};
 pub use quarantine::{NewQuarantine, QuarantineRecord};
+pub use tx::Tx;
+pub use usage_pages::{
+    GlanceDeleteRow, GlanceExistsRow, GlanceUsageRow, NovaDeleteRow, NovaExistsRow, NovaLaunchRow,
+    ProgressCount,
+};
+pub use verifier::{Claim, ExistsState, RawBody, StatusWrite};

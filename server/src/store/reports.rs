@@ -108,6 +108,39 @@ impl Store {
         self.fetch_all(&sql).await
     }
 
+    /// Reports with `name` (all when empty) and an id below `before`, newest first: a page of
+    /// the web app's Reports list.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn json_reports_page(
+        &self,
+        name: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<JsonReportRow>, StoreError> {
+        let mut sql = Sql::new(REPORT_SELECT);
+        sql.push(" WHERE 1 = 1");
+        if !name.is_empty() {
+            sql.push(" AND name = ").text(name);
+        }
+        if let Some(before) = before {
+            sql.push(" AND id < ").int(before);
+        }
+        sql.push(" ORDER BY id DESC LIMIT ").int(limit);
+        self.fetch_all(&sql).await
+    }
+
+    /// The distinct names of the stored reports, sorted (at most `limit`; index `(name)`).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn json_report_names(&self, limit: i64) -> Result<Vec<String>, StoreError> {
+        let mut sql = Sql::new("SELECT DISTINCT name FROM json_reports ORDER BY name LIMIT ");
+        sql.int(limit);
+        self.fetch_column(&sql).await
+    }
+
     /// One report's stored JSON text.
     ///
     /// # Errors

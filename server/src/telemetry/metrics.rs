@@ -31,6 +31,17 @@ pub struct Histogram {
     pub buckets: &'static [f64],
 }
 
+/// A family whose values are set (or added to) by its owner, declared where it is used (the
+/// verifier's, in `telemetry::verifier`) and rendered once it has a series.
+#[derive(Debug)]
+pub struct Gauge {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub labels: &'static [&'static str],
+    /// `gauge` or `counter`.
+    pub kind: &'static str,
+}
+
 const CONSUMER: &[&str] = &["deployment", "exchange"];
 
 /// Notifications parsed and newly stored (duplicates and quarantined messages not included).
@@ -145,6 +156,7 @@ struct HistogramValue {
 struct Inner {
     counters: Mutex<BTreeMap<Series, u64>>,
     histograms: Mutex<BTreeMap<Series, HistogramValue>>,
+    gauges: Mutex<BTreeMap<Series, (f64, &'static Gauge)>>,
 }
 
 /// The registry. Cheap to clone; every clone records into the same values.
@@ -193,6 +205,24 @@ impl Metrics {
         h.count += 1;
     }
 
+    /// Sets the series of `gauge` with these label values.
+    pub fn set(&self, gauge: &'static Gauge, labels: &[&str], value: f64) {
+        let key = (gauge.name, values(gauge.labels, labels));
+        lock(&self.0.gauges).insert(key, (value, gauge));
+    }
+
+    /// Adds `n` to the series of `gauge` (a `counter`-kind family).
+    pub fn add_to(&self, gauge: &'static Gauge, labels: &[&str], n: f64) {
+        let key = (gauge.name, values(gauge.labels, labels));
+        lock(&self.0.gauges).entry(key).or_insert((0.0, gauge)).0 += n;
+    }
+
+    /// One series of `gauge`, if ever set (the status page reads the verifier's here).
+    pub fn gauge(&self, gauge: &Gauge, labels: &[&str]) -> Option<f64> {
+        let key = (gauge.name, values(gauge.labels, labels));
+        lock(&self.0.gauges).get(&key).map(|(v, _)| *v)
+    }
+
     /// The value of one counter series (0 if never recorded); for tests and the benchmark.
     pub fn counter(&self, counter: &Counter, labels: &[&str]) -> u64 {
         let key = (counter.name, values(counter.labels, labels));
@@ -225,6 +255,16 @@ impl Metrics {
                 let _ = writeln!(out, "{}_sum{labels} {}", h.name, fmt_f64(v.sum));
                 let _ = writeln!(out, "{}_count{labels} {}", h.name, v.count);
             }
+        }
+        let gauges = lock(&self.0.gauges).clone();
+        let mut family = "";
+        for ((name, vals), (v, g)) in &gauges {
+            if *name != family {
+                header(&mut out, g.name, g.help, g.kind);
+                family = name;
+            }
+            let labels = label_set(g.labels, vals, None);
+            let _ = writeln!(out, "{name}{labels} {}", fmt_f64(*v));
         }
         for s in scraped {
             header(&mut out, s.name, s.help, s.kind);

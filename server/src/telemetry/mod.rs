@@ -5,9 +5,11 @@
 //! - [`logging`]: the `tracing` subscriber.
 //! - [`metrics`]: counters and histograms, rendered in the Prometheus text format.
 //! - [`status`]: each consumer's state, rates and last message.
+//! - [`verifier`]: the usage verifier's metric families.
 
 pub mod logging;
 pub mod metrics;
 pub mod status;
+pub mod verifier;
 
 pub use logging::init;

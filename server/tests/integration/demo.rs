@@ -25,6 +25,8 @@ async fn run_demo(
         consumers: true,
         demo: true,
         site_root: "target/site".into(),
+        billing: Default::default(),
+        redaction: Default::default(),
     };
     let app = Application::build(settings).await.expect("builds");
     let port = app.port().expect("bound");

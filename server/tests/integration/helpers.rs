@@ -183,6 +183,50 @@ impl TestApp {
             consumers: true,
             demo: false,
             site_root: "target/site".into(),
+            billing: Default::default(),
+            redaction: Default::default(),
+        };
+        let app = Application::build(settings)
+            .await
+            .expect("application builds");
+        let port = app.port().expect("bound");
+        let store = app.store().clone();
+        let board = app.board().clone();
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(app.run(shutdown.clone()));
+        Self {
+            port,
+            store,
+            board,
+            shutdown,
+            handle,
+        }
+    }
+
+    /// `serve` with no deployments and these billing settings (the `/db` token, …).
+    pub async fn spawn_with_billing(
+        db: &TestDb,
+        billing: server::cmd::serve::BillingSettings,
+    ) -> Self {
+        Self::spawn_billing_with(db, deployments(r#"{"deployments": []}"#), billing).await
+    }
+
+    /// `serve` with these deployments and billing settings.
+    pub async fn spawn_billing_with(
+        db: &TestDb,
+        deployments: DeploymentsFile,
+        billing: server::cmd::serve::BillingSettings,
+    ) -> Self {
+        let settings = Settings {
+            deployments,
+            database_url: db.url.as_str().into(),
+            listen: Some("127.0.0.1:0".parse().unwrap()),
+            web: true,
+            consumers: true,
+            demo: false,
+            site_root: "target/site".into(),
+            billing,
+            redaction: Default::default(),
         };
         let app = Application::build(settings)
             .await

@@ -5,17 +5,26 @@
 
 mod aggregate;
 mod api_v1;
+mod billing_day;
+mod dbapi;
+mod dbapi_writes;
 mod dedupe;
 mod demo;
 mod faults;
 mod helpers;
 mod ingest;
 mod metrics;
+mod no_panic;
 mod proxy;
+mod redaction;
+mod reports;
 mod secrets;
 mod simulate;
 mod stacky;
 mod stacky_cli;
+mod stacky_usage;
+mod usage_pages;
+mod verifier;
 mod watchdog;
 mod web;
 mod web_queries;

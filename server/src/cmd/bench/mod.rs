@@ -19,14 +19,20 @@
 //! - `ingest`: phases (b) and (c); `usage`: peak memory and CPU per phase; `report`: the table
 //!   and the ceilings.
 //! - `queries`: `stacktach bench-queries`, the read side at a million stored events.
+//! - `verify`: `stacktach bench-verify`, the usage verifier over N exists per database.
+//! - `reports`: `stacktach bench-reports`, every report over a day of N events per database.
 
 mod broker;
 mod database;
 mod ingest;
 mod queries;
 mod report;
+mod reports;
 mod run;
 mod usage;
+mod verify;
 
 pub use queries::{run as run_queries, QueryBenchArgs};
+pub use reports::{run_reports, ReportBenchArgs};
 pub use run::{run, BenchArgs};
+pub use verify::{run_verify, VerifyBenchArgs};

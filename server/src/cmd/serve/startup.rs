@@ -13,9 +13,11 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::billing::BillingSettings;
 use super::demo::Demo;
 use super::site::leptos_options;
 use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
+use crate::cmd::verify::load_config as load_verifier_config;
 use crate::config::{DatabaseUrl, DeploymentConfig, DeploymentsFile};
 use crate::http::router::router;
 use crate::http::web::{DemoStatus, ServerBackend};
@@ -23,8 +25,10 @@ use crate::http::worker::{self, WorkerState};
 use crate::http::AppState;
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
+use crate::notification::Redaction;
 use crate::store::Store;
 use crate::telemetry::status::StatusBoard;
+use crate::verifier::run::{RunSettings, Verifier};
 
 /// What to run. `Debug` shows the database URL with its password masked.
 #[derive(Debug, Clone)]
@@ -40,6 +44,11 @@ pub struct Settings {
     pub demo: bool,
     /// Where cargo-leptos put the site (`pkg/` with the wasm, JS and CSS).
     pub site_root: PathBuf,
+    /// The verifier, the `/db` write token, the daily reports (all off by default).
+    pub billing: BillingSettings,
+    /// The credential keys blanked in bodies before they are stored (`Default`: the
+    /// default list; [`Redaction::keep`]: none).
+    pub redaction: Redaction,
 }
 
 /// A built application: the store is migrated, the port is bound, nothing runs yet.
@@ -50,6 +59,8 @@ pub struct Application {
     hub: Hub,
     board: StatusBoard,
     deployments: Vec<DeploymentRef>,
+    /// The usage verifier to run in this process, when a verifier config was given.
+    verifier: Option<RunSettings>,
 }
 
 impl Application {
@@ -58,6 +69,10 @@ impl Application {
     /// # Errors
     /// An unreachable database, a failed migration, or a port that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let verifier = match &settings.billing.verifier_config {
+            Some(path) => Some(RunSettings::from_config(&load_verifier_config(path)?)),
+            None => None,
+        };
         let store = Store::connect(settings.database_url.expose())
             .await
             .with_context(|| format!("cannot open the database {}", settings.database_url))?;
@@ -99,6 +114,7 @@ impl Application {
             hub: Hub::new(),
             board,
             deployments,
+            verifier,
         })
     }
 
@@ -126,10 +142,19 @@ impl Application {
     /// # Errors
     /// The web server failing, or a consumer stopping with `exit_on_exception`.
     pub async fn run(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let ingestor = Ingestor::new(self.store.clone(), self.hub.clone());
+        let ingestor = Ingestor::new(self.store.clone(), self.hub.clone())
+            .with_redaction(self.settings.redaction.clone());
+        if self.settings.redaction.is_keep() {
+            tracing::warn!("Credentials are kept: bodies are stored with their tokens and passwords (--keep-credentials).");
+        }
         let demo_status = DemoStatus::default();
         let mut consumers = self.spawn_consumers(&ingestor, &shutdown);
         let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
+        self.spawn_verifier(&mut background, &shutdown);
+        if self.settings.billing.daily_reports {
+            let store = self.store.clone();
+            background.spawn(crate::reports::run_daily(store, shutdown.clone()));
+        }
         let outcome = match self.listener.take() {
             Some(listener) => {
                 let http = self.serve_http(listener, demo_status, shutdown.clone());
@@ -209,6 +234,21 @@ impl Application {
         background
     }
 
+    /// The usage verifier's task, when configured; its metrics go to this process's registry
+    /// (so `/metrics` and the status page show its passes).
+    fn spawn_verifier(&self, background: &mut JoinSet<()>, shutdown: &CancellationToken) {
+        let Some(settings) = self.verifier.clone() else {
+            return;
+        };
+        let verifier = Verifier::new(self.store.clone(), settings, self.board.metrics().clone());
+        let shutdown = shutdown.clone();
+        background.spawn(async move {
+            if let Err(e) = verifier.run(shutdown).await {
+                tracing::error!(error = %e, "The verifier stopped: cannot reset its rows left in progress.");
+            }
+        });
+    }
+
     /// Serves the web app (or, for a worker, its readiness and metrics) until shutdown.
     async fn serve_http(
         &self,
@@ -251,6 +291,7 @@ impl Application {
             hub: self.hub.clone(),
             backend,
             metrics: self.board.metrics().clone(),
+            db_api_token: self.settings.billing.db_api_token.clone(),
         };
         Ok(router(state))
     }
@@ -279,6 +320,8 @@ mod tests {
             consumers: true,
             demo: false,
             site_root: PathBuf::from("target/site"),
+            billing: BillingSettings::default(),
+            redaction: Redaction::default(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("SECRET"), "{debug}");

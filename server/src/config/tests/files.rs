@@ -15,7 +15,14 @@ fn every_sample_in_etc_loads_without_warnings() {
     let mut loaded = 0;
     for entry in std::fs::read_dir(&dir).expect("etc/ is readable") {
         let path = entry.expect("directory entry").path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        // The verifier's configs are another format, loaded by `config::verifier`'s tests.
+        if path.extension().and_then(|e| e.to_str()) != Some("json")
+            || name.contains("verifier_config")
+        {
             continue;
         }
         let file = load(&path).unwrap_or_else(|e| panic!("{e}"));

@@ -187,9 +187,14 @@ fn django_datetime(text: &str) -> Option<Option<i64>> {
             if !sec.contains('.') {
                 (s, 0)
             } else {
+                // Digits only before any slicing: a byte index into other text may fall
+                // inside a UTF-8 character (`00:00:00.12345é` once panicked here).
+                if !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
                 let kept = number(&frac[..frac.len().min(6)], 1, 6)?;
                 let extra = &frac[frac.len().min(6)..];
-                if extra.len() > 6 || !extra.bytes().all(|b| b.is_ascii_digit()) {
+                if extra.len() > 6 {
                     return None;
                 }
                 let scale = 10_i64.pow(6 - u32::try_from(frac.len().min(6)).ok()?);
@@ -300,6 +305,28 @@ mod tests {
         assert!(parse_django_datetime("2014-02-30")
             .unwrap_err()
             .contains("but it is an invalid date."));
+    }
+
+    /// Multi-byte characters anywhere in a date never panic (a byte slice once fell inside
+    /// `é` in `2014-01-01 00:00:00.12345é`); they are Django's invalid-format error.
+    #[test]
+    fn non_ascii_dates_are_errors_not_panics() {
+        assert!(parse_django_datetime("2014-01-01 00:00:00.12345é")
+            .unwrap_err()
+            .contains("has an invalid format"));
+        for base in [
+            "2014-01-01 00:00:00.123456",
+            "2014-01-01T09:40+01:00",
+            "2014-1-1",
+        ] {
+            for (at, _) in base.char_indices().chain([(base.len(), ' ')]) {
+                for odd in ["é", "€", "𝟘", "٣"] {
+                    let text = format!("{}{odd}{}", &base[..at], &base[at..]);
+                    assert!(parse_django_datetime(&text).is_err(), "{text}");
+                    assert_eq!(parse_ymd(&text), None, "{text}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - `watch`: the live tail and its cursor;
 //! - `timings`: timings of an instance or an operation, summary, KPIs;
 //! - `reports`: the stored JSON reports (list, one, search);
+//! - `usage`: launches, deletes and exists as `stacky usage` lists them;
 //! - `format`: v2's text formats (times, `sec_to_time`, Django date parsing).
 
 mod answer;
@@ -24,6 +25,7 @@ mod reports;
 mod router;
 mod rows;
 mod timings;
+mod usage;
 mod watch;
 
 pub use router::router;

@@ -3,14 +3,14 @@
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 
-use super::{events, reports, timings, watch};
+use super::{events, reports, timings, usage, watch};
 use crate::http::state::AppState;
 
 /// The routes of this API. v2 answered every path with a trailing slash and (Django's
 /// `APPEND_SLASH`) redirected those without; the client asks for `/stacky/reports?…` and
 /// `/stacky/report/<id>` without one, so both forms are served.
 pub fn router() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 16] = [
+    let routes: [(&str, MethodRouter<AppState>); 19] = [
         ("/stacky/deployments", get(events::deployments)),
         ("/stacky/events", get(events::event_names)),
         ("/stacky/hosts", get(events::hosts)),
@@ -27,6 +27,9 @@ pub fn router() -> Router<AppState> {
         ("/stacky/search", get(events::search)),
         ("/stacky/kpi", get(timings::kpi)),
         ("/stacky/kpi/{tenant_id}", get(timings::kpi_of_tenant)),
+        ("/stacky/usage/launches", get(usage::launches)),
+        ("/stacky/usage/deletes", get(usage::deletes)),
+        ("/stacky/usage/exists", get(usage::exists)),
     ];
     routes
         .into_iter()

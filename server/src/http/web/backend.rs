@@ -10,7 +10,9 @@ use app::model::{
 use app::ssr::{Backend, BackendError};
 
 use super::demo::DemoStatus;
+use super::verifier::verifier_status;
 use super::{detail, lists, pages};
+use super::{reports_pages, usage_pages};
 use crate::live::Hub;
 use crate::store::{Store, StoreError};
 use crate::telemetry::status::StatusBoard;
@@ -78,6 +80,7 @@ impl ServerBackend {
                 size_bytes: self.store.database_size().await?,
             },
             subscribers: self.live.subscribers() as u64,
+            verifier: verifier_status(&self.store, self.board.metrics()).await?,
         })
     }
 }
@@ -153,5 +156,35 @@ impl Backend for ServerBackend {
     async fn quarantined(&self, id: i64) -> Result<Option<QuarantineDetail>, BackendError> {
         let record = self.store.quarantined(id).await.map_err(backend_error)?;
         Ok(record.map(detail::quarantined))
+    }
+
+    async fn usage_overview(&self) -> Result<app::model::UsageOverview, BackendError> {
+        usage_pages::overview(&self.store)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn usage_list(
+        &self,
+        query: &app::model::UsageQuery,
+    ) -> Result<app::model::UsagePage, BackendError> {
+        usage_pages::list(&self.store, query)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn reports(
+        &self,
+        query: &app::model::ReportsQuery,
+    ) -> Result<app::model::ReportsPage, BackendError> {
+        reports_pages::list(&self.store, query)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn report(&self, id: i64) -> Result<Option<app::model::ReportDetail>, BackendError> {
+        reports_pages::one(&self.store, id)
+            .await
+            .map_err(backend_error)
     }
 }

@@ -10,7 +10,9 @@
 //! - `cursor`: the id-cursor lists of `/api/v1` (events, quarantine) and deployment lookup;
 //! - `detail`: one event's stored columns, a quarantined message's bytes;
 //! - `pages`: host/tenant, request, instance and timings pages;
-//! - `usage`: an instance's usage, delete and exists rows.
+//! - `usage`: an instance's usage, delete and exists rows;
+//! - `usage_pages`: the Usage section (verifier progress, usage tables);
+//! - `reports_pages`: the Reports pages (stored reports).
 
 mod backend;
 mod cursor;
@@ -18,7 +20,10 @@ mod demo;
 mod detail;
 mod lists;
 mod pages;
+mod reports_pages;
 mod usage;
+mod usage_pages;
+mod verifier;
 
 pub use backend::ServerBackend;
 pub use demo::DemoStatus;

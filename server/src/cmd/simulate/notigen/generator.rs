@@ -5,6 +5,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::billing::{BillingDay, BillingOptions};
 use super::extras::{Catalog, World};
 use super::operation::Operation;
 use super::options::GeneratorOptions;
@@ -63,7 +64,8 @@ impl std::fmt::Debug for Generator {
 }
 
 impl Generator {
-    /// A generator whose first operation starts at `start_micros` (UTC microseconds).
+    /// A generator whose first operation starts at `start_micros` (UTC microseconds), after
+    /// the billing day before it ([`BillingDay`], all of whose notifications are earlier).
     ///
     /// Out-of-range options are clamped: a rate that is not positive becomes one operation in
     /// 1,000 minutes, a negative or NaN time scale becomes 0 (whole operations at one instant),
@@ -81,7 +83,7 @@ impl Generator {
             },
             max_in_flight: options.max_in_flight.max(1),
         };
-        Self {
+        let mut generator = Self {
             rng,
             options,
             templates: templates::all(),
@@ -95,7 +97,11 @@ impl Generator {
             follow_ups: TimeQueue::new(),
             live: Vec::new(),
             catalog: Catalog::default(),
-        }
+        };
+        // Yesterday's billing day comes first: every notification of it is before the start.
+        let day = BillingDay::generate(seed, &BillingOptions::default(), start_micros);
+        generator.schedule(Running::Scripted(Box::new(day.into_scripted())));
+        generator
     }
 
     /// Every notification whose scheduled time is <= now_micros, in time order; starts new

@@ -11,6 +11,10 @@
 //! `glance`), failed uploads, and failed Nova operations with exception payloads on
 //! `monitor.error`.
 //!
+//! Before all of that comes a billing day ([`BillingDay`]): the previous UTC day's launches,
+//! resizes, deletes and uploads, then its end-of-day `compute.instance.exists` and `image.exists`,
+//! which the usage verifier passes except for a few planted, declared failures.
+//!
 //! The generator is pure: no I/O, no clock reads (time is passed in), deterministic for a seed.
 //! Publishing or writing the notifications is the caller's job.
 //!
@@ -21,6 +25,8 @@
 //!   written out in full when it starts.
 //! - `extras`: which non-template operations start, and the glance images they act on;
 //!   `glance`: image notifications; `errors`: failed Nova operations.
+//! - `billing`: [`BillingDay`], the day of launches, resizes, deletes and end-of-day exists the
+//!   generator starts with, with its planted failures; `billing_nova`: its Nova notifications.
 //! - `queue`: the time-ordered queue behind the interleaving.
 //! - `templates`: the embedded templates, parsed once into literal chunks and slots.
 //! - `body`: one pre-split notification of a template.
@@ -29,6 +35,8 @@
 //! - `values`: the values one operation substitutes, and rendering.
 //! - `pools`: tenants, users, hosts, images and instances; fresh ids and addresses.
 
+mod billing;
+mod billing_nova;
 mod binding;
 mod body;
 mod errors;
@@ -46,10 +54,13 @@ mod templates;
 mod values;
 
 #[cfg(test)]
+mod billing_tests;
+#[cfg(test)]
 mod extras_tests;
 #[cfg(test)]
 mod tests;
 
+pub use billing::{BillingDay, BillingOptions, FailureKind, PlantedFailure};
 pub use generator::Generator;
 pub use options::{mean_notifications_per_operation, GeneratorOptions};
 pub use outgoing::Outgoing;

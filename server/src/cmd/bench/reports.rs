@@ -1,0 +1,141 @@
+//! `stacktach bench-reports`: how long each of v2's reports takes over a day of N stored
+//! events. For each database (a fresh SQLite file, a fresh PostgreSQL database) it fills the
+//! previous UTC day with N realistic notifications from the generator through the real ingest
+//! path (raw rows and aggregates, a billing day's exists included), then builds every report
+//! for that day (as `stacktach report NAME` does, without storing) and prints the time each
+//! took and the size of its JSON. The bar (issue 12): a day of 1,000,000 events in ≤ 10 s.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::database::FreshDb;
+use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
+use crate::config::DatabaseUrl;
+use crate::ingest::{DeploymentRef, Incoming, Ingestor};
+use crate::live::Hub;
+use crate::reports::{build, BuildOptions, PeriodLength, ReportKind};
+use crate::store::Store;
+use app::model::now_micros;
+
+const DAY_US: i64 = 86_400_000_000;
+/// The generator starts this long after the day's midnight, so the billing day it begins with
+/// (the day before) has its exists stored early in the measured day.
+const START_OFFSET_US: i64 = 15 * 60_000_000;
+/// Notifications per ingest transaction while filling.
+const FILL_BATCH: usize = 1_000;
+
+/// `stacktach bench-reports` options.
+#[derive(Debug, Args)]
+pub struct ReportBenchArgs {
+    /// Stored notifications, spread over the previous UTC day.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub count: u64,
+    /// Databases to measure ("sqlite:" = a temporary file; a postgres:// URL = a fresh database
+    /// on that server, dropped afterwards). Repeatable.
+    #[arg(long = "database-url", default_values = [
+        "sqlite:",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    ])]
+    pub database_urls: Vec<DatabaseUrl>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs the report benchmark and prints each report's time per database.
+///
+/// # Errors
+/// An unreachable database or a failing query; fresh databases are removed anyway.
+pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
+    let now = now_micros();
+    let day = now.div_euclid(DAY_US) * DAY_US - DAY_US;
+    for (index, url) in args.database_urls.iter().enumerate() {
+        let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+        let db = FreshDb::create(url, &format!("{id}_{index}r")).await?;
+        let result = async {
+            let store = db.open().await?;
+            let outcome = async {
+                fill(&store, args.count, args.seed, day).await?;
+                store.analyze().await?;
+                measure(&store, now).await
+            }
+            .await;
+            store.close().await;
+            outcome
+        }
+        .await;
+        db.drop_it().await;
+        result.with_context(|| format!("bench-reports on {url}"))?;
+    }
+    Ok(())
+}
+
+/// Ingests `count` generated notifications, their times from `day` + 15 min on.
+async fn fill(store: &Store, count: u64, seed: u64, day: i64) -> anyhow::Result<()> {
+    let deployment = DeploymentRef {
+        id: store.ensure_deployment("bench").await?,
+        name: "bench".to_owned(),
+    };
+    let ingestor = Ingestor::new(store.clone(), Hub::new());
+    let span_s = (DAY_US - START_OFFSET_US) as f64 / 1e6;
+    let options = GeneratorOptions::for_rate(count as f64 / span_s, 1.0);
+    let mut generator = Generator::new(seed, options, day + START_OFFSET_US);
+    let started = Instant::now();
+    let mut done = 0u64;
+    while done < count {
+        let n = FILL_BATCH.min(usize::try_from(count - done).unwrap_or(FILL_BATCH));
+        let mut by_exchange: Vec<(String, Vec<Incoming>)> = Vec::new();
+        for o in generator.take(n) {
+            let incoming = Incoming {
+                routing_key: o.routing_key,
+                body: o.body.into_bytes(),
+            };
+            match by_exchange.iter_mut().find(|(e, _)| *e == o.exchange) {
+                Some((_, batch)) => batch.push(incoming),
+                None => by_exchange.push((o.exchange, vec![incoming])),
+            }
+        }
+        for (exchange, batch) in &by_exchange {
+            ingestor.ingest(&deployment, exchange, batch).await?;
+        }
+        done += n as u64;
+        if done % 100_000 < n as u64 {
+            let secs = started.elapsed().as_secs_f64();
+            println!("  filled {done} ({:.0}/s)", done as f64 / secs.max(1e-9));
+        }
+    }
+    println!(
+        "Filled {} with {count} events in {:.0} s.",
+        store.backend_name(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Builds every report for the previous day and prints its time and size.
+async fn measure(store: &Store, now: i64) -> anyhow::Result<()> {
+    let opts = BuildOptions {
+        length: PeriodLength::Day,
+        date: None,
+        region: None,
+        now,
+    };
+    println!(
+        "\n== {}: {} events ==",
+        store.backend_name(),
+        store.max_event_id().await?
+    );
+    println!("{:<28} {:>10} {:>12}", "report", "ms", "JSON bytes");
+    let all = Instant::now();
+    for kind in ReportKind::ALL {
+        let started = Instant::now();
+        let report = build(store, kind, &opts).await?;
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let bytes = report.json.to_string().len();
+        println!("{:<28} {ms:>10.0} {bytes:>12}", kind.cli_name());
+    }
+    println!("{:<28} {:>10.0}", "all", all.elapsed().as_secs_f64() * 1e3);
+    Ok(())
+}

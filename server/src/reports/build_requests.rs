@@ -1,0 +1,173 @@
+//! The reads behind the KPI summary and the error details: the window's (instance, request)
+//! pairs, then each request's events a chunk of requests at a time, walked as they arrive
+//! (only failed requests keep their events, for the error details), then the bodies of the
+//! few error events whose exception the reports read.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::error::ReportError;
+use super::error_details::{self, ErrorRequest};
+use super::options::BuildOptions;
+use super::period::Period;
+use super::requests::RequestWalk;
+use super::summary::{self, SummaryParams};
+use crate::store::report_inputs::{ReportRaw, REQUESTS_PER_QUERY};
+use crate::store::Store;
+
+/// `pretty.py`'s defaults: the percentile shown and the duration (s) that counts as failed.
+const PERCENTILE: i64 = 97;
+const TOO_LONG_S: i64 = 1_800;
+
+/// Walks of the requests, and the events of the failed ones when `keep_failed`.
+#[derive(Default)]
+struct Walked {
+    walks: HashMap<String, RequestWalk>,
+    failed_raws: HashMap<String, Vec<ReportRaw>>,
+}
+
+async fn walk_requests(
+    store: &Store,
+    pairs: &[(String, String)],
+    keep_failed: bool,
+) -> Result<Walked, ReportError> {
+    let requests: BTreeSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
+    let requests: Vec<&str> = requests.into_iter().collect();
+    let mut out = Walked::default();
+    for chunk in requests.chunks(REQUESTS_PER_QUERY) {
+        let raws = store.request_raws(chunk).await?;
+        for group in raws.chunk_by(|a, b| a.request_id == b.request_id) {
+            let Some(walk) = RequestWalk::of(group) else {
+                continue;
+            };
+            if keep_failed && ErrorRequest::failed(&walk) {
+                out.failed_raws
+                    .insert(group[0].request_id.clone(), group.to_vec());
+            }
+            out.walks.insert(group[0].request_id.clone(), walk);
+        }
+    }
+    Ok(out)
+}
+
+/// The parsed bodies of these raw events, by id.
+async fn bodies(store: &Store, ids: Vec<i64>) -> Result<HashMap<i64, Value>, ReportError> {
+    let rows = store.raw_bodies(&ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, text)| serde_json::from_str(&text).ok().map(|v| (id, v)))
+        .collect())
+}
+
+/// `payload.exception` of a body, when it is a non-empty object.
+fn exception(body: &Value) -> Option<&Value> {
+    body.get("payload")?
+        .get("exception")
+        .filter(|e| e.as_object().is_some_and(|o| !o.is_empty()))
+}
+
+/// `int(exc.get('kwargs', {}).get('code', 0))`.
+fn code(exc: &Value) -> i64 {
+    match exc.get("kwargs").and_then(|k| k.get("code")) {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .unwrap_or(0),
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The deployments as (id, name), in id order.
+async fn deployments(store: &Store) -> Result<Vec<(i64, String)>, ReportError> {
+    let mut all = store.deployments().await?;
+    all.sort_by_key(|(id, _)| *id);
+    Ok(all)
+}
+
+/// v2's `pretty.py` for `period`, in the deployments matching `--region`.
+pub(super) async fn summary(
+    store: &Store,
+    period: Period,
+    opts: &BuildOptions,
+) -> Result<Value, ReportError> {
+    let region = opts.region.as_ref().map(|r| r.to_uppercase());
+    let matching: Vec<(i64, String)> = deployments(store)
+        .await?
+        .into_iter()
+        .filter(|(_, name)| {
+            region
+                .as_ref()
+                .is_none_or(|r| name.to_uppercase().contains(r))
+        })
+        .collect();
+    if let (Some(given), true) = (&opts.region, matching.is_empty()) {
+        return Err(ReportError::NoRegion(given.clone()));
+    }
+    let ids: Vec<i64> = matching.iter().map(|(id, _)| *id).collect();
+    let filter = region.as_ref().map(|_| ids.as_slice());
+    let pairs = store
+        .window_requests(period.start, period.end, filter)
+        .await?;
+    let walked = walk_requests(store, &pairs, false).await?;
+    let walks: Vec<&RequestWalk> = pairs
+        .iter()
+        .filter_map(|(_, r)| walked.walks.get(r))
+        .collect();
+    let errors: BTreeSet<i64> = walks.iter().filter_map(|w| w.error_queue_raw).collect();
+    let codes = bodies(store, errors.into_iter().collect())
+        .await?
+        .into_iter()
+        .map(|(id, body)| (id, exception(&body).map_or(0, code)))
+        .collect();
+    let params = SummaryParams {
+        percentile: PERCENTILE,
+        too_long: TOO_LONG_S,
+        hours: opts.length.micros() / 3_600_000_000,
+        start: period.start,
+        end: period.end,
+        region,
+        cells: matching.into_iter().map(|(_, name)| name).collect(),
+    };
+    Ok(summary::build(&walks, &codes, &params))
+}
+
+/// v2's `error_details.py` for `period`.
+pub(super) async fn error_details(store: &Store, period: Period) -> Result<Value, ReportError> {
+    let pairs = store
+        .window_requests(period.start, period.end, None)
+        .await?;
+    let mut walked = walk_requests(store, &pairs, true).await?;
+    let blamed: BTreeSet<i64> = walked
+        .walks
+        .iter()
+        .filter(|(r, _)| walked.failed_raws.contains_key(*r))
+        .filter_map(|(_, w)| w.blamed_raw)
+        .collect();
+    let bodies = bodies(store, blamed.into_iter().collect()).await?;
+    let mut requests = Vec::new();
+    for (instance, request_id) in &pairs {
+        let (Some(walk), Some(raws)) = (
+            walked.walks.get(request_id),
+            walked.failed_raws.get(request_id),
+        ) else {
+            continue;
+        };
+        let exception = walk
+            .blamed_raw
+            .and_then(|id| bodies.get(&id))
+            .and_then(exception)
+            .cloned();
+        requests.push(ErrorRequest {
+            instance: instance.clone(),
+            request_id: request_id.clone(),
+            walk: walk.clone(),
+            raws: raws.clone(),
+            exception,
+        });
+    }
+    walked.failed_raws.clear();
+    let names: HashMap<i64, String> = deployments(store).await?.into_iter().collect();
+    Ok(error_details::build(&requests, &names))
+}
