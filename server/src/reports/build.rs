@@ -105,15 +105,23 @@ async fn nova_audit(store: &Store, from: i64, to: i64) -> Result<Value, ReportEr
         exists: store.exists_of_audit_period(from, to).await?,
     };
     let (fails, new, old) = nova_usage_audit::launch_failures(&inputs);
-    let mut cells = Vec::with_capacity(fails.len());
-    for f in &fails {
-        let (instance, launched_at) = f.launch();
-        let second = launched_at.div_euclid(US) * US;
-        let found = store.launch_cell_and_host(instance, second).await?;
-        let (cell, host) = found.unwrap_or((None, None));
-        let dash = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into());
-        cells.push((dash(cell), dash(host)));
-    }
+    let launches: Vec<(&str, i64)> = fails
+        .iter()
+        .map(|f| {
+            let (instance, launched_at) = f.launch();
+            (instance, launched_at.div_euclid(US) * US)
+        })
+        .collect();
+    let dash = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into());
+    let cells: Vec<(String, String)> = store
+        .launch_cells_and_hosts(&launches)
+        .await?
+        .into_iter()
+        .map(|found| {
+            let (cell, host) = found.unwrap_or((None, None));
+            (dash(cell), dash(host))
+        })
+        .collect();
     Ok(nova_usage_audit::build(&inputs, &fails, &cells, new, old))
 }
 

@@ -1,9 +1,9 @@
 //! The reads behind the KPI summary and the error details: the window's (instance, request)
-//! pairs, then each request's events a chunk of requests at a time, walked as they arrive
-//! (only failed requests keep their events, for the error details), then the bodies of the
-//! few error events whose exception the reports read.
+//! pairs, then their requests' events in one ordered read, walked a request at a time (only
+//! failed requests keep their events, for the error details), then the bodies of the few
+//! error events whose exception the reports read.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ use super::options::BuildOptions;
 use super::period::Period;
 use super::requests::RequestWalk;
 use super::summary::{self, SummaryParams};
-use crate::store::report_inputs::{ReportRaw, REQUESTS_PER_QUERY};
+use crate::store::report_inputs::ReportRaw;
 use crate::store::Store;
 
 /// `pretty.py`'s defaults: the percentile shown and the duration (s) that counts as failed.
@@ -27,26 +27,28 @@ struct Walked {
     failed_raws: HashMap<String, Vec<ReportRaw>>,
 }
 
+/// Walks every request of `pairs` (the window's, within `(from, to]`).
 async fn walk_requests(
     store: &Store,
+    (from, to): (i64, i64),
     pairs: &[(String, String)],
     keep_failed: bool,
 ) -> Result<Walked, ReportError> {
-    let requests: BTreeSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
-    let requests: Vec<&str> = requests.into_iter().collect();
+    let requests: HashSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
+    let raws = store.window_request_raws(from, to).await?;
     let mut out = Walked::default();
-    for chunk in requests.chunks(REQUESTS_PER_QUERY) {
-        let raws = store.request_raws(chunk).await?;
-        for group in raws.chunk_by(|a, b| a.request_id == b.request_id) {
-            let Some(walk) = RequestWalk::of(group) else {
-                continue;
-            };
-            if keep_failed && ErrorRequest::failed(&walk) {
-                out.failed_raws
-                    .insert(group[0].request_id.clone(), group.to_vec());
-            }
-            out.walks.insert(group[0].request_id.clone(), walk);
+    for group in raws.chunk_by(|a, b| a.request_id == b.request_id) {
+        if !requests.contains(group[0].request_id.as_str()) {
+            continue;
         }
+        let Some(walk) = RequestWalk::of(group) else {
+            continue;
+        };
+        if keep_failed && ErrorRequest::failed(&walk) {
+            out.failed_raws
+                .insert(group[0].request_id.clone(), group.to_vec());
+        }
+        out.walks.insert(group[0].request_id.clone(), walk);
     }
     Ok(out)
 }
@@ -110,7 +112,8 @@ pub(super) async fn summary(
     let pairs = store
         .window_requests(period.start, period.end, filter)
         .await?;
-    let walked = walk_requests(store, &pairs, false).await?;
+    let window = (period.start, period.end);
+    let walked = walk_requests(store, window, &pairs, false).await?;
     let walks: Vec<&RequestWalk> = pairs
         .iter()
         .filter_map(|(_, r)| walked.walks.get(r))
@@ -138,7 +141,8 @@ pub(super) async fn error_details(store: &Store, period: Period) -> Result<Value
     let pairs = store
         .window_requests(period.start, period.end, None)
         .await?;
-    let mut walked = walk_requests(store, &pairs, true).await?;
+    let window = (period.start, period.end);
+    let mut walked = walk_requests(store, window, &pairs, true).await?;
     let blamed: BTreeSet<i64> = walked
         .walks
         .iter()

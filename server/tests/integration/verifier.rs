@@ -567,9 +567,12 @@ async fn serve_runs_the_verifier(backend: Backend) {
     let port = app.port().unwrap();
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(app.run(shutdown.clone()));
-    let verified = "stacktach_verifier_exists{service=\"nova\",status=\"verified\"} 4\n";
-    eventually(20, "the verifier's first pass", || async move {
-        http_get(port, "/metrics").await.1.contains(verified)
+    // Each service has its own task: wait for both first passes.
+    let nova = "stacktach_verifier_exists{service=\"nova\",status=\"verified\"} 4\n";
+    let glance = "stacktach_verifier_exists{service=\"glance\",status=\"verified\"} 2\n";
+    eventually(20, "the verifier's first passes", || async move {
+        let metrics = http_get(port, "/metrics").await.1;
+        metrics.contains(nova) && metrics.contains(glance)
     })
     .await;
     let (_, metrics) = http_get(port, "/metrics").await;

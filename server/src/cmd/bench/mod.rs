@@ -15,7 +15,8 @@
 //!
 //! # Layout
 //! - `run`: [`BenchArgs`] and [`run`], the phases in order.
-//! - `broker`: the queue, the fill, the no-op consumer; `database`: fresh databases.
+//! - `broker`: the queue, the fill, the no-op consumer; `database`: fresh databases;
+//!   `fill`: a database filled through the real ingest path (the read-side benchmarks).
 //! - `ingest`: phases (b) and (c); `usage`: peak memory and CPU per phase; `report`: the table
 //!   and the ceilings.
 //! - `queries`: `stacktach bench-queries`, the read side at a million stored events.
@@ -24,6 +25,7 @@
 
 mod broker;
 mod database;
+mod fill;
 mod ingest;
 mod queries;
 mod report;

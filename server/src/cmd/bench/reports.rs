@@ -11,10 +11,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::database::FreshDb;
+use super::fill::ingest_generated;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
-use crate::ingest::{DeploymentRef, Incoming, Ingestor};
-use crate::live::Hub;
 use crate::reports::{build, BuildOptions, PeriodLength, ReportKind};
 use crate::store::Store;
 use app::model::now_micros;
@@ -23,8 +22,6 @@ const DAY_US: i64 = 86_400_000_000;
 /// The generator starts this long after the day's midnight, so the billing day it begins with
 /// (the day before) has its exists stored early in the measured day.
 const START_OFFSET_US: i64 = 15 * 60_000_000;
-/// Notifications per ingest transaction while filling.
-const FILL_BATCH: usize = 1_000;
 
 /// `stacktach bench-reports` options.
 #[derive(Debug, Args)]
@@ -74,44 +71,10 @@ pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
 
 /// Ingests `count` generated notifications, their times from `day` + 15 min on.
 async fn fill(store: &Store, count: u64, seed: u64, day: i64) -> anyhow::Result<()> {
-    let deployment = DeploymentRef {
-        id: store.ensure_deployment("bench").await?,
-        name: "bench".to_owned(),
-    };
-    let ingestor = Ingestor::new(store.clone(), Hub::new());
     let span_s = (DAY_US - START_OFFSET_US) as f64 / 1e6;
     let options = GeneratorOptions::for_rate(count as f64 / span_s, 1.0);
     let mut generator = Generator::new(seed, options, day + START_OFFSET_US);
-    let started = Instant::now();
-    let mut done = 0u64;
-    while done < count {
-        let n = FILL_BATCH.min(usize::try_from(count - done).unwrap_or(FILL_BATCH));
-        let mut by_exchange: Vec<(String, Vec<Incoming>)> = Vec::new();
-        for o in generator.take(n) {
-            let incoming = Incoming {
-                routing_key: o.routing_key,
-                body: o.body.into_bytes(),
-            };
-            match by_exchange.iter_mut().find(|(e, _)| *e == o.exchange) {
-                Some((_, batch)) => batch.push(incoming),
-                None => by_exchange.push((o.exchange, vec![incoming])),
-            }
-        }
-        for (exchange, batch) in &by_exchange {
-            ingestor.ingest(&deployment, exchange, batch).await?;
-        }
-        done += n as u64;
-        if done % 100_000 < n as u64 {
-            let secs = started.elapsed().as_secs_f64();
-            println!("  filled {done} ({:.0}/s)", done as f64 / secs.max(1e-9));
-        }
-    }
-    println!(
-        "Filled {} with {count} events in {:.0} s.",
-        store.backend_name(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    ingest_generated(store, &mut generator, count).await
 }
 
 /// Builds every report for the previous day and prints its time and size.

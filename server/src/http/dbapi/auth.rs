@@ -119,6 +119,9 @@ mod tests {
             .with_writer(move || writer.clone())
             .finish();
         tracing::subscriber::with_default(subscriber, || {
+            // Other tests' threads may have cached these callsites as uninteresting while no
+            // subscriber of theirs wanted them: ask every callsite again, now that ours is set.
+            tracing::callsite::rebuild_interest_cache();
             let token = Secret::new("s3cret");
             assert!(authorize(Some(&token), &headers("Bearer sent-by-client")).is_err());
             assert!(authorize(Some(&token), &HeaderMap::new()).is_err());

@@ -3,6 +3,8 @@
 //! considered, v2's `OLD_LAUNCHES_QUERY` and `OLD_RECONCILES_QUERY` verbatim in meaning), the
 //! exists of the audit period, and where a launch ran (`cell_and_compute`).
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
@@ -13,6 +15,21 @@ pub struct LaunchRow {
     pub id: i64,
     pub instance: String,
     pub launched_at: i64,
+}
+
+/// A launch's deployment name and compute host (v2's `cell_and_compute`).
+pub type CellAndHost = (Option<String>, Option<String>);
+
+/// Instances or request ids per batched query (one bind each).
+const BATCH: usize = 1_000;
+
+/// A usage's request, for [`Store::launch_cells_and_hosts`].
+#[derive(sqlx::FromRow)]
+struct UsageRequest {
+    id: i64,
+    instance: String,
+    request_id: String,
+    launched_at: Option<i64>,
 }
 
 /// An exists of the audit period: its instance and launch time.
@@ -90,28 +107,75 @@ impl Store {
         self.fetch_all(&sql).await
     }
 
-    /// v2's `cell_and_compute`: the first usage of `instance` launched within the second
-    /// `[second, second + 999999 µs]`, then the newest raw event of its request: that event's
-    /// deployment name and host. `None` when there is no such usage or event.
+    /// v2's `cell_and_compute` for each `(instance, second)` of `launches`: the first usage
+    /// (by id) of the instance launched within `[second, second + 999999 µs]`, then the newest
+    /// nova raw event of its request: that event's deployment name and host. `None` when there
+    /// is no such usage or event. Batched ([`BATCH`] binds a query): one query per failed
+    /// launch took most of the audit's time.
     ///
     /// # Errors
     /// Database errors.
-    pub async fn launch_cell_and_host(
+    pub async fn launch_cells_and_hosts(
         &self,
-        instance: &str,
-        second: i64,
-    ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT d.name, e.host FROM raw_events e \
-             LEFT JOIN deployments d ON d.id = e.deployment_id \
-             WHERE e.request_id <> '' AND e.exchange = 'nova' AND e.request_id = \
-             (SELECT u.request_id FROM instance_usages u WHERE u.instance = ",
-        );
-        sql.text(instance);
-        sql.push(" AND u.launched_at >= ").int(second);
-        sql.push(" AND u.launched_at <= ").int(second + 999_999);
-        sql.push(" ORDER BY u.id LIMIT 1) ORDER BY e.id DESC LIMIT 1");
-        self.fetch_optional(&sql).await
+        launches: &[(&str, i64)],
+    ) -> Result<Vec<Option<CellAndHost>>, StoreError> {
+        let instances: BTreeSet<&str> = launches.iter().map(|(i, _)| *i).collect();
+        let instances: Vec<&str> = instances.into_iter().collect();
+        let mut usages: HashMap<String, Vec<UsageRequest>> = HashMap::new();
+        for chunk in instances.chunks(BATCH) {
+            let mut sql = Sql::new(
+                "SELECT id, instance, request_id, launched_at FROM instance_usages \
+                 WHERE instance IN ",
+            );
+            sql.in_list(chunk);
+            sql.persistent(false);
+            for u in self.fetch_all::<UsageRequest>(&sql).await? {
+                usages.entry(u.instance.clone()).or_default().push(u);
+            }
+        }
+        let requests: Vec<Option<&str>> = launches
+            .iter()
+            .map(|(instance, second)| {
+                let within =
+                    |l: &Option<i64>| l.is_some_and(|l| (*second..=second + 999_999).contains(&l));
+                usages
+                    .get(*instance)?
+                    .iter()
+                    .filter(|u| within(&u.launched_at))
+                    .min_by_key(|u| u.id)
+                    .map(|u| u.request_id.as_str())
+                    .filter(|r| !r.is_empty())
+            })
+            .collect();
+        let found = self.newest_request_events(&requests).await?;
+        Ok(requests
+            .iter()
+            .map(|r| r.and_then(|r| found.get(r).cloned()))
+            .collect())
+    }
+
+    /// The deployment name and host of the newest nova raw event of each request.
+    async fn newest_request_events(
+        &self,
+        requests: &[Option<&str>],
+    ) -> Result<HashMap<String, CellAndHost>, StoreError> {
+        let wanted: BTreeSet<&str> = requests.iter().flatten().copied().collect();
+        let wanted: Vec<&str> = wanted.into_iter().collect();
+        let mut found = HashMap::new();
+        for chunk in wanted.chunks(BATCH) {
+            let mut sql = Sql::new(
+                "SELECT e.request_id, d.name, e.host FROM raw_events e \
+                 LEFT JOIN deployments d ON d.id = e.deployment_id WHERE e.id IN \
+                 (SELECT MAX(m.id) FROM raw_events m WHERE m.exchange = 'nova' \
+                 AND m.request_id IN ",
+            );
+            sql.in_list(chunk);
+            sql.push(" GROUP BY m.request_id)");
+            sql.persistent(false);
+            let rows: Vec<(String, Option<String>, Option<String>)> = self.fetch_all(&sql).await?;
+            found.extend(rows.into_iter().map(|(r, name, host)| (r, (name, host))));
+        }
+        Ok(found)
     }
 }
 

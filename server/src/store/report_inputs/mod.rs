@@ -3,14 +3,14 @@
 //! the requests touched in a window, event counts, bandwidth sums, tenant info and types.
 //!
 //! Every query selects only the columns its report needs and is bounded by the report's period
-//! (or, for the requests' events, by a caller-chosen chunk of request ids), so a day of a
-//! million events builds in seconds (`stacktach bench-reports`). What each report does with
-//! the rows is pure code in `crate::reports`.
+//! (or by the requests touched in it), and lookups per item are batched, so a day of a million
+//! events builds in seconds (`stacktach bench-reports`). What each report does with the rows is
+//! pure code in `crate::reports`.
 //!
 //! # Layout
 //! - `exists`: exists counted by status and send status; failed exists with cell and host.
-//! - `launches`: new and old launches, reconciles, the exists of an audit period, a launch's
-//!   cell and compute host.
+//! - `launches`: new and old launches, reconciles, the exists of an audit period, the failed
+//!   launches' cells and compute hosts.
 //! - `images`: the glance side (new and old images, exists, the image events audit's counts).
 //! - `requests`: the requests touched in a window and their events; raw bodies by id.
 //! - `hours`: verified exists of a period, tenant info and types, the bandwidth sum.
@@ -24,5 +24,5 @@ mod requests;
 pub use exists::{ExistsFail, ExistsSpan, ExistsTable, StatusCount};
 pub use hours::{HoursExists, TenantTypeRow};
 pub use images::{ImageEventCounts, NewImage};
-pub use launches::{AuditExists, LaunchRow};
+pub use launches::{AuditExists, CellAndHost, LaunchRow};
 pub use requests::{ReportRaw, REQUESTS_PER_QUERY};

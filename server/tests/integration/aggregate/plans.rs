@@ -4,25 +4,37 @@
 
 use serde_json::Value;
 use server::cmd::simulate::notigen::{Generator, GeneratorOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
+
+/// The `application_name` of the probes that wait for the store's connections to exit.
+const PROBE: &str = "st-plans-probe";
 
 use super::{Setup, BASE};
 use crate::helpers::{eventually, Backend};
 
 /// `(table, sequential scans, rows)` of the tables every batch looks up by key.
 async fn sequential_scans(url: &str) -> Vec<(String, i64, i64)> {
-    // A backend reports its table statistics when it exits: wait for the store's to be gone.
+    // A backend reports its table statistics when it exits: wait for the store's to be gone
+    // (client backends only: an autovacuum worker on the busy test database is not ours).
     eventually(20, "the store's connections to exit", || {
         let url = url.to_owned();
         async move {
-            let mut c = PgConnection::connect(&url).await.expect("connect");
+            // Named, so that an earlier probe's backend, still exiting under load, is not
+            // counted as one of the store's.
+            let options: PgConnectOptions = url.parse().expect("url");
+            let options = options.application_name(PROBE);
+            let mut c = PgConnection::connect_with(&options).await.expect("connect");
             let others: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND backend_type = 'client backend' AND application_name <> $1",
             )
+            .bind(PROBE)
             .fetch_one(&mut c)
             .await
             .expect("pg_stat_activity");
+            let _ = c.close().await;
             others == 0
         }
     })

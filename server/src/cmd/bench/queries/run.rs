@@ -1,8 +1,6 @@
 //! `stacktach bench-queries` itself: its options, the databases it measures (fresh ones filled
 //! through the real ingest path, or `--existing` ones as they are), and the measurement.
 
-use std::time::Instant;
-
 use anyhow::Context;
 use clap::Args;
 
@@ -10,17 +8,14 @@ use super::latency::time_endpoints;
 use super::plans::print_plans;
 use super::samples::sample;
 use crate::cmd::bench::database::FreshDb;
+use crate::cmd::bench::fill::ingest_generated;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
-use crate::ingest::{DeploymentRef, Incoming, Ingestor};
-use crate::live::Hub;
 use crate::store::Store;
 use app::model::now_micros;
 
 /// Notification time the stored events span, ending now.
 const SPAN_US: i64 = 7 * 24 * 3_600_000_000;
-/// Notifications per ingest transaction while filling.
-const FILL_BATCH: usize = 1_000;
 
 /// `stacktach bench-queries` options.
 #[derive(Debug, Args)]
@@ -96,50 +91,16 @@ async fn fill_and_measure(args: &QueryBenchArgs, db: &FreshDb) -> anyhow::Result
     result
 }
 
-/// Ingests `count` generated notifications (nova and glance) in batches, timestamps spread
-/// over the week before now.
+/// Ingests `count` generated notifications (nova and glance), timestamps spread over the
+/// week before now.
 async fn fill(store: &Store, count: u64, seed: u64) -> anyhow::Result<()> {
-    let deployment = DeploymentRef {
-        id: store.ensure_deployment("bench").await?,
-        name: "bench".to_owned(),
-    };
-    let ingestor = Ingestor::new(store.clone(), Hub::new());
     let rate = count as f64 / (SPAN_US as f64 / 1e6);
     let mut generator = Generator::new(
         seed,
         GeneratorOptions::for_rate(rate, 1.0),
         now_micros() - SPAN_US,
     );
-    let started = Instant::now();
-    let mut done = 0u64;
-    while done < count {
-        let n = FILL_BATCH.min((count - done) as usize);
-        let mut by_exchange: Vec<(String, Vec<Incoming>)> = Vec::new();
-        for o in generator.take(n) {
-            let incoming = Incoming {
-                routing_key: o.routing_key,
-                body: o.body.into_bytes(),
-            };
-            match by_exchange.iter_mut().find(|(e, _)| *e == o.exchange) {
-                Some((_, batch)) => batch.push(incoming),
-                None => by_exchange.push((o.exchange, vec![incoming])),
-            }
-        }
-        for (exchange, batch) in &by_exchange {
-            ingestor.ingest(&deployment, exchange, batch).await?;
-        }
-        done += n as u64;
-        if done % 100_000 < n as u64 {
-            let secs = started.elapsed().as_secs_f64();
-            println!("  filled {done} ({:.0}/s)", done as f64 / secs.max(1e-9));
-        }
-    }
-    println!(
-        "Filled {} in {:.0} s.",
-        store.backend_name(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    ingest_generated(store, &mut generator, count).await
 }
 
 async fn measure(args: &QueryBenchArgs, store: &Store) -> anyhow::Result<()> {
