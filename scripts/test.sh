@@ -2,8 +2,8 @@
 # THE test command (the README and .ci/run call it). Works from any directory.
 #
 # Steps, each timed: toolchain setup, rustfmt, the server's layout rules (scripts/check-layout.py),
-# clippy (host and wasm), the wasm dependency guard,
-# `cargo leptos build`, `cargo test` (against the local RabbitMQ and PostgreSQL), and Playwright
+# clippy (host and wasm), the wasm dependency guard, `cargo leptos build`, a MariaDB readiness
+# check, `cargo test` (against the local RabbitMQ, PostgreSQL and MariaDB), and Playwright
 # (SSR-only and hydrated projects, against the freshly built debug server).
 # Exits non-zero at the first failing step, after printing the timings so far.
 set -euo pipefail
@@ -86,6 +86,39 @@ wasm_dependency_guard() {
   echo "    none of ${FORBIDDEN_WASM_CRATES[*]} in the wasm dependency tree"
 }
 
+# The integration tests' mariadb_* cases need a MySQL/MariaDB server: the local MariaDB (root
+# without a password at 127.0.0.1:3306) or STACKTACH_TEST_MYSQL_URL (mysql://user[:pw]@host:port).
+mariadb_ready() {
+  local url=${STACKTACH_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306}
+  local authority=${url#*://}
+  authority=${authority%%[/?]*}
+  local userinfo=root hostport=$authority
+  if [[ $authority == *@* ]]; then
+    userinfo=${authority%@*}
+    hostport=${authority##*@}
+  fi
+  local user=${userinfo%%:*} password_env=()
+  if [[ $userinfo == *:* ]]; then
+    password_env=("MYSQL_PWD=${userinfo#*:}")
+  fi
+  local host=${hostport%%:*} port=3306
+  if [[ $hostport == *:* ]]; then
+    port=${hostport##*:}
+  fi
+  # A query, not `mysqladmin ping`: ping succeeds even when the user is refused.
+  local answer
+  if answer=$(env "${password_env[@]}" mysql --protocol=TCP -h "$host" -P "$port" -u "$user" \
+    --connect-timeout=5 -N -e 'SELECT VERSION()' 2>&1); then
+    echo "    $answer answers at $host:$port (user $user)"
+  else
+    echo "$answer" >&2
+    echo "error: no MariaDB/MySQL lets user $user in at $host:$port; the integration tests need it." >&2
+    echo "Start the local MariaDB (e.g. 'service mariadb start'), or point STACKTACH_TEST_MYSQL_URL" >&2
+    echo "(mysql://user:password@host:port) at a server where that user may create databases." >&2
+    return 1
+  fi
+}
+
 run_step "setup" bash scripts/setup.sh
 
 # Same RUSTFLAGS/LEPTOS_* as cargo-leptos' debug build, so test and clippy reuse its artifacts.
@@ -98,5 +131,6 @@ run_step "clippy (server, app)" cargo clippy -p server -p app --all-targets -- -
 run_step "clippy (frontend, wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 run_step "wasm dependency guard" wasm_dependency_guard
 run_step "cargo leptos build" cargo leptos build
+run_step "MariaDB ready" mariadb_ready
 run_step "cargo test" cargo test -p server -p app
 run_step "playwright" bash -c 'cd end2end && npx playwright test'

@@ -18,8 +18,12 @@ use super::uri::{percent_encode, uri_host};
 /// them is set, with v2's default engine MySQL), else [`DEFAULT_DATABASE_URL`]. `env` looks up an
 /// environment variable, so tests need not touch the process environment. Empty values count
 /// as unset. Engines: `django.db.backends.sqlite3` → `sqlite://NAME`, `…postgresql` and
-/// `…postgresql_psycopg2` → `postgres://`, `…mysql` → `mysql://`; user, password and database
-/// name are percent-encoded.
+/// `…postgresql_psycopg2` → `postgres://`, `…mysql` (MySQL and MariaDB) and Oracle's
+/// `mysql.connector.django` → `mysql://`; user, password and database name are
+/// percent-encoded. A `STACKTACH_DB_HOST` starting with `/` is a Unix socket, as in Django: the
+/// socket directory for PostgreSQL (`?host=`), the socket file for MySQL (`?socket=`). Without
+/// a host the URL names `localhost` over TCP, where Django's MySQL driver would take its
+/// default socket: a server that listens only on a socket needs its path in `STACKTACH_DB_HOST`.
 ///
 /// # Errors
 /// [`ConfigError::Env`] for an unknown engine, a missing `STACKTACH_DB_NAME` or a port that is
@@ -68,6 +72,28 @@ impl DatabaseUrl {
     #[must_use]
     pub fn redacted(&self) -> String {
         redact_url(&self.0)
+    }
+
+    /// The URL's scheme in lower case (`sqlite`, `postgres`, `mysql`, …), or `""` for text
+    /// that does not start with `scheme://` (or `sqlite:`, whose file URLs may omit the
+    /// slashes): which backend a command should expect, without reading the rest. So the
+    /// `u` of `u:password@host` is no scheme.
+    #[must_use]
+    pub fn scheme(&self) -> String {
+        let Some((scheme, rest)) = self.0.split_once(':') else {
+            return String::new();
+        };
+        let scheme = scheme.to_ascii_lowercase();
+        let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && (rest.starts_with("//") || scheme == "sqlite");
+        if valid {
+            scheme
+        } else {
+            String::new()
+        }
     }
 
     /// Whether [`redacted`](Self::redacted) hides anything.
@@ -148,6 +174,10 @@ fn redact_query_passwords(url: &str) -> String {
     format!("{base}{}", params.join("&"))
 }
 
+/// Oracle's Django backend for MySQL (MySQL Connector/Python), whose last dotted part is not
+/// the database's name.
+const MYSQL_CONNECTOR_ENGINE: &str = "mysql.connector.django";
+
 /// v2's `STACKTACH_DB_*` settings (Django `DATABASES['default']`).
 struct V2Database {
     engine: Option<String>,
@@ -208,6 +238,9 @@ impl V2Database {
 
     fn scheme(&self) -> Result<&'static str, ConfigError> {
         let engine = self.engine.as_deref().unwrap_or(V2_DEFAULT_DB_ENGINE);
+        if engine == MYSQL_CONNECTOR_ENGINE {
+            return Ok("mysql");
+        }
         match engine.rsplit('.').next().unwrap_or(engine) {
             "sqlite3" | "sqlite" => Ok("sqlite"),
             "postgresql" | "postgresql_psycopg2" | "postgres" => Ok("postgres"),
@@ -216,7 +249,7 @@ impl V2Database {
                 "STACKTACH_DB_ENGINE",
                 format!(
                     "unsupported engine {} (expected django.db.backends.sqlite3, \
-                     postgresql, postgresql_psycopg2 or mysql)",
+                     postgresql, postgresql_psycopg2 or mysql, or {MYSQL_CONNECTOR_ENGINE})",
                     quote(engine)
                 ),
             )),

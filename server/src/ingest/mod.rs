@@ -10,8 +10,10 @@
 //!
 //! # Layout
 //! - `parse`: [`Incoming`] and [`Parsed`]: messages → rows to insert or quarantine.
+//! - `oversize`: bodies over the database's packet limit (MySQL) → quarantine.
 //! - here: [`Ingestor`], the pipeline after parsing.
 
+mod oversize;
 mod parse;
 
 pub use parse::{Incoming, Parsed};
@@ -100,24 +102,15 @@ impl Ingestor {
         deployment: &DeploymentRef,
         parsed: &Parsed,
     ) -> Result<Committed, StoreError> {
-        let Parsed {
-            events,
-            quarantined,
-        } = parsed;
         let mut tx = self.store.begin_batch().await?;
+        // Known only now: the database's packet limit, read as the batch began.
+        let fitted = oversize::fit(&parsed.events, &parsed.quarantined, tx.max_packet());
+        let (events, quarantined) = (&*fitted.events, &*fitted.quarantined);
         let inserted = tx.insert_events(events).await?;
         aggregate_rounds(&mut tx, events, &inserted).await?;
         tx.insert_quarantine(quarantined).await?;
         tx.commit().await?;
-        if let Some(first) = quarantined.first() {
-            tracing::warn!(
-                deployment = %deployment.name,
-                exchange = %first.exchange,
-                count = quarantined.len(),
-                first_error = %first.error,
-                "Quarantined unparseable notifications."
-            );
-        }
+        warn_quarantined(deployment, quarantined, fitted.oversize);
         let rows = inserted
             .iter()
             .map(|&(i, id)| to_row(id, &deployment.name, &events[i]))
@@ -125,7 +118,10 @@ impl Ingestor {
         self.hub.publish(rows);
         Ok(Committed {
             duplicates: events.len() - inserted.len(),
-            inserted,
+            inserted: inserted
+                .into_iter()
+                .map(|(i, id)| (fitted.batch_index(i), id))
+                .collect(),
             quarantined: quarantined.len(),
         })
     }
@@ -137,12 +133,27 @@ impl Ingestor {
     /// Only transient store errors: nothing was stored.
     pub async fn quarantine(&self, rows: &[NewQuarantine]) -> Result<Committed, StoreError> {
         let mut tx = self.store.begin_batch().await?;
-        tx.insert_quarantine(rows).await?;
+        let fitted = oversize::fit(&[], rows, tx.max_packet());
+        tx.insert_quarantine(&fitted.quarantined).await?;
         tx.commit().await?;
         Ok(Committed {
             quarantined: rows.len(),
             ..Committed::default()
         })
+    }
+}
+
+/// Logs a batch's quarantined messages, if any (`oversize` of them for their size).
+fn warn_quarantined(deployment: &DeploymentRef, quarantined: &[NewQuarantine], oversize: usize) {
+    if let Some(first) = quarantined.first() {
+        tracing::warn!(
+            deployment = %deployment.name,
+            exchange = %first.exchange,
+            count = quarantined.len(),
+            oversize,
+            first_error = %first.error,
+            "Quarantined notifications that cannot be stored as events (unparseable or too large)."
+        );
     }
 }
 

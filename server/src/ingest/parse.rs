@@ -24,9 +24,11 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not.
-    /// Either way, the body is stored with `redaction` applied (the dedupe key still hashes
-    /// the bytes received, so a redelivery is recognised whatever the key list).
+    /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not
+    /// (it does not parse, or a value is longer than the database stores: see
+    /// [`NewEvent::over_limit`]). Either way, the body is stored with `redaction` applied (the
+    /// dedupe key still hashes the bytes received, so a redelivery is recognised whatever the
+    /// key list).
     pub fn push(
         &mut self,
         deployment_id: i64,
@@ -35,24 +37,27 @@ impl Parsed {
         redaction: &Redaction,
     ) {
         let received_us = now_micros();
-        match notification::parse(exchange, &message.body) {
-            Ok(n) => self.events.push(new_event(
-                deployment_id,
-                exchange,
-                message,
-                n,
-                received_us,
-                redaction,
-            )),
-            Err(e) => self.quarantined.push(NewQuarantine {
-                deployment_id,
-                exchange: exchange.to_string(),
-                routing_key: message.routing_key.clone(),
-                error: e.to_string(),
-                body: redaction.bytes(&message.body).into_owned(),
-                received_us,
-            }),
-        }
+        let error = match notification::parse(exchange, &message.body) {
+            Ok(n) => {
+                let event = new_event(deployment_id, exchange, message, n, received_us, redaction);
+                // A value longer than its column would fail the batch on MySQL, forever:
+                // quarantined instead, on every backend alike.
+                let Some(why) = event.over_limit() else {
+                    self.events.push(event);
+                    return;
+                };
+                why
+            }
+            Err(e) => e.to_string(),
+        };
+        self.quarantined.push(NewQuarantine {
+            deployment_id,
+            exchange: exchange.to_string(),
+            routing_key: message.routing_key.clone(),
+            error,
+            body: redaction.bytes(&message.body).into_owned(),
+            received_us,
+        });
     }
 
     /// Messages pushed so far.

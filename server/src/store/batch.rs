@@ -5,7 +5,7 @@
 //! The store offers the steps (`insert_events` in `events::write`, `load` and `write` in
 //! `aggregates`, `insert_quarantine` in `quarantine`); `crate::ingest` drives them in order.
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
 use crate::store::backend::{on_db, Conn, Db, Store};
 use crate::store::error::StoreError;
@@ -25,9 +25,27 @@ use crate::store::error::StoreError;
 const POSTGRES_BATCH_START: &str =
     "SELECT pg_advisory_xact_lock(727001), set_config('enable_seqscan', 'off', true)";
 
-/// An open batch transaction of either backend.
+/// The first statement of a MySQL batch: it locks the one row of `ingest_lock` until the
+/// transaction ends (MySQL's `pg_advisory_xact_lock`; see [`Store::begin_batch`]), and reads
+/// the largest statement the server accepts, which the batch's inserts stay under.
+///
+/// Why a row and not `GET_LOCK`: a named lock belongs to the session, survives a rollback, and
+/// a batch dropped on an error would hand its pooled connection back still holding it, so
+/// every later batch would wait forever. A row lock ends with COMMIT or ROLLBACK, including
+/// sqlx's rollback when a transaction is dropped. (The cast makes the value UNSIGNED BIGINT on
+/// MySQL and MariaDB alike: `u64`.)
+const MYSQL_BATCH_START: &str =
+    "SELECT CAST(@@max_allowed_packet AS UNSIGNED) FROM ingest_lock WHERE id = 1 FOR UPDATE";
+
+/// An open batch transaction of any backend.
 pub struct BatchTx {
-    tx: Db<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
+    tx: Db<
+        Transaction<'static, Sqlite>,
+        Transaction<'static, Postgres>,
+        Transaction<'static, MySql>,
+    >,
+    /// MySQL's `max_allowed_packet`: the most bytes one statement may carry.
+    max_packet: Option<u64>,
 }
 
 /// What one committed batch stored.
@@ -45,7 +63,9 @@ impl Store {
     ///
     /// On PostgreSQL the transaction takes an advisory lock first, so ids are assigned in
     /// commit order there too (the live feed resumes by id and must never see a smaller id
-    /// commit after a larger one), and aggregation never races another batch. On SQLite the
+    /// commit after a larger one), and aggregation never races another batch. MySQL does the
+    /// same with a locked row (waiting up to `innodb_lock_wait_timeout`, 50 s by default, then
+    /// failing the batch, which is retried). On SQLite the
     /// transaction is `BEGIN IMMEDIATE`: it holds the database's write lock from the start,
     /// because the batch reads (which keys are stored already) before it writes, and a
     /// deferred transaction could not upgrade its read snapshot to a write if another batch
@@ -54,6 +74,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn begin_batch(&self) -> Result<BatchTx, StoreError> {
+        let mut max_packet = None;
         let tx = match self {
             Self::Sqlite(pool) => Db::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(pool) => {
@@ -61,8 +82,16 @@ impl Store {
                 sqlx::query(POSTGRES_BATCH_START).execute(&mut *tx).await?;
                 Db::Postgres(tx)
             }
+            Self::MySql(pool) => {
+                let mut tx = pool.begin().await?;
+                let packet: u64 = sqlx::query_scalar(MYSQL_BATCH_START)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                max_packet = Some(packet);
+                Db::MySql(tx)
+            }
         };
-        Ok(BatchTx { tx })
+        Ok(BatchTx { tx, max_packet })
     }
 }
 
@@ -72,7 +101,15 @@ impl BatchTx {
         match &mut self.tx {
             Db::Sqlite(tx) => Db::Sqlite(&mut **tx),
             Db::Postgres(tx) => Db::Postgres(&mut **tx),
+            Db::MySql(tx) => Db::MySql(&mut **tx),
         }
+    }
+
+    /// MySQL's `max_allowed_packet` (read when the batch began): one statement, binds
+    /// included, must stay under it or the server drops the connection. `None` on the other
+    /// backends, which have no such limit.
+    pub(crate) fn max_packet(&self) -> Option<u64> {
+        self.max_packet
     }
 
     /// Commits everything the batch wrote.

@@ -5,8 +5,26 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Carries only the URL's scheme: the URL itself may hold a password.
-    #[error("unsupported database URL {} (expected sqlite://… or postgres://…)", describe_scheme(.scheme))]
+    #[error(
+        "unsupported database URL {} (expected sqlite://…, postgres://…, mysql://… or \
+         mariadb://…)",
+        describe_scheme(.scheme)
+    )]
     UnsupportedUrl { scheme: String },
+    /// A MySQL or MariaDB server older than the features the store relies on (binary NO PAD
+    /// collations, `VALUES` in `ON DUPLICATE KEY UPDATE`, recursive CTEs).
+    #[error(
+        "unsupported database server {version:?} (StackTach needs MariaDB 10.5 or later, or \
+         MySQL 8.0.17 or later)"
+    )]
+    UnsupportedServer { version: String },
+    /// A MySQL schema whose tables compare text other than byte for byte: dedupe and the
+    /// aggregates' keys would merge values that differ (`'a'`/`'A'`, `'a'`/`'a '`).
+    #[error(
+        "the table raw_events uses the collation {found:?}; StackTach needs utf8mb4_nopad_bin \
+         (MariaDB) or utf8mb4_0900_bin (MySQL), as its migrations create it"
+    )]
+    Collation { found: String },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -1,15 +1,20 @@
 //! The plans of the product's read statements, as the database prints them, for
-//! `stacktach bench-queries`: [`Explained`] builds the same statements the pages and APIs run
-//! (with their binds), [`Store::explain`] asks the backend for its plan.
+//! `stacktach bench-queries` and the plan tests: [`Explained`] builds the same statements the
+//! pages and APIs run (with their binds), [`Store::explain`] asks the backend for its plan.
 
 use std::collections::HashMap;
 
 use app::model::EventFilter;
+use sqlx::{MySqlPool, PgPool, SqlitePool};
 
+use crate::store::aggregates::stacky_kpis_sql;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
-use crate::store::events::{events_page_sql, TimeWindow, EVENT_SELECT};
+use crate::store::events::{
+    events_page_sql, recent_events_sql, recent_matching_sql, TimeWindow, EVENT_SELECT,
+};
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 /// A read statement of the product, with its bind values, for [`Store::explain`].
 #[derive(Debug, Clone)]
@@ -39,6 +44,22 @@ impl Explained {
             .push(" ORDER BY e.when_us, e.id LIMIT ")
             .int(i64::from(limit));
         Self(sql.into_owned())
+    }
+
+    /// The newest events of one deployment or all (the home page, the feed's first page).
+    pub fn recent(deployment: Option<i64>, limit: u32) -> Self {
+        Self(recent_events_sql(deployment, limit))
+    }
+
+    /// The newest events matching `filter` (the live feed's first page with a filter, e.g.
+    /// errors only).
+    pub fn recent_matching(filter: &EventFilter, limit: u32) -> Self {
+        Self(recent_matching_sql(filter, limit).into_owned())
+    }
+
+    /// `/stacky/kpi/`: the quickest finished requests since `since`, optionally of a tenant.
+    pub fn stacky_kpis(since: i64, tenant: Option<&str>, limit: i64) -> Self {
+        Self(stacky_kpis_sql(since, tenant, limit).into_owned())
     }
 
     /// One event's columns (the event page and API).
@@ -80,10 +101,11 @@ impl Explained {
     pub fn slowest_requests(since: i64) -> Self {
         let mut sql = Sql::new(
             "SELECT t.request_id, t.duration FROM request_trackers t WHERE t.id IN \
-             (SELECT id FROM request_trackers WHERE start >= ",
+             (SELECT id FROM (SELECT id FROM request_trackers WHERE start >= ",
         );
-        sql.int(since)
-            .push(" AND duration > 0 ORDER BY duration DESC LIMIT 25) ORDER BY t.duration DESC");
+        sql.int(since).push(
+            " AND duration > 0 ORDER BY duration DESC LIMIT 25) page) ORDER BY t.duration DESC",
+        );
         Self(sql)
     }
 
@@ -100,34 +122,64 @@ impl Explained {
 
 impl Store {
     /// The plan of `explained` (a statement with its binds) as the database prints it:
-    /// `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL.
+    /// `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL, `EXPLAIN FORMAT=JSON` on
+    /// MySQL/MariaDB (the one form both print alike; their tabular `EXPLAIN`s differ in
+    /// columns and types).
     ///
     /// # Errors
     /// Database errors.
     pub async fn explain(&self, explained: &Explained) -> Result<String, StoreError> {
         let sql = &explained.0;
         let statement = sql.render(self.placeholders());
-        let lines: Vec<String> = match self {
-            Self::Sqlite(pool) => {
-                let text = format!("EXPLAIN QUERY PLAN {statement}");
-                let rows: Vec<(i64, i64, i64, String)> =
-                    sql.query_as(&text)?.fetch_all(pool).await?;
-                // (id, parent, notused, detail): indent children under their parent.
-                let mut depth = HashMap::new();
-                rows.into_iter()
-                    .map(|(id, parent, _, detail)| {
-                        let d = depth.get(&parent).map_or(0, |d| d + 1);
-                        depth.insert(id, d);
-                        format!("{}{detail}", "  ".repeat(d))
-                    })
-                    .collect()
-            }
-            Self::Postgres(pool) => {
-                let text = format!("EXPLAIN {statement}");
-                let rows: Vec<(String,)> = sql.query_as(&text)?.fetch_all(pool).await?;
-                rows.into_iter().map(|(line,)| line).collect()
-            }
+        let lines = match self {
+            Self::Sqlite(pool) => explain_sqlite(pool, sql, &statement).await?,
+            Self::Postgres(pool) => explain_postgres(pool, sql, &statement).await?,
+            Self::MySql(pool) => explain_mysql(pool, sql, &statement).await?,
         };
         Ok(lines.join("\n"))
     }
+}
+
+/// SQLite's plan rows `(id, parent, notused, detail)`, children indented under their parent.
+async fn explain_sqlite(
+    pool: &SqlitePool,
+    sql: &Sql<'_>,
+    statement: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let text = format!("EXPLAIN QUERY PLAN {statement}");
+    let rows: Vec<(i64, i64, i64, String)> = sql.query_as(&text)?.fetch_all(pool).await?;
+    let mut depth = HashMap::new();
+    Ok(rows
+        .into_iter()
+        .map(|(id, parent, _, detail)| {
+            let d = depth.get(&parent).map_or(0, |d| d + 1);
+            depth.insert(id, d);
+            format!("{}{detail}", "  ".repeat(d))
+        })
+        .collect())
+}
+
+/// PostgreSQL's plan, one row per line.
+async fn explain_postgres(
+    pool: &PgPool,
+    sql: &Sql<'_>,
+    statement: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let text = format!("EXPLAIN {statement}");
+    let rows: Vec<(String,)> = sql.query_as(&text)?.fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(line,)| line).collect())
+}
+
+/// MySQL's/MariaDB's plan: one JSON document, split into its lines.
+async fn explain_mysql(
+    pool: &MySqlPool,
+    sql: &Sql<'_>,
+    statement: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let text = format!("EXPLAIN FORMAT=JSON {statement}");
+    let rows: Vec<(Text,)> = sql.query_as(&text)?.fetch_all(pool).await?;
+    Ok(rows
+        .iter()
+        .flat_map(|(plan,)| plan.0.lines().map(str::to_owned))
+        .collect())
 }

@@ -1,19 +1,23 @@
-//! The SQL store: SQLite (embedded default) or PostgreSQL, chosen by the database URL.
+//! The SQL store: SQLite (embedded default), PostgreSQL or MySQL/MariaDB, chosen by the
+//! database URL.
 //!
-//! All SQL of the product lives under this module, grouped by table. Both backends are first
-//! class: a statement is written once, built by `sql`'s one builder and run on whichever
-//! backend the [`Store`] holds through `backend`'s one mechanism; where a backend has a
-//! faster form of a hot statement (PostgreSQL's `UNNEST` arrays, SQLite's insert without
-//! `RETURNING`) both forms sit side by side. DDL is per backend under `migrations/`.
+//! All SQL of the product lives under this module, grouped by table. The three backends are
+//! first class: a statement is written once, built by `sql`'s one builder and run on whichever
+//! backend the [`Store`] holds through `backend`'s one mechanism; where a backend needs its own
+//! form of a statement (PostgreSQL's `UNNEST` arrays, SQLite's insert without `RETURNING`,
+//! MySQL's `ON DUPLICATE KEY UPDATE`, `UPDATE … JOIN` and id read-backs, since it has no
+//! `RETURNING`) the forms sit side by side. DDL is per backend under `migrations/`.
 //!
 //! Ingest drives a batch through [`BatchTx`]: `insert_events` → rounds of `load` and `write`
 //! (aggregation itself is [`crate::aggregate`], pure) → `insert_quarantine` → `commit`.
 //!
 //! # Layout
 //! - `backend`: [`Db`] (one variant per database), [`Store`], the `on_db!` dispatch macro and
-//!   the statement runners; `pool`: connecting, migrations, database-wide calls;
-//!   `sql`: the builder; `error`: [`StoreError`]; `batch`: [`BatchTx`]; `tx`: [`Tx`], a plain
-//!   transaction for the billing writes.
+//!   the statement runners; `pool`: connecting, migrations, database-wide calls (`pool_mysql`:
+//!   MySQL's server and schema checks and session settings); `sql`: the builder; `text`: how
+//!   a text column decodes on every backend (MySQL's binary collations refuse `String`);
+//!   `error`: [`StoreError`]; `batch`: [`BatchTx`]; `tx`: [`Tx`], a plain transaction for the
+//!   billing writes.
 //! - `events/`: `raw_events` and `raw_image_meta` (writes, feed, search, detail, `/stacky`).
 //! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read).
 //! - `quarantine`, `deployments`, `reports` (`json_reports`): one table each.
@@ -35,12 +39,14 @@ mod error;
 mod events;
 mod explain;
 mod pool;
+mod pool_mysql;
 mod quarantine;
 pub mod report_inputs;
 mod reports;
 mod sql;
 pub mod stacky;
 pub mod stacky_usage;
+mod text;
 mod tx;
 mod usage_pages;
 mod verifier;

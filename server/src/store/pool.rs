@@ -1,5 +1,6 @@
 //! Opening a [`Store`]: the pool options per backend (each one measured), the migrations, and
-//! what is asked of the database as a whole (its size, fresh planner statistics).
+//! what is asked of the database as a whole (its size, fresh planner statistics). MySQL's
+//! connecting and schema check live in `pool_mysql`.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -8,13 +9,21 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::Executor;
 
 use crate::store::backend::{on_db, Store};
 use crate::store::error::StoreError;
+use crate::store::pool_mysql::{connect_mysql, migrate_mysql};
 use crate::store::sql::Sql;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Every table of the MySQL schema, for `ANALYZE TABLE`.
+const MYSQL_ANALYZE: &str = "ANALYZE TABLE deployments, raw_events, raw_image_meta, quarantine, \
+     lifecycles, timings, request_trackers, instance_usages, instance_deletes, instance_exists, \
+     image_usages, image_deletes, image_exists, json_reports, instance_reconcile, tenant_info, \
+     tenant_types, tenant_info_types";
 
 impl Store {
     /// Whether the database answers a trivial query (readiness probes).
@@ -25,10 +34,11 @@ impl Store {
         self.execute(&Sql::new("SELECT 1")).await
     }
 
-    /// Connects (creating a SQLite file on demand, WAL mode, durable commits).
+    /// Connects (creating a SQLite file on demand, WAL mode, durable commits). `mysql://` and
+    /// `mariadb://` are the same backend.
     ///
     /// # Errors
-    /// An unsupported URL scheme or a database that cannot be reached.
+    /// An unsupported URL scheme, a database that cannot be reached, a MySQL server too old.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Self::Sqlite(connect_sqlite(url).await?))
@@ -39,6 +49,8 @@ impl Store {
                 .connect(url)
                 .await?;
             Ok(Self::Postgres(pool))
+        } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+            Ok(Self::MySql(connect_mysql(url).await?))
         } else {
             Err(StoreError::UnsupportedUrl {
                 scheme: url_scheme(url).to_owned(),
@@ -49,11 +61,13 @@ impl Store {
     /// Applies the migrations of this backend that are not applied yet.
     ///
     /// # Errors
-    /// A failing migration or a database that changed under us.
+    /// A failing migration or a database that changed under us; on MySQL, a schema whose text
+    /// does not compare byte for byte.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Self::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
             Self::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+            Self::MySql(pool) => migrate_mysql(pool).await?,
         }
         Ok(())
     }
@@ -73,19 +87,33 @@ impl Store {
                 "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
             }
             Self::Postgres(_) => "SELECT pg_database_size(current_database())",
+            // Both columns are UNSIGNED and their SUM a DECIMAL: the cast makes an `i64`.
+            Self::MySql(_) => {
+                "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) \
+                 FROM information_schema.TABLES WHERE table_schema = DATABASE()"
+            }
         };
         self.fetch_int(&Sql::new(sql)).await
     }
 
-    /// Refreshes the planner's statistics (PostgreSQL; autovacuum does it in production, a
-    /// benchmark that just bulk-loaded a table must not wait for it). SQLite: nothing, since
-    /// the product never runs `ANALYZE` there either.
+    /// Refreshes the planner's statistics (PostgreSQL and MySQL; autovacuum and InnoDB's
+    /// automatic statistics do it in production, a benchmark that just bulk-loaded a table
+    /// must not wait for them). SQLite: nothing, since the product never runs `ANALYZE` there
+    /// either.
     ///
     /// # Errors
     /// Database errors.
     pub async fn analyze(&self) -> Result<(), StoreError> {
-        if let Self::Postgres(pool) = self {
-            sqlx::query("ANALYZE").execute(pool).await?;
+        match self {
+            Self::Sqlite(_) => {}
+            Self::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+            // MySQL names its tables (it has no database-wide form). Sent as plain text, not
+            // prepared; it answers a result set, which `execute` reads to the end.
+            Self::MySql(pool) => {
+                pool.execute(MYSQL_ANALYZE).await?;
+            }
         }
         Ok(())
     }
@@ -153,13 +181,15 @@ mod tests {
         assert_hidden(&e);
         assert_eq!(
             e.0,
-            "unsupported database URL scheme \"oracle\" (expected sqlite://… or postgres://…)"
+            "unsupported database URL scheme \"oracle\" (expected sqlite://…, postgres://…, \
+             mysql://… or mariadb://…)"
         );
         let e = connect_error("u:SECRET@h/db").await;
         assert_hidden(&e);
         assert_eq!(
             e.0,
-            "unsupported database URL without a scheme (expected sqlite://… or postgres://…)"
+            "unsupported database URL without a scheme (expected sqlite://…, postgres://…, \
+             mysql://… or mariadb://…)"
         );
     }
 
@@ -171,7 +201,14 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_malformed_mysql_url_hides_its_password() {
+        assert_hidden(&connect_error("mysql://u:SECRET@h:notaport/db").await);
+        assert_hidden(&connect_error("mariadb://u:SECRET@[::1/db").await);
+    }
+
+    #[tokio::test]
     async fn an_unreachable_server_hides_the_password() {
         assert_hidden(&connect_error("postgres://u:SECRET@127.0.0.1:1/db").await);
+        assert_hidden(&connect_error("mysql://u:SECRET@127.0.0.1:1/db").await);
     }
 }

@@ -6,9 +6,12 @@ use app::model::{Micros, QuarantineRow};
 use crate::store::backend::Store;
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
+use crate::store::events::limits::clip_key;
+use crate::store::events::write_mysql::{chunks, statement_budget};
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
-/// Rows per INSERT statement (6 binds each; well under both backends' bind limits).
+/// Rows per INSERT statement (6 binds each; well under every backend's bind limit).
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// A message that could not be parsed, kept as received.
@@ -32,9 +35,13 @@ pub struct QuarantineRecord {
 #[derive(sqlx::FromRow)]
 struct QuarantineListed {
     id: i64,
+    #[sqlx(try_from = "Text")]
     deployment: String,
+    #[sqlx(try_from = "Text")]
     exchange: String,
+    #[sqlx(try_from = "Text")]
     routing_key: String,
+    #[sqlx(try_from = "Text")]
     error: String,
     received_us: i64,
     size: i64,
@@ -54,10 +61,20 @@ impl From<QuarantineListed> for QuarantineRow {
     }
 }
 
-/// The columns of [`QuarantineListed`]: everything but the body, and its size.
-const QUARANTINE_SELECT: &str = "SELECT q.id, d.name AS deployment, q.exchange, \
-     q.routing_key, q.error, q.received_us, CAST(LENGTH(q.body) AS BIGINT) AS size \
-     FROM quarantine q JOIN deployments d ON d.id = q.deployment_id";
+impl Store {
+    /// The columns of [`QuarantineListed`]: everything but the body, and its size (`LENGTH`
+    /// is a 32-bit integer on PostgreSQL and MySQL, hence the cast, named per backend). The
+    /// deployment's name is a scalar subquery rather than a join, so that MySQL, seeing a
+    /// one-row `deployments`, does not read it first and sort every quarantined row.
+    fn quarantine_select(&self) -> Sql<'static> {
+        Sql::new(&format!(
+            "SELECT q.id, (SELECT d.name FROM deployments d WHERE d.id = q.deployment_id) \
+             AS deployment, q.exchange, q.routing_key, q.error, q.received_us, \
+             CAST(LENGTH(q.body) AS {}) AS size FROM quarantine q",
+            self.bigint()
+        ))
+    }
+}
 
 impl BatchTx {
     /// Stores `rows` in this batch.
@@ -65,16 +82,21 @@ impl BatchTx {
     /// # Errors
     /// Database errors; the batch must be dropped (rolled back) and retried.
     pub async fn insert_quarantine(&mut self, rows: &[NewQuarantine]) -> Result<(), StoreError> {
+        // MySQL: also cut by bytes (bodies can be megabytes; see `write_mysql`).
+        let budget = statement_budget(self.max_packet());
+        let bytes = |q: &NewQuarantine| q.body.len() + q.error.len() + 256;
         let mut conn = self.conn();
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        for chunk in chunks(rows, ROWS_PER_STATEMENT, budget, bytes) {
             let mut sql = Sql::new(
                 "INSERT INTO quarantine (deployment_id, exchange, routing_key, error, body, \
                  received_us) ",
             );
             sql.values(chunk, |row, q| {
+                // Clipped to what MySQL's columns hold, on every backend alike: a quarantined
+                // message is stored whatever its routing key.
                 row.bind(q.deployment_id)
-                    .bind(q.exchange.as_str())
-                    .bind(q.routing_key.as_str())
+                    .bind(clip_key(&q.exchange))
+                    .bind(clip_key(&q.routing_key))
                     .bind(q.error.as_str())
                     .bind(q.body.as_slice())
                     .bind(q.received_us);
@@ -112,7 +134,7 @@ impl Store {
         let total = self
             .fetch_int(&Sql::new("SELECT COUNT(*) FROM quarantine"))
             .await?;
-        let mut sql = Sql::new(QUARANTINE_SELECT);
+        let mut sql = self.quarantine_select();
         sql.push(" ORDER BY q.id DESC LIMIT ").int(i64::from(limit));
         let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
         Ok((rows.into_iter().map(QuarantineRow::from).collect(), total))
@@ -128,7 +150,7 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<QuarantineRow>, StoreError> {
-        let mut sql = Sql::new(QUARANTINE_SELECT);
+        let mut sql = self.quarantine_select();
         sql.push(" WHERE q.id > ").int(after);
         sql.push(" ORDER BY q.id LIMIT ").int(i64::from(limit));
         let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
@@ -140,7 +162,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn quarantined(&self, id: i64) -> Result<Option<QuarantineRecord>, StoreError> {
-        let mut sql = Sql::new(QUARANTINE_SELECT);
+        let mut sql = self.quarantine_select();
         sql.push(" WHERE q.id = ").int(id);
         let Some(listed) = self.fetch_optional::<QuarantineListed>(&sql).await? else {
             return Ok(None);

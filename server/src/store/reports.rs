@@ -5,6 +5,7 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 /// A stored report without its body.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,6 +14,7 @@ pub struct JsonReportRow {
     pub period_start: i64,
     pub period_end: i64,
     pub created: i64,
+    #[sqlx(try_from = "Text")]
     pub name: String,
     pub version: i64,
 }
@@ -55,8 +57,9 @@ impl Store {
         sql.int(r.period_start).push(", ").int(r.period_end);
         sql.push(", ").int(r.created).push(", ").text(&r.name);
         sql.push(", ").int(r.version).push(", ").text(&r.json);
-        sql.push(") RETURNING id");
-        self.fetch_int(&sql).await
+        sql.push(")");
+        // `RETURNING id` where the backend has it, the insert's own id on MySQL.
+        self.insert_id(&sql).await
     }
 
     /// Reports created within `[from, to]`, by id, one page.
@@ -138,7 +141,8 @@ impl Store {
     pub async fn json_report_names(&self, limit: i64) -> Result<Vec<String>, StoreError> {
         let mut sql = Sql::new("SELECT DISTINCT name FROM json_reports ORDER BY name LIMIT ");
         sql.int(limit);
-        self.fetch_column(&sql).await
+        let names: Vec<Text> = self.fetch_column(&sql).await?;
+        Ok(names.into_iter().map(String::from).collect())
     }
 
     /// One report's stored JSON text.
@@ -148,7 +152,7 @@ impl Store {
     pub async fn json_report(&self, id: i64) -> Result<Option<String>, StoreError> {
         let mut sql = Sql::new("SELECT json FROM json_reports WHERE id = ");
         sql.int(id);
-        let row: Option<(String,)> = self.fetch_optional(&sql).await?;
-        Ok(row.map(|(json,)| json))
+        let row: Option<(Text,)> = self.fetch_optional(&sql).await?;
+        Ok(row.map(|(json,)| json.into()))
     }
 }

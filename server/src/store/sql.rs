@@ -3,8 +3,8 @@
 //!
 //! Why one builder that renders late: the text is built without knowing the backend (an
 //! [`crate::store::Explained`] statement is printed for either), and each backend writes its
-//! placeholders its own way ([`Placeholders`]): `$1, $2` on PostgreSQL, `?` on SQLite (and on
-//! MySQL, the next backend). Values are borrowed where the caller holds them, so a 500-row
+//! placeholders its own way ([`Placeholders`]): `$1, $2` on PostgreSQL, `?` on SQLite and
+//! MySQL. Values are borrowed where the caller holds them, so a 500-row
 //! insert binds its JSON bodies without copying them. Every value a caller supplies is a bind,
 //! never text: the only text a builder takes is fixed SQL from this module's callers.
 
@@ -15,7 +15,8 @@ use sqlx::error::BoxDynError;
 use sqlx::query::{Query, QueryAs};
 use sqlx::{Arguments, Database, Encode, FromRow, IntoArguments, Type};
 
-/// Bind parameters per statement we stay under (SQLite allows 32,766, PostgreSQL 65,535).
+/// Bind parameters per statement we stay under (SQLite allows 32,766, PostgreSQL and MySQL
+/// 65,535: MySQL counts them in a u16 of its prepare answer).
 const MAX_BINDS: usize = 30_000;
 
 /// Rows of `binds_per_row` parameters that fit in one statement.
@@ -33,7 +34,8 @@ pub(crate) fn col<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
 pub(crate) enum Placeholders {
     /// `$1`, `$2`, …: PostgreSQL.
     Numbered,
-    /// `?` for every bind, in order: SQLite (which then skips a name lookup per parameter).
+    /// `?` for every bind, in order: MySQL, and SQLite (which then skips a name lookup per
+    /// parameter).
     Anonymous,
 }
 
@@ -147,19 +149,63 @@ impl<'a> Sql<'a> {
     pub(crate) fn values<T>(
         &mut self,
         rows: impl IntoIterator<Item = T>,
-        mut row: impl FnMut(&mut Tuple<'_, 'a>, T),
+        row: impl FnMut(&mut Tuple<'_, 'a>, T),
     ) -> &mut Self {
         self.push("VALUES ");
+        self.tuples(rows, ("(", "), (", ")"), &[], row)
+    }
+
+    /// `((…), (…))`: one tuple per row, its binds pushed by `row`, for a row-value membership
+    /// test `(a, b, c) IN ((?, ?, ?), …)` (MySQL: a range on the index of `(a, b, c)`). The
+    /// caller never passes zero rows (`IN ()` is not SQL).
+    pub(crate) fn row_in<T>(
+        &mut self,
+        rows: impl IntoIterator<Item = T>,
+        row: impl FnMut(&mut Tuple<'_, 'a>, T),
+    ) -> &mut Self {
+        self.tuples(rows, ("((", "), (", "))"), &[], row)
+    }
+
+    /// `SELECT ? AS n1, ? AS n2 UNION ALL SELECT ?, ? …`: the rows as a derived table whose
+    /// columns are `names` (one per bind of a row), for MySQL's `UPDATE t JOIN (…) v ON …`.
+    /// Why not `VALUES`: MariaDB names a `VALUES` table's columns after the first row's values
+    /// and MySQL needs `VALUES ROW(…)`, so neither has a portable column name; a `UNION ALL`
+    /// of `SELECT`s names them on both. The caller wraps it in parentheses and never passes
+    /// zero rows.
+    pub(crate) fn union_rows<T>(
+        &mut self,
+        rows: impl IntoIterator<Item = T>,
+        names: &[&str],
+        row: impl FnMut(&mut Tuple<'_, 'a>, T),
+    ) -> &mut Self {
+        self.tuples(rows, ("SELECT ", " UNION ALL SELECT ", ""), names, row)
+    }
+
+    /// Each row after `open` (the first) or `between` (the others), then `close`; the first
+    /// row's binds are named `names` (`? AS name`).
+    fn tuples<T>(
+        &mut self,
+        rows: impl IntoIterator<Item = T>,
+        (open, between, close): (&str, &str, &str),
+        names: &[&str],
+        mut row: impl FnMut(&mut Tuple<'_, 'a>, T),
+    ) -> &mut Self {
+        let mut any = false;
         for (i, item) in rows.into_iter().enumerate() {
-            self.push(if i == 0 { "(" } else { ", (" });
+            self.push(if i == 0 { open } else { between });
+            let names = if i == 0 { names } else { &[] };
             row(
                 &mut Tuple {
                     sql: self,
-                    first: true,
+                    names,
+                    column: 0,
                 },
                 item,
             );
-            self.push(")");
+            any = true;
+        }
+        if any {
+            self.push(close);
         }
         self
     }
@@ -275,56 +321,29 @@ impl<'a> Sql<'a> {
     }
 }
 
-/// One row of [`Sql::values`]: its binds, comma-separated.
+/// One row of [`Sql::values`], [`Sql::row_in`] or [`Sql::union_rows`]: its binds,
+/// comma-separated (named in the first row of a `union_rows`).
 pub(crate) struct Tuple<'s, 'a> {
     sql: &'s mut Sql<'a>,
-    first: bool,
+    names: &'s [&'s str],
+    column: usize,
 }
 
 impl<'a> Tuple<'_, 'a> {
     /// Appends a bind to the row.
     pub(crate) fn bind(&mut self, value: impl Into<Value<'a>>) -> &mut Self {
-        if !self.first {
+        if self.column > 0 {
             self.sql.push(", ");
         }
-        self.first = false;
         self.sql.bind(value);
+        if let Some(name) = self.names.get(self.column) {
+            self.sql.push(" AS ").push(name);
+        }
+        self.column += 1;
         self
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_render_per_backend() {
-        let mut sql = Sql::new("SELECT 1 WHERE a = ");
-        sql.int(1).push(" AND b IN ").in_list(&["x", "y"]);
-        assert_eq!(
-            sql.render(Placeholders::Numbered),
-            "SELECT 1 WHERE a = $1 AND b IN ($2, $3)"
-        );
-        assert_eq!(
-            sql.render(Placeholders::Anonymous),
-            "SELECT 1 WHERE a = ? AND b IN (?, ?)"
-        );
-        assert_eq!(sql.binds[2], Value::from("y"));
-    }
-
-    #[test]
-    fn values_push_one_tuple_per_row() {
-        let rows = [(1_i64, Some("a")), (2, None)];
-        let mut sql = Sql::new("INSERT INTO t (n, s) ");
-        sql.values(&rows, |row, (n, s)| {
-            row.bind(*n).bind(*s);
-        });
-        sql.push(" RETURNING id");
-        assert_eq!(
-            sql.render(Placeholders::Numbered),
-            "INSERT INTO t (n, s) VALUES ($1, $2), ($3, $4) RETURNING id"
-        );
-        assert_eq!(sql.binds.len(), 4);
-        assert_eq!(sql.binds[3], Value::Text(None));
-    }
-}
+#[path = "sql_tests.rs"]
+mod tests;

@@ -9,6 +9,8 @@
 
 pub use crate::store::reports::{JsonReportRow, NewJsonReport, ReportFilter};
 
+use crate::store::text::{OptText, Text};
+
 /// v2's `service` parameter: which of its raw tables a request reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StackyService {
@@ -61,21 +63,34 @@ impl NameColumn {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StackyRaw {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub deployment: String,
+    #[sqlx(try_from = "Text")]
     pub routing_key: String,
     pub when_us: i64,
+    #[sqlx(try_from = "Text")]
     pub event: String,
+    #[sqlx(try_from = "Text")]
     pub publisher: String,
+    #[sqlx(try_from = "Text")]
     pub service: String,
+    #[sqlx(try_from = "OptText")]
     pub host: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance: Option<String>,
+    #[sqlx(try_from = "Text")]
     pub request_id: String,
     /// Nova only.
+    #[sqlx(try_from = "OptText")]
     pub state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_task: Option<String>,
     /// Glance only: `payload.status` and `payload.id`.
+    #[sqlx(try_from = "OptText")]
     pub image_status: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub image_uuid: Option<String>,
 }
 
@@ -210,6 +225,7 @@ pub struct RawQuery {
 /// One timing of an instance: which halves it has and its duration (µs).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimingHalves {
+    #[sqlx(try_from = "Text")]
     pub name: String,
     pub has_start: bool,
     pub has_end: bool,
@@ -219,6 +235,7 @@ pub struct TimingHalves {
 /// Per operation: how many complete timings, and their min, max and total duration (µs).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimingSummary {
+    #[sqlx(try_from = "Text")]
     pub name: String,
     pub n: i64,
     pub min: i64,
@@ -229,9 +246,12 @@ pub struct TimingSummary {
 /// A request's KPI row: the end event of its last timing, duration (µs), instance, deployment.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StackyKpi {
+    #[sqlx(try_from = "Text")]
     pub event: String,
     pub duration: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
+    #[sqlx(try_from = "Text")]
     pub deployment: String,
 }
 

@@ -8,20 +8,25 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// One `InstanceUsage` (a launch) as `stacky usage launches` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UsageLaunch {
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     /// µs; `None` until a `.end` (or a relaunching `.start`) said when.
     pub launched_at: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
 }
 
 /// One `InstanceDeletes` as `stacky usage deletes` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UsageDelete {
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: i64,
     pub deleted_at: Option<i64>,
@@ -30,12 +35,17 @@ pub struct UsageDelete {
 /// One `InstanceExists` as `stacky usage exists` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UsageExists {
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: i64,
     pub deleted_at: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
+    #[sqlx(try_from = "Text")]
     pub status: String,
 }
 

@@ -5,15 +5,19 @@
 //! Unlike [`crate::store::BatchTx`] it takes no ingest lock: these writes never insert events,
 //! so they cannot disturb the order in which event ids commit.
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
 use crate::store::backend::{on_db, Conn, Db, Row, Store};
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
 
-/// An open transaction of either backend; dropping it rolls it back.
+/// An open transaction of any backend; dropping it rolls it back.
 pub struct Tx {
-    tx: Db<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
+    tx: Db<
+        Transaction<'static, Sqlite>,
+        Transaction<'static, Postgres>,
+        Transaction<'static, MySql>,
+    >,
 }
 
 impl Store {
@@ -27,6 +31,7 @@ impl Store {
         let tx = match self {
             Self::Sqlite(pool) => Db::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(pool) => Db::Postgres(pool.begin().await?),
+            Self::MySql(pool) => Db::MySql(pool.begin().await?),
         };
         Ok(Tx { tx })
     }
@@ -38,6 +43,7 @@ impl Tx {
         match &mut self.tx {
             Db::Sqlite(tx) => Db::Sqlite(&mut **tx),
             Db::Postgres(tx) => Db::Postgres(&mut **tx),
+            Db::MySql(tx) => Db::MySql(&mut **tx),
         }
     }
 
@@ -46,7 +52,7 @@ impl Tx {
         Ok(self.conn().fetch_all(sql).await?)
     }
 
-    /// The one integer `sql` selects (`RETURNING id`, a count); NULL or no row reads as 0.
+    /// The one integer `sql` selects (a count, an id); NULL or no row reads as 0.
     pub(crate) async fn fetch_int(&mut self, sql: &Sql<'_>) -> Result<i64, StoreError> {
         let rows: Vec<(Option<i64>,)> = self.fetch_all(sql).await?;
         Ok(rows.first().and_then(|(n,)| *n).unwrap_or(0))

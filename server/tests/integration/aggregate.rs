@@ -1,6 +1,6 @@
-//! Aggregation end to end through `Ingestor::ingest` on SQLite and PostgreSQL: whole instance
-//! operations from the notigen fixtures, cross-operation links (exists → usage and delete),
-//! redelivery, and a bulk consistency check over the simulator's interleaved traffic.
+//! Aggregation end to end through `Ingestor::ingest` on SQLite, PostgreSQL and MariaDB: whole
+//! instance operations from the notigen fixtures, cross-operation links (exists → usage and
+//! delete), redelivery, and a bulk consistency check over the simulator's interleaved traffic.
 
 mod bulk;
 mod links;
@@ -151,6 +151,11 @@ async fn postgres_create_sequence() {
     create_sequence(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_create_sequence() {
+    create_sequence(Backend::MariaDb).await;
+}
+
 async fn resize_sequence(backend: Backend) {
     let setup = Setup::new(backend).await;
     let instance = "22222222-2222-4333-8444-555555555555";
@@ -208,4 +213,9 @@ async fn sqlite_resize_sequence() {
 #[tokio::test]
 async fn postgres_resize_sequence() {
     resize_sequence(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_resize_sequence() {
+    resize_sequence(Backend::MariaDb).await;
 }

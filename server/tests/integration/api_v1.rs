@@ -1,7 +1,6 @@
-//! `/api/v1` over a real socket, fed through the real broker, on SQLite and PostgreSQL:
-//! cursor pagination sees every row exactly once (also while rows arrive), filters, one event
-//! with its JSON, instance, request, timings, deployments, status, quarantine, and JSON
-//! 400/404 errors.
+//! `/api/v1` over a real socket, fed through the real broker, on SQLite, PostgreSQL and MariaDB:
+//! cursor pagination sees every row exactly once (also while rows arrive), filters, one event with
+//! its JSON, instance, request, timings, deployments, status, quarantine, and JSON 400/404 errors.
 
 use std::collections::BTreeSet;
 
@@ -199,6 +198,7 @@ async fn check_status(port: u16, name: &str, ids: &[i64], backend: Backend) {
     let expected = match backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
+        Backend::MariaDb => "mysql",
     };
     assert_eq!(st["database"]["backend"], expected);
     assert_eq!(st["quarantine_total"].as_i64(), Some(1));
@@ -285,4 +285,9 @@ async fn api_v1_answers_on_sqlite() {
 #[tokio::test]
 async fn api_v1_answers_on_postgres() {
     api_answers(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn api_v1_answers_on_mariadb() {
+    api_answers(Backend::MariaDb).await;
 }

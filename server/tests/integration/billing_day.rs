@@ -1,4 +1,4 @@
-//! The billing half end to end, on the real broker and both backends: the simulator's billing
+//! The billing half end to end, on the real broker and every backend: the simulator's billing
 //! day published to RabbitMQ and ingested by a running `serve` → the verifier → the
 //! `compute.instance.exists.verified` / `image.exists.verified` messages consumed from the
 //! broker match the verified rows one to one → `/db/stats/*/exists/` counts them → the planted
@@ -342,4 +342,9 @@ async fn billing_day_sqlite() {
 #[tokio::test]
 async fn billing_day_postgres() {
     billing_day(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn billing_day_mariadb() {
+    billing_day(Backend::MariaDb).await;
 }

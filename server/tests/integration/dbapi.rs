@@ -1,8 +1,8 @@
-//! v2's `/db/*` reads over a real socket, on SQLite and PostgreSQL: every list and by-id
-//! endpoint with its envelope, v2's field names and time strings, `received` on exists, the
-//! filters (`instance`, `<field>_min/_max`, `received_min/_max`), order, direction, limit and
-//! offset, the stats, and every error text (the observable assertions of v2's
-//! `test_dbapi.py` for the read side).
+//! v2's `/db/*` reads over a real socket, on SQLite, PostgreSQL and MariaDB: every list and by-id
+//! endpoint with its envelope, v2's field names and time strings, `received` on exists, the filters
+//! (`instance`, `<field>_min/_max`, `received_min/_max`), order, direction, limit and offset, the
+//! stats, and every error text (the observable assertions of v2's `test_dbapi.py` for the read
+//! side).
 
 use serde_json::{json, Value};
 use server::cmd::serve::BillingSettings;
@@ -594,4 +594,9 @@ async fn reads_sqlite() {
 #[tokio::test]
 async fn reads_postgres() {
     reads(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn reads_mariadb() {
+    reads(Backend::MariaDb).await;
 }

@@ -1,8 +1,8 @@
-//! v2's `/db/*` writes over a real socket, on SQLite and PostgreSQL: the bearer token (401,
-//! 403, writes off without a configured token, never echoed), confirm single and batch
+//! v2's `/db/*` writes over a real socket, on SQLite, PostgreSQL and MariaDB: the bearer token
+//! (401, 403, writes off without a configured token, never echoed), confirm single and batch
 //! (versions 0, 1, 2; not-found and multiple skipped), repair (v2's
-//! `mark_exists_as_sent_unverified` for nova and glance) and the tenant cache, with v2's texts
-//! and codes (the write side of `test_dbapi.py` and the repair tests of `test_models.py`).
+//! `mark_exists_as_sent_unverified` for nova and glance) and the tenant cache, with v2's texts and
+//! codes (the write side of `test_dbapi.py` and the repair tests of `test_models.py`).
 
 use std::collections::BTreeMap;
 
@@ -309,6 +309,10 @@ async fn set_status(db: &TestDb, kind: Backend, table: &str, id: i64, status: &s
             let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
             sqlx::query(&sql).execute(&mut c).await.unwrap();
         }
+        Backend::MariaDb => {
+            let mut c = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
+            sqlx::query(&sql).execute(&mut c).await.unwrap();
+        }
     }
 }
 
@@ -473,6 +477,11 @@ async fn writes_postgres() {
     writes(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn writes_mariadb() {
+    writes(Backend::MariaDb).await;
+}
+
 /// Without a configured token every write is refused for everyone; reads still answer.
 async fn writes_disabled(kind: Backend) {
     let db = TestDb::new(kind);
@@ -507,4 +516,9 @@ async fn writes_disabled_sqlite() {
 #[tokio::test]
 async fn writes_disabled_postgres() {
     writes_disabled(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn writes_disabled_mariadb() {
+    writes_disabled(Backend::MariaDb).await;
 }

@@ -1,4 +1,4 @@
-//! Redelivery through `Ingestor::ingest` on both backends: which events of a batch are new,
+//! Redelivery through `Ingestor::ingest` on every backend: which events of a batch are new,
 //! and that every new event's id is the id of its own row (SQLite derives the ids of a
 //! multi-row INSERT from the last one, so a skipped duplicate must not shift them).
 
@@ -127,4 +127,9 @@ async fn sqlite_new_events_keep_their_own_ids_among_duplicates() {
 #[tokio::test]
 async fn postgres_new_events_keep_their_own_ids_among_duplicates() {
     new_events_keep_their_own_ids_among_duplicates(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_new_events_keep_their_own_ids_among_duplicates() {
+    new_events_keep_their_own_ids_among_duplicates(Backend::MariaDb).await;
 }

@@ -81,6 +81,11 @@ async fn postgres_connection_closed_mid_stream_loses_nothing() {
     connection_closed_mid_stream(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_connection_closed_mid_stream_loses_nothing() {
+    connection_closed_mid_stream(Backend::MariaDb).await;
+}
+
 /// A real `stacktach worker` process on a deployments file and database; killed on drop.
 struct Worker {
     child: Option<Child>,
@@ -205,6 +210,11 @@ async fn postgres_kill_9_mid_ingest_loses_and_duplicates_nothing() {
     kill_9_mid_ingest(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_kill_9_mid_ingest_loses_and_duplicates_nothing() {
+    kill_9_mid_ingest(Backend::MariaDb).await;
+}
+
 /// The four kinds of poison SPEC §4 names, with a readable label.
 fn poisons() -> [(&'static str, Vec<u8>); 4] {
     [
@@ -263,4 +273,9 @@ async fn sqlite_poison_is_quarantined_and_the_rest_stored() {
 #[tokio::test]
 async fn postgres_poison_is_quarantined_and_the_rest_stored() {
     poison_among_good(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_poison_is_quarantined_and_the_rest_stored() {
+    poison_among_good(Backend::MariaDb).await;
 }

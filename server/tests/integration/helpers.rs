@@ -76,12 +76,14 @@ impl Drop for TestVhost {
 pub enum Backend {
     Sqlite,
     Postgres,
+    MariaDb,
 }
 
-/// A database of its own: a SQLite file in a temp dir, or a fresh PostgreSQL database.
+/// A database of its own: a SQLite file in a temp dir, or a fresh PostgreSQL or MariaDB
+/// database (`st_test_<hex>`) on the machine's server, dropped with the value.
 pub struct TestDb {
     pub url: String,
-    pg_name: Option<String>,
+    server_db: Option<(Backend, String)>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -93,7 +95,7 @@ impl TestDb {
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
                 Self {
                     url,
-                    pg_name: None,
+                    server_db: None,
                     _dir: Some(dir),
                 }
             }
@@ -112,7 +114,23 @@ impl TestDb {
                 );
                 Self {
                     url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
-                    pg_name: Some(name),
+                    server_db: Some((backend, name)),
+                    _dir: None,
+                }
+            }
+            Backend::MariaDb => {
+                let name = format!("st_test_{}", unique());
+                let server = MySqlServer::from_env();
+                let out = server.run(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4"));
+                assert!(
+                    out.status.success(),
+                    "creating {name} on {}: {}",
+                    server.base,
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                Self {
+                    url: format!("{}/{name}", server.base),
+                    server_db: Some((backend, name)),
                     _dir: None,
                 }
             }
@@ -122,19 +140,109 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some(name) = &self.pg_name {
-            let _ = Command::new("psql")
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                ])
-                .output();
+        match &self.server_db {
+            Some((Backend::Postgres, name)) => {
+                let _ = Command::new("psql")
+                    .args([
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-qc",
+                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    ])
+                    .output();
+            }
+            Some((Backend::MariaDb, name)) => MySqlServer::from_env().drop_database(name),
+            _ => {}
         }
     }
+}
+
+/// The MySQL/MariaDB server the tests use, from `STACKTACH_TEST_MYSQL_URL` (default
+/// `mysql://root@127.0.0.1:3306`), so the same suite runs against MySQL 8 in a second job.
+struct MySqlServer {
+    /// The URL without a database or a trailing slash; a test database's URL is `base/name`.
+    base: String,
+    host: String,
+    port: String,
+    user: String,
+    password: Option<String>,
+}
+
+impl MySqlServer {
+    fn from_env() -> Self {
+        let base = std::env::var("STACKTACH_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+            .trim_end_matches('/')
+            .to_string();
+        let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("root", authority));
+        let (user, password) = match userinfo.split_once(':') {
+            Some((u, p)) => (u, Some(percent_decode(p))),
+            None => (userinfo, None),
+        };
+        let (host, port) = hostport.split_once(':').unwrap_or((hostport, "3306"));
+        Self {
+            host: host.into(),
+            port: port.into(),
+            user: percent_decode(user),
+            password,
+            base,
+        }
+    }
+
+    /// Runs `sql` with the `mysql` client (over TCP; the password goes in `MYSQL_PWD`, never
+    /// on the command line); `--force` goes on past a failing statement.
+    fn run(&self, sql: &str) -> std::process::Output {
+        let mut cmd = Command::new("mysql");
+        cmd.args(["--protocol=TCP", "-h", &self.host, "-P", &self.port])
+            .args(["-u", &self.user, "-N", "-B", "--force", "-e", sql]);
+        if let Some(password) = &self.password {
+            cmd.env("MYSQL_PWD", password);
+        }
+        cmd.output().unwrap_or_else(|e| panic!("mysql: {e}"))
+    }
+
+    /// Kills the connections still using `name` (there is no `WITH (FORCE)`, and `DROP
+    /// DATABASE` would wait a day for their metadata locks), then drops it.
+    fn drop_database(&self, name: &str) {
+        let kills = self.run(&format!(
+            "SELECT GROUP_CONCAT(CONCAT('KILL ', id) SEPARATOR ';') \
+             FROM information_schema.PROCESSLIST WHERE db = '{name}' AND id <> CONNECTION_ID()"
+        ));
+        let kills = String::from_utf8_lossy(&kills.stdout).trim().to_string();
+        if !kills.is_empty() && kills != "NULL" {
+            let _ = self.run(&kills);
+        }
+        let _ = self.run(&format!(
+            "SET SESSION lock_wait_timeout = 10; DROP DATABASE IF EXISTS {name}"
+        ));
+    }
+}
+
+/// `%XX` escapes of a URL's user or password decoded (the rest kept as is).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A deployments file parsed from JSON text.
@@ -395,4 +503,27 @@ pub async fn http_get_typed(port: u16, path: &str) -> (u16, String, String) {
         })
         .unwrap_or_default();
     (status, content_type, body.to_string())
+}
+
+/// A Nova notification with every key chosen by the test: `event` from `publisher` at
+/// `timestamp` (`2026-11-24 10:00:00.123456` form), for `instance` and request `request`.
+pub fn nova_body(
+    event: &str,
+    publisher: &str,
+    timestamp: &str,
+    message_id: &str,
+    instance: &str,
+    request: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "event_type": event,
+        "publisher_id": publisher,
+        "timestamp": timestamp,
+        "priority": "INFO",
+        "message_id": message_id,
+        "_context_request_id": request,
+        "_context_project_id": "tenant42",
+        "payload": {"instance_id": instance, "tenant_id": "tenant42", "state": "active",
+                    "old_task_state": "spawning"}
+    })
 }

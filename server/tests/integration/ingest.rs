@@ -1,4 +1,4 @@
-//! Broker → store → ack, on both backends.
+//! Broker → store → ack, on every backend.
 
 use app::model::ConsumerState;
 
@@ -76,6 +76,11 @@ async fn postgres_publish_store_ack() {
     published_notifications_are_stored_then_acked(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_publish_store_ack() {
+    published_notifications_are_stored_then_acked(Backend::MariaDb).await;
+}
+
 async fn redelivered_message_is_stored_once(backend: Backend) {
     let vhost = TestVhost::new();
     let db = TestDb::new(backend);
@@ -123,6 +128,11 @@ async fn postgres_redelivery_is_idempotent() {
     redelivered_message_is_stored_once(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_redelivery_is_idempotent() {
+    redelivered_message_is_stored_once(Backend::MariaDb).await;
+}
+
 async fn unreachable_broker_does_not_stall_others(backend: Backend) {
     let vhost = TestVhost::new();
     let db = TestDb::new(backend);
@@ -152,4 +162,9 @@ async fn sqlite_unreachable_broker_is_isolated() {
 #[tokio::test]
 async fn postgres_unreachable_broker_is_isolated() {
     unreachable_broker_does_not_stall_others(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_unreachable_broker_is_isolated() {
+    unreachable_broker_does_not_stall_others(Backend::MariaDb).await;
 }

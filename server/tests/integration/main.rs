@@ -1,4 +1,4 @@
-//! Integration tests against the machine's real RabbitMQ, SQLite and PostgreSQL.
+//! Integration tests against the machine's real RabbitMQ, SQLite, PostgreSQL and MariaDB.
 //!
 //! Every test makes its own RabbitMQ vhost and database and removes them afterwards, so the
 //! tests run in parallel.
@@ -10,10 +10,13 @@ mod dbapi;
 mod dbapi_writes;
 mod dedupe;
 mod demo;
+mod exact_keys;
 mod faults;
 mod helpers;
 mod ingest;
+mod limits;
 mod metrics;
+mod mysql_plans;
 mod no_panic;
 mod proxy;
 mod redaction;

@@ -1,6 +1,6 @@
-//! `/metrics` and `/healthz` over a real socket after real deliveries, on SQLite and
-//! PostgreSQL: the counters match what was published (new, duplicate, poison, acked), the
-//! histograms are consistent, and HTTP requests are counted by route template and status.
+//! `/metrics` and `/healthz` over a real socket after real deliveries, on SQLite, PostgreSQL and
+//! MariaDB: the counters match what was published (new, duplicate, poison, acked), the histograms
+//! are consistent, and HTTP requests are counted by route template and status.
 
 use std::collections::BTreeMap;
 
@@ -197,4 +197,9 @@ async fn metrics_count_what_was_published_on_sqlite() {
 #[tokio::test]
 async fn metrics_count_what_was_published_on_postgres() {
     metrics_match(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn metrics_count_what_was_published_on_mariadb() {
+    metrics_match(Backend::MariaDb).await;
 }

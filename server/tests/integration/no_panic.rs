@@ -1,5 +1,5 @@
 //! No request can panic the server: odd bytes in every kind of parameter answer a clear 4xx
-//! (or an empty answer), never a dropped connection or a 500, on both backends.
+//! (or an empty answer), never a dropped connection or a 500, on every backend.
 
 use crate::helpers::{deployments, http_get, Backend, TestApp, TestDb};
 
@@ -50,4 +50,9 @@ async fn odd_requests_never_fail_the_server_sqlite() {
 #[tokio::test]
 async fn odd_requests_never_fail_the_server_postgres() {
     odd_requests_never_fail_the_server(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn odd_requests_never_fail_the_server_mariadb() {
+    odd_requests_never_fail_the_server(Backend::MariaDb).await;
 }

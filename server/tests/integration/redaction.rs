@@ -94,6 +94,18 @@ async fn raw_tables(db: &TestDb, backend: Backend) -> (Vec<String>, Vec<Vec<u8>>
                 q.into_iter().map(|r| r.0).collect(),
             )
         }
+        // A binary collation's text decodes only as bytes.
+        Backend::MariaDb => {
+            let mut conn = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
+            let e: Vec<(Vec<u8>,)> = sqlx::query_as(events).fetch_all(&mut conn).await.unwrap();
+            let q: Vec<(Vec<u8>,)> = sqlx::query_as(bodies).fetch_all(&mut conn).await.unwrap();
+            (
+                e.into_iter()
+                    .map(|r| String::from_utf8(r.0).expect("UTF-8 JSON"))
+                    .collect(),
+                q.into_iter().map(|r| r.0).collect(),
+            )
+        }
     }
 }
 
@@ -386,6 +398,11 @@ async fn redacts_by_default_on_postgres() {
 }
 
 #[tokio::test]
+async fn redacts_by_default_on_mariadb() {
+    redacts_by_default(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn keeps_credentials_when_told_on_sqlite() {
     keeps_credentials_when_told(Backend::Sqlite).await;
 }
@@ -396,6 +413,11 @@ async fn keeps_credentials_when_told_on_postgres() {
 }
 
 #[tokio::test]
+async fn keeps_credentials_when_told_on_mariadb() {
+    keeps_credentials_when_told(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn import_redacts_on_sqlite() {
     import_redacts(Backend::Sqlite).await;
 }
@@ -403,4 +425,9 @@ async fn import_redacts_on_sqlite() {
 #[tokio::test]
 async fn import_redacts_on_postgres() {
     import_redacts(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn import_redacts_on_mariadb() {
+    import_redacts(Backend::MariaDb).await;
 }

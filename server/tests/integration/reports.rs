@@ -1,5 +1,5 @@
-//! v2's reports over a known day (2014-01-01), on SQLite and PostgreSQL: notifications ingested
-//! through the real ingest path, exists marked by the verifier's store write, every report
+//! v2's reports over a known day (2014-01-01), on SQLite, PostgreSQL and MariaDB: notifications
+//! ingested through the real ingest path, exists marked by the verifier's store write, every report
 //! built with its exact figures, then stored and served by `/stacky/reports/` and
 //! `/stacky/report/<id>/` in v2's shapes.
 
@@ -412,6 +412,11 @@ async fn daily_run_postgres() {
 }
 
 #[tokio::test]
+async fn daily_run_mariadb() {
+    daily_run(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn known_day_reports_sqlite() {
     known_day_reports(Backend::Sqlite).await;
 }
@@ -419,4 +424,9 @@ async fn known_day_reports_sqlite() {
 #[tokio::test]
 async fn known_day_reports_postgres() {
     known_day_reports(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn known_day_reports_mariadb() {
+    known_day_reports(Backend::MariaDb).await;
 }

@@ -73,7 +73,16 @@ async fn simulated_notifications_are_all_stored() {
 
 #[tokio::test]
 async fn json_lines_import_idempotently_and_quarantine_bad_lines() {
-    let db = TestDb::new(Backend::Postgres);
+    import_idempotently(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_json_lines_import_idempotently_and_quarantine_bad_lines() {
+    import_idempotently(Backend::MariaDb).await;
+}
+
+async fn import_idempotently(backend: Backend) {
+    let db = TestDb::new(backend);
     let dir = tempfile::tempdir().expect("tempdir");
     let lines = dir.path().join("notifications.jsonl");
     let lines = lines.to_string_lossy().to_string();

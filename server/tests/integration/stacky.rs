@@ -1,7 +1,7 @@
-//! v2's `/stacky/*` API over a real socket, on SQLite and PostgreSQL: every endpoint's
+//! v2's `/stacky/*` API over a real socket, on SQLite, PostgreSQL and MariaDB: every endpoint's
 //! headers, rows, `?` column, `When` strings, `sec_to_time` texts, empty answers, error texts,
-//! limit/offset (the observable assertions of v2's `test_stacky_server.py`), and the watch
-//! cursor that does not miss late events.
+//! limit/offset (the observable assertions of v2's `test_stacky_server.py`), and the watch cursor
+//! that does not miss late events.
 
 use app::model::now_micros;
 use serde_json::{json, Value};
@@ -925,6 +925,11 @@ async fn names_hosts_and_events_postgres() {
 }
 
 #[tokio::test]
+async fn names_hosts_and_events_mariadb() {
+    names_hosts_and_events(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn show_timings_summary_and_kpi_sqlite() {
     show_timings_summary_and_kpi(Backend::Sqlite).await;
 }
@@ -932,6 +937,11 @@ async fn show_timings_summary_and_kpi_sqlite() {
 #[tokio::test]
 async fn show_timings_summary_and_kpi_postgres() {
     show_timings_summary_and_kpi(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn show_timings_summary_and_kpi_mariadb() {
+    show_timings_summary_and_kpi(Backend::MariaDb).await;
 }
 
 #[tokio::test]
@@ -945,6 +955,11 @@ async fn reports_postgres() {
 }
 
 #[tokio::test]
+async fn reports_mariadb() {
+    reports(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn watch_never_misses_late_events_sqlite() {
     watch_never_misses_late_events(Backend::Sqlite).await;
 }
@@ -952,4 +967,9 @@ async fn watch_never_misses_late_events_sqlite() {
 #[tokio::test]
 async fn watch_never_misses_late_events_postgres() {
     watch_never_misses_late_events(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn watch_never_misses_late_events_mariadb() {
+    watch_never_misses_late_events(Backend::MariaDb).await;
 }

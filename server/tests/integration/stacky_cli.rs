@@ -406,3 +406,8 @@ async fn every_stacky_command_works_sqlite() {
 async fn every_stacky_command_works_postgres() {
     every_stacky_command_works(Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn every_stacky_command_works_mariadb() {
+    every_stacky_command_works(Backend::MariaDb).await;
+}

@@ -1,8 +1,8 @@
-//! `/stacky/usage/{launches,deletes,exists}` over a real socket, on SQLite and PostgreSQL: the
-//! usage rows that the real ingest path aggregated, with v2's headers and `When` strings, the
-//! `instance` filter and its 400, limit/offset in id order, and an empty table (header only).
-//! Then the `stacky usage …` commands replayed the way `stacky.py` sends and prints them (the
-//! path without a trailing slash, `params=filter`, `dump_results` into a prettytable).
+//! `/stacky/usage/{launches,deletes,exists}` over a real socket, on SQLite, PostgreSQL and MariaDB:
+//! the usage rows that the real ingest path aggregated, with v2's headers and `When` strings, the
+//! `instance` filter and its 400, limit/offset in id order, and an empty table (header only). Then
+//! the `stacky usage …` commands replayed the way `stacky.py` sends and prints them (the path
+//! without a trailing slash, `params=filter`, `dump_results` into a prettytable).
 
 use serde_json::{json, Value};
 
@@ -368,4 +368,9 @@ async fn usage_endpoints_list_the_usage_tables_sqlite() {
 #[tokio::test]
 async fn usage_endpoints_list_the_usage_tables_postgres() {
     usage_endpoints_list_the_usage_tables(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn usage_endpoints_list_the_usage_tables_mariadb() {
+    usage_endpoints_list_the_usage_tables(Backend::MariaDb).await;
 }

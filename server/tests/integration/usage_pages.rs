@@ -1,7 +1,7 @@
-//! The web app's Usage section and Reports pages, on SQLite and PostgreSQL: launches, deletes
-//! and exists of nova and glance stored through the real ingest path, then read back through
-//! the app's port ([`ServerBackend`]) — filters, pages, progress counts — and rendered by the
-//! server (links, escaped untrusted text, 404s).
+//! The web app's Usage section and Reports pages, on SQLite, PostgreSQL and MariaDB: launches,
+//! deletes and exists of nova and glance stored through the real ingest path, then read back
+//! through the app's port ([`ServerBackend`]) — filters, pages, progress counts — and rendered by
+//! the server (links, escaped untrusted text, 404s).
 
 use app::model::{Micros, ReportsQuery, UsageQuery, UsageRecord, UsageService, UsageTable};
 use app::ssr::Backend as _;
@@ -390,4 +390,9 @@ async fn usage_and_reports_sqlite() {
 #[tokio::test]
 async fn usage_and_reports_postgres() {
     usage_and_reports(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn usage_and_reports_mariadb() {
+    usage_and_reports(Backend::MariaDb).await;
 }

@@ -1,7 +1,7 @@
-//! The usage verifier end to end, on SQLite and PostgreSQL with the real broker: launches,
+//! The usage verifier end to end, on SQLite, PostgreSQL and MariaDB with the real broker: launches,
 //! deletes and exists ingested through the pipeline, one `verify --once`-equivalent pass, the
-//! statuses and v2's reasons in the database, and the verified notifications consumed from a
-//! queue bound to the `nova`/`glance` exchanges, one-to-one with the verified rows.
+//! statuses and v2's reasons in the database, and the verified notifications consumed from a queue
+//! bound to the `nova`/`glance` exchanges, one-to-one with the verified rows.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -472,6 +472,11 @@ async fn verifier_postgres() {
     scenario(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn verifier_mariadb() {
+    scenario(Backend::MariaDb).await;
+}
+
 /// Ingests `image.exists` notifications of 1, 2 and 3 images (no activations: every image
 /// fails, which does not matter here).
 async fn plant_images(store: &Store, plan: &Plan) {
@@ -529,6 +534,11 @@ async fn glance_batches_sqlite() {
 #[tokio::test]
 async fn glance_batches_postgres() {
     glance_batches_keep_notifications_whole(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn glance_batches_mariadb() {
+    glance_batches_keep_notifications_whole(Backend::MariaDb).await;
 }
 
 /// `serve` with no deployments, no consumers, and the verifier config at `path`.
@@ -612,4 +622,9 @@ async fn serve_verifier_sqlite() {
 #[tokio::test]
 async fn serve_verifier_postgres() {
     serve_runs_the_verifier(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn serve_verifier_mariadb() {
+    serve_runs_the_verifier(Backend::MariaDb).await;
 }

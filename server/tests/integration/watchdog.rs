@@ -37,6 +37,7 @@ fn restarts(app: &TestApp) -> u64 {
 enum Lock {
     Sqlite(sqlx::SqliteConnection),
     Postgres(sqlx::PgConnection),
+    MySql(sqlx::MySqlConnection),
 }
 
 impl Lock {
@@ -59,6 +60,16 @@ impl Lock {
                     .unwrap();
                 Lock::Postgres(conn)
             }
+            // The batch lock row every batch takes first: held, it blocks every batch.
+            Backend::MariaDb => {
+                let mut conn = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
+                sqlx::query("BEGIN").execute(&mut conn).await.unwrap();
+                sqlx::query("SELECT id FROM ingest_lock WHERE id = 1 FOR UPDATE")
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                Lock::MySql(conn)
+            }
         }
     }
 
@@ -66,6 +77,7 @@ impl Lock {
         match self {
             Lock::Sqlite(mut c) => sqlx::query("ROLLBACK").execute(&mut c).await.map(drop),
             Lock::Postgres(mut c) => sqlx::query("ROLLBACK").execute(&mut c).await.map(drop),
+            Lock::MySql(mut c) => sqlx::query("ROLLBACK").execute(&mut c).await.map(drop),
         }
         .expect("lock released");
     }
@@ -100,6 +112,11 @@ async fn sqlite_stuck_consumer_is_restarted_and_loses_nothing() {
 #[tokio::test]
 async fn postgres_stuck_consumer_is_restarted_and_loses_nothing() {
     stuck_consumer_is_restarted(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_stuck_consumer_is_restarted_and_loses_nothing() {
+    stuck_consumer_is_restarted(Backend::MariaDb).await;
 }
 
 #[tokio::test]

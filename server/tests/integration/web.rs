@@ -102,8 +102,19 @@ async fn home_page_is_server_rendered_with_deployments_and_rows() {
 
 #[tokio::test]
 async fn live_socket_backfills_then_pushes_committed_rows() {
+    live_socket_backfills_then_pushes(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_live_socket_backfills_then_pushes_committed_rows() {
+    live_socket_backfills_then_pushes(Backend::MariaDb).await;
+}
+
+/// A row committed before the socket opens is backfilled, one committed after is pushed, in
+/// id order (what the ids-in-order batch lock guarantees on the server backends).
+async fn live_socket_backfills_then_pushes(backend: Backend) {
     let vhost = TestVhost::new();
-    let db = TestDb::new(Backend::Postgres);
+    let db = TestDb::new(backend);
     let file = deployments(&format!(
         r#"{{"deployments": [{}]}}"#,
         nova_deployment("cell-ws", &vhost.name, 5672)
@@ -400,7 +411,16 @@ async fn live_socket_filters_backfill_and_push_on_the_server() {
 /// A subscriber too far behind is told how many rows it skipped, then gets the newest ones.
 #[tokio::test]
 async fn live_socket_reports_skipped_rows_as_a_gap() {
-    let db = TestDb::new(Backend::Postgres);
+    skipped_rows_are_a_gap(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_live_socket_reports_skipped_rows_as_a_gap() {
+    skipped_rows_are_a_gap(Backend::MariaDb).await;
+}
+
+async fn skipped_rows_are_a_gap(backend: Backend) {
+    let db = TestDb::new(backend);
     let app = TestApp::spawn(&db, deployments(r#"{"deployments": []}"#)).await;
     let fx = Fixture::on(app.store.clone(), "cell-g").await;
     let now = app::model::now_micros();

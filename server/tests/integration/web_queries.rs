@@ -1,6 +1,6 @@
-//! The web pages' queries and the backend behind them, on SQLite and PostgreSQL: search with
-//! paging, drill-down (same value and ±1 minute), one event, host, request, instance,
-//! timings, status and quarantine, and the live feed's filtered backfill.
+//! The web pages' queries and the backend behind them, on SQLite, PostgreSQL and MariaDB: search
+//! with paging, drill-down (same value and ±1 minute), one event, host, request, instance, timings,
+//! status and quarantine, and the live feed's filtered backfill.
 
 use app::model::now_micros;
 use app::model::{
@@ -387,4 +387,9 @@ async fn pages_answer_from_sqlite() {
 #[tokio::test]
 async fn pages_answer_from_postgres() {
     pages_answer_from_the_store(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn pages_answer_from_mariadb() {
+    pages_answer_from_the_store(Backend::MariaDb).await;
 }

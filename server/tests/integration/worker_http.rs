@@ -1,5 +1,5 @@
 //! `stacktach worker --listen`: readiness `/healthz` (the database answers and every enabled
-//! consumer is connected), `/metrics`, and no web app, on both backends.
+//! consumer is connected), `/metrics`, and no web app, on every backend.
 
 use crate::helpers::*;
 use crate::proxy::TcpProxy;
@@ -78,6 +78,11 @@ async fn postgres_worker_is_ready_once_connected() {
 }
 
 #[tokio::test]
+async fn mariadb_worker_is_ready_once_connected() {
+    ready_once_connected_with_metrics_and_no_web_app(Backend::MariaDb).await;
+}
+
+#[tokio::test]
 async fn sqlite_worker_is_not_ready_while_a_broker_is_down() {
     not_ready_while_a_consumer_is_not_connected(Backend::Sqlite).await;
 }
@@ -87,16 +92,30 @@ async fn postgres_worker_is_not_ready_while_a_broker_is_down() {
     not_ready_while_a_consumer_is_not_connected(Backend::Postgres).await;
 }
 
-/// The database going away (a real connection cut by a proxy the test owns) makes the worker
-/// not ready, and coming back makes it ready again. PostgreSQL only: SQLite is a file.
+#[tokio::test]
+async fn mariadb_worker_is_not_ready_while_a_broker_is_down() {
+    not_ready_while_a_consumer_is_not_connected(Backend::MariaDb).await;
+}
+
 #[tokio::test]
 async fn postgres_worker_is_not_ready_while_the_database_is_cut() {
+    not_ready_while_the_database_is_cut(Backend::Postgres, "127.0.0.1:5432").await;
+}
+
+#[tokio::test]
+async fn mariadb_worker_is_not_ready_while_the_database_is_cut() {
+    not_ready_while_the_database_is_cut(Backend::MariaDb, "127.0.0.1:3306").await;
+}
+
+/// The database going away (a real connection cut by a proxy the test owns) makes the worker
+/// not ready, and coming back makes it ready again. Server backends only (SQLite is a file):
+/// `server` is the address in the backend's test URL that the proxy stands in for.
+async fn not_ready_while_the_database_is_cut(backend: Backend, server: &str) {
     let vhost = TestVhost::new();
-    let db = TestDb::new(Backend::Postgres);
-    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
-    let via_proxy = db
-        .url
-        .replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
+    let db = TestDb::new(backend);
+    assert!(db.url.contains(server), "{} is not on {server}", db.url);
+    let proxy = TcpProxy::start(server.parse().unwrap()).await;
+    let via_proxy = db.url.replace(server, &format!("127.0.0.1:{}", proxy.port));
     let name = format!("cell-db-{}", unique());
     let file = deployments(&format!(
         r#"{{"deployments": [{}]}}"#,

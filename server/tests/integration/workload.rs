@@ -85,6 +85,13 @@ pub async fn stored_ids(url: &str) -> (Vec<Option<String>>, i64) {
             sqlx::query_scalar(IDS).fetch_all(pool).await,
             sqlx::query_scalar(QUARANTINED).fetch_one(pool).await,
         ),
+        // A binary collation's column decodes only as bytes; CONVERT gives it a text type.
+        Store::MySql(pool) => (
+            sqlx::query_scalar("SELECT CONVERT(message_id USING utf8mb4) FROM raw_events")
+                .fetch_all(pool)
+                .await,
+            sqlx::query_scalar(QUARANTINED).fetch_one(pool).await,
+        ),
     };
     store.close().await;
     (

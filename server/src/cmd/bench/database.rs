@@ -1,15 +1,53 @@
 //! A fresh database per benchmark run: a SQLite file in a new temporary directory, or a new
-//! PostgreSQL database next to the one the URL names (created, then dropped). The names are the
-//! benchmark's own, never taken from the user. The URLs are [`DatabaseUrl`]s: the admin URL
-//! and the fresh database's carry the user's password, and print without it.
+//! PostgreSQL or MySQL/MariaDB database next to the one the URL names (created, then dropped).
+//! The names are the benchmark's own, never taken from the user. The URLs are
+//! [`DatabaseUrl`]s: the admin URL and the fresh database's carry the user's password, and
+//! print without it. Also which databases the benchmarks measure when no `--database-url` is
+//! given.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::Connection;
 
 use crate::config::DatabaseUrl;
 use crate::store::Store;
+
+/// What every benchmark measures without a `--database-url`, in this order.
+const DEFAULT_URLS: [&str; 2] = ["sqlite:", "postgres://postgres@127.0.0.1:5432/postgres"];
+/// The MySQL/MariaDB server the benchmarks add to [`DEFAULT_URLS`] when it answers (its admin
+/// database: the fresh one is created next to it), so a machine without one still runs them.
+const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/mysql";
+/// How long the default MySQL server has to answer before the benchmarks go on without it.
+const MYSQL_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long dropping a benchmark MySQL database waits for a metadata lock (MariaDB's default
+/// is a day) once its leftover connections are killed.
+const MYSQL_DROP_LOCK_WAIT_SECS: u32 = 10;
+
+/// The databases to measure: `given`, else SQLite, PostgreSQL and, when its server answers,
+/// MySQL (`mysql://root@127.0.0.1:3306/mysql`); a server that does not is named on stdout.
+pub async fn or_defaults(given: &[DatabaseUrl]) -> Vec<DatabaseUrl> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    let mut urls: Vec<DatabaseUrl> = DEFAULT_URLS.into_iter().map(DatabaseUrl::from).collect();
+    let mysql = DatabaseUrl::from(DEFAULT_MYSQL_URL);
+    let probe = tokio::time::timeout(
+        MYSQL_PROBE_TIMEOUT,
+        sqlx::MySqlConnection::connect(mysql.expose()),
+    )
+    .await;
+    match probe {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            urls.push(mysql);
+        }
+        Ok(Err(e)) => println!("Not measuring MySQL: {mysql} refused ({e})."),
+        Err(_) => println!("Not measuring MySQL: {mysql} did not answer."),
+    }
+    urls
+}
 
 /// A database that exists only for one benchmark run.
 pub enum FreshDb {
@@ -22,54 +60,76 @@ pub enum FreshDb {
         name: String,
         url: DatabaseUrl,
     },
+    MySql {
+        admin: DatabaseUrl,
+        name: String,
+        url: DatabaseUrl,
+    },
 }
 
 impl FreshDb {
     /// Creates a fresh database on the server `url` points at (`sqlite:` anything: a temporary
-    /// file; `postgres://…/db`: a new database on that server).
+    /// file; `postgres://…/db` or `mysql://…/db` (`mariadb://` alike): a new database on that
+    /// server, in utf8mb4 for MySQL; the migrations set each table's collation).
     ///
     /// # Errors
     /// An unsupported URL, or a server that refuses to create the database.
     pub async fn create(admin: &DatabaseUrl, id: &str) -> anyhow::Result<Self> {
         let name = format!("stacktach_bench_{id}");
         let url = admin.expose();
-        if url.starts_with("sqlite:") {
-            let dir = std::env::temp_dir().join(&name);
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let url = DatabaseUrl::from(format!("sqlite://{}", dir.join("bench.db").display()));
-            Ok(Self::Sqlite { dir, url })
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .with_context(|| format!("cannot connect to {admin}"))?;
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .context("cannot create the benchmark database")?;
-            let _ = conn.close().await;
-            Ok(Self::Postgres {
-                admin: admin.clone(),
-                url: DatabaseUrl::from(with_database(url, &name)),
-                name,
-            })
-        } else {
-            anyhow::bail!("--database-url {admin:?}: expected sqlite:… or postgres://…")
+        match admin.scheme().as_str() {
+            "sqlite" => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                let file = dir.join("bench.db");
+                let url = DatabaseUrl::from(format!("sqlite://{}", file.display()));
+                Ok(Self::Sqlite { dir, url })
+            }
+            "postgres" | "postgresql" => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .with_context(|| format!("cannot connect to {admin}"))?;
+                let created = sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                created.context("cannot create the benchmark database")?;
+                let url = DatabaseUrl::from(with_database(url, &name));
+                let admin = admin.clone();
+                Ok(Self::Postgres { admin, name, url })
+            }
+            "mysql" | "mariadb" => {
+                let mut conn = sqlx::MySqlConnection::connect(url)
+                    .await
+                    .with_context(|| format!("cannot connect to {admin}"))?;
+                let sql = format!("CREATE DATABASE {name} CHARACTER SET utf8mb4");
+                let created = sqlx::raw_sql(&sql).execute(&mut conn).await;
+                let _ = conn.close().await;
+                created.context("cannot create the benchmark database")?;
+                let url = DatabaseUrl::from(with_database(url, &name));
+                let admin = admin.clone();
+                Ok(Self::MySql { admin, name, url })
+            }
+            _ => anyhow::bail!(
+                "--database-url {admin:?}: expected sqlite:…, postgres://… or mysql://…"
+            ),
         }
     }
 
     /// The URL of the fresh database.
     pub fn url(&self) -> &DatabaseUrl {
         match self {
-            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } | Self::MySql { url, .. } => url,
         }
     }
 
-    /// `sqlite` or `postgres`.
+    /// `sqlite`, `postgres` or `mysql`.
     pub fn backend(&self) -> &'static str {
         match self {
             Self::Sqlite { .. } => "sqlite",
             Self::Postgres { .. } => "postgres",
+            Self::MySql { .. } => "mysql",
         }
     }
 
@@ -83,23 +143,65 @@ impl FreshDb {
         Ok(store)
     }
 
-    /// Removes it.
+    /// Removes it; a failure is logged (the database is then left behind, named).
     pub async fn drop_it(self) {
-        match self {
+        let (name, dropped) = match self {
             Self::Sqlite { dir, .. } => {
                 let _ = std::fs::remove_dir_all(dir);
+                return;
             }
             Self::Postgres { admin, name, .. } => {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(admin.expose()).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    if let Err(e) = sqlx::query(&sql).execute(&mut conn).await {
-                        tracing::warn!(database = %name, error = %e, "Could not drop the benchmark database.");
-                    }
-                    let _ = conn.close().await;
-                }
+                let dropped = drop_postgres(&admin, &name).await;
+                (name, dropped)
             }
+            Self::MySql { admin, name, .. } => {
+                let dropped = drop_mysql(&admin, &name).await;
+                (name, dropped)
+            }
+        };
+        if let Err(e) = dropped {
+            tracing::warn!(database = %name, error = %e, "Could not drop the benchmark database.");
         }
     }
+}
+
+/// `DROP DATABASE … WITH (FORCE)`: PostgreSQL ends the sessions still connected to it.
+async fn drop_postgres(admin: &DatabaseUrl, name: &str) -> Result<(), sqlx::Error> {
+    let mut conn = sqlx::PgConnection::connect(admin.expose()).await?;
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let dropped = sqlx::raw_sql(&sql).execute(&mut conn).await;
+    let _ = conn.close().await;
+    dropped.map(|_| ())
+}
+
+/// MySQL has no `WITH (FORCE)`, and `DROP DATABASE` waits for the metadata locks of every
+/// session still in it (a pool a failed phase left open): those sessions are killed first, and
+/// the drop waits [`MYSQL_DROP_LOCK_WAIT_SECS`] at most for the rest.
+async fn drop_mysql(admin: &DatabaseUrl, name: &str) -> Result<(), sqlx::Error> {
+    let mut conn = sqlx::MySqlConnection::connect(admin.expose()).await?;
+    let dropped = async {
+        let sessions: Vec<i64> = sqlx::query_scalar(
+            "SELECT CAST(id AS SIGNED) FROM information_schema.PROCESSLIST \
+             WHERE db = ? AND id <> CONNECTION_ID()",
+        )
+        .bind(name)
+        .fetch_all(&mut conn)
+        .await?;
+        for id in sessions {
+            // A session that ended meanwhile is "Unknown thread id": nothing left to do.
+            let _ = sqlx::raw_sql(&format!("KILL {id}"))
+                .execute(&mut conn)
+                .await;
+        }
+        let sql = format!(
+            "SET SESSION lock_wait_timeout = {MYSQL_DROP_LOCK_WAIT_SECS}; \
+             DROP DATABASE IF EXISTS {name}"
+        );
+        sqlx::raw_sql(&sql).execute(&mut conn).await.map(|_| ())
+    }
+    .await;
+    let _ = conn.close().await;
+    dropped
 }
 
 /// `url` with its database name replaced by `name` (query string kept).
@@ -118,32 +220,89 @@ fn with_database(url: &str, name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sqlx::Connection;
+
     use super::{with_database, DatabaseUrl, FreshDb};
+
+    /// Display (with its causes) and Debug of `e`, asserting neither holds the password.
+    fn without_secret(e: &anyhow::Error) -> String {
+        let (display, debug) = (format!("{e:#}"), format!("{e:?}"));
+        assert!(!display.contains("SECRET"), "{display}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        display
+    }
 
     #[tokio::test]
     async fn an_unsupported_url_is_named_without_its_password() {
-        let url = DatabaseUrl::from("oracle://u:SECRET@h/db");
-        let e = FreshDb::create(&url, "x").await.err().expect("unsupported");
-        let (display, debug) = (format!("{e:#}"), format!("{e:?}"));
-        assert!(
-            !display.contains("SECRET") && !debug.contains("SECRET"),
-            "{debug}"
-        );
-        assert_eq!(
-            display,
-            r#"--database-url "oracle://u:***@h/db": expected sqlite:… or postgres://…"#
-        );
+        for (url, named) in [
+            ("oracle://u:SECRET@h/db", "oracle://u:***@h/db"),
+            ("u:SECRET@h/db", "***@h/db"),
+        ] {
+            let e = FreshDb::create(&DatabaseUrl::from(url), "x").await.err();
+            let display = without_secret(&e.expect("unsupported"));
+            assert_eq!(
+                display,
+                format!("--database-url {named:?}: expected sqlite:…, postgres://… or mysql://…")
+            );
+        }
     }
 
     #[tokio::test]
     async fn an_unreachable_server_is_named_without_its_password() {
-        let url = DatabaseUrl::from("postgres://u:SECRET@127.0.0.1:1/db");
-        let e = FreshDb::create(&url, "x").await.err().expect("unreachable");
-        let (display, debug) = (format!("{e:#}"), format!("{e:?}"));
-        assert!(
-            !display.contains("SECRET") && !debug.contains("SECRET"),
-            "{debug}"
+        for url in [
+            "postgres://u:SECRET@127.0.0.1:1/db",
+            "mysql://u:SECRET@127.0.0.1:1/db",
+            "mariadb://u:SECRET@127.0.0.1:1/db",
+            "mysql://u:SECRET@h:notaport/db",
+        ] {
+            let e = FreshDb::create(&DatabaseUrl::from(url), "x").await.err();
+            let display = without_secret(&e.expect("unreachable"));
+            assert!(display.starts_with("cannot connect to "), "{display}");
+        }
+    }
+
+    /// On the machine's MariaDB (root without a password, as the integration tests use it):
+    /// the fresh database is created in utf8mb4 and is gone after `drop_it`, even with a
+    /// session still connected to it.
+    #[tokio::test]
+    async fn a_mysql_database_is_created_and_dropped() {
+        let admin = DatabaseUrl::from("mysql://root@127.0.0.1:3306/mysql");
+        let id = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let db = FreshDb::create(&admin, &id).await.expect("created");
+        assert_eq!(db.backend(), "mysql");
+        let name = format!("stacktach_bench_{id}");
+        assert_eq!(
+            db.url().expose(),
+            format!("mysql://root@127.0.0.1:3306/{name}")
         );
+        let mut leftover = sqlx::MySqlConnection::connect(db.url().expose())
+            .await
+            .expect("the fresh database answers");
+        let charset: Vec<u8> = sqlx::query_scalar(
+            "SELECT CAST(default_character_set_name AS BINARY) \
+             FROM information_schema.SCHEMATA WHERE schema_name = ?",
+        )
+        .bind(&name)
+        .fetch_one(&mut leftover)
+        .await
+        .expect("the schema is listed");
+        assert_eq!(charset, b"utf8mb4");
+        sqlx::raw_sql("CREATE TABLE t (id INT) ENGINE=InnoDB; BEGIN; SELECT * FROM t")
+            .execute(&mut leftover)
+            .await
+            .expect("a session holding a metadata lock");
+        db.drop_it().await;
+        let mut admin = sqlx::MySqlConnection::connect(admin.expose())
+            .await
+            .expect("admin");
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE schema_name = ?",
+        )
+        .bind(&name)
+        .fetch_one(&mut admin)
+        .await
+        .expect("counted");
+        assert_eq!(left, 0, "{name} is dropped");
     }
 
     #[test]
@@ -157,5 +316,13 @@ mod tests {
             "postgres://u:p@h/b?sslmode=disable"
         );
         assert_eq!(with_database("postgres://h", "b"), "postgres://h/b");
+        assert_eq!(
+            with_database("mysql://root@127.0.0.1:3306/mysql", "b"),
+            "mysql://root@127.0.0.1:3306/b"
+        );
+        assert_eq!(
+            with_database("mysql://u:p@localhost/st?socket=%2Frun%2Fmysqld.sock", "b"),
+            "mysql://u:p@localhost/b?socket=%2Frun%2Fmysqld.sock"
+        );
     }
 }

@@ -4,9 +4,10 @@
 //! It fills a queue of its own with N realistic Nova notifications from the generator (persistent,
 //! with publisher confirms) and only then measures, never publishing and consuming at once:
 //! (a) a no-op consumer draining it (the broker's ceiling), then for each database (a fresh
-//! SQLite file, a fresh PostgreSQL database): the queue refilled with the same notifications,
-//! (b) `stacktach`'s own consumer ingesting it end to end (parsed, stored with aggregates,
-//! committed, acked), and (c) the ingest pipeline alone without the broker. It prints
+//! SQLite file, a fresh PostgreSQL database and, when its server answers, a fresh MySQL/MariaDB
+//! database): the queue refilled with the same notifications, (b) `stacktach`'s own consumer
+//! ingesting it end to end (parsed, stored with aggregates, committed, acked), and (c) the
+//! ingest pipeline alone without the broker. It prints
 //! notifications/s, MB/s, the ratio b/a, peak RSS and CPU use per phase (this process, the
 //! others, idle) and the reference ceilings.
 //!

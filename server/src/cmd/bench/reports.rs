@@ -1,5 +1,5 @@
 //! `stacktach bench-reports`: how long each of v2's reports takes over a day of N stored
-//! events. For each database (a fresh SQLite file, a fresh PostgreSQL database) it fills the
+//! events. For each database (a fresh SQLite file, PostgreSQL or MySQL database) it fills the
 //! previous UTC day with N realistic notifications from the generator through the real ingest
 //! path (raw rows and aggregates, a billing day's exists included), then builds every report
 //! for that day (as `stacktach report NAME` does, without storing) and prints the time each
@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use super::database::FreshDb;
+use super::database::{self, FreshDb};
 use super::fill::ingest_generated;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
@@ -29,12 +29,11 @@ pub struct ReportBenchArgs {
     /// Stored notifications, spread over the previous UTC day.
     #[arg(long, default_value_t = 1_000_000)]
     pub count: u64,
-    /// Databases to measure ("sqlite:" = a temporary file; a postgres:// URL = a fresh database
-    /// on that server, dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values = [
-        "sqlite:",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    ])]
+    /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// or mysql://
+    /// URL = a fresh database created on that server and dropped afterwards). Repeatable.
+    /// Without one: "sqlite:", postgres://postgres@127.0.0.1:5432/postgres and, when its server
+    /// answers, mysql://root@127.0.0.1:3306/mysql.
+    #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
@@ -48,7 +47,11 @@ pub struct ReportBenchArgs {
 pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
     let now = now_micros();
     let day = now.div_euclid(DAY_US) * DAY_US - DAY_US;
-    for (index, url) in args.database_urls.iter().enumerate() {
+    for (index, url) in database::or_defaults(&args.database_urls)
+        .await
+        .iter()
+        .enumerate()
+    {
         let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
         let db = FreshDb::create(url, &format!("{id}_{index}r")).await?;
         let result = async {

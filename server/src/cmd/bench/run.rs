@@ -5,7 +5,7 @@
 use anyhow::Context;
 use clap::Args;
 
-use super::database::FreshDb;
+use super::database::{self, FreshDb};
 use super::report::{Row, CEILINGS};
 use super::usage::PhaseMeter;
 use super::{broker, ingest, report};
@@ -19,12 +19,11 @@ pub struct BenchArgs {
     /// Notifications per run.
     #[arg(long, default_value_t = 100_000)]
     pub count: u64,
-    /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// URL = a fresh
-    /// database created on that server and dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values = [
-        "sqlite:",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    ])]
+    /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// or mysql://
+    /// URL = a fresh database created on that server and dropped afterwards). Repeatable.
+    /// Without one: "sqlite:", postgres://postgres@127.0.0.1:5432/postgres and, when its server
+    /// answers, mysql://root@127.0.0.1:3306/mysql.
+    #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
     /// The broker; the benchmark uses a queue of its own bound to exchange `nova` there.
     #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
@@ -92,7 +91,11 @@ async fn measure(
     };
     println!("(a) no-op consumer: {:.0}/s", noop.rate());
     let mut rows = vec![noop.clone()];
-    for (index, url) in args.database_urls.iter().enumerate() {
+    for (index, url) in database::or_defaults(&args.database_urls)
+        .await
+        .iter()
+        .enumerate()
+    {
         let ids = (format!("{id}_{index}b"), format!("{id}_{index}c"));
         let db = FreshDb::create(url, &ids.0).await?;
         let consumed = consume(args, cfg, &db, &filled, &noop).await;

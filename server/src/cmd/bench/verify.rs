@@ -1,8 +1,8 @@
 //! `stacktach bench-verify`: the usage verifier's throughput. For each database (a fresh
-//! SQLite file, a fresh PostgreSQL database): N instances launched (`create.end`), a tenth of
-//! them deleted, and one `compute.instance.exists` each for yesterday's audit period, stored
-//! through the ingest pipeline exactly as the consumers store them (1 % with a mismatched
-//! flavor, so the failure path is measured too); then the verifier's passes without
+//! SQLite file, a fresh PostgreSQL or MySQL database): N instances launched (`create.end`), a
+//! tenth of them deleted, and one `compute.instance.exists` each for yesterday's audit period,
+//! stored through the ingest pipeline exactly as the consumers store them (1 % with a
+//! mismatched flavor, so the failure path is measured too); then the verifier's passes without
 //! notifications, timed. Target: 100,000 exists in at most 30 s per backend.
 
 use std::time::Instant;
@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use super::database::FreshDb;
+use super::database::{self, FreshDb};
 use crate::config::verifier::VerifierConfig;
 use crate::config::DatabaseUrl;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
@@ -32,12 +32,11 @@ pub struct VerifyBenchArgs {
     /// Exists rows (one instance each) per database.
     #[arg(long, default_value_t = 100_000)]
     pub count: u64,
-    /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// URL = a fresh
-    /// database created on that server and dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values = [
-        "sqlite:",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    ])]
+    /// Databases to measure, in order ("sqlite:" = a temporary file; a postgres:// or mysql://
+    /// URL = a fresh database created on that server and dropped afterwards). Repeatable.
+    /// Without one: "sqlite:", postgres://postgres@127.0.0.1:5432/postgres and, when its server
+    /// answers, mysql://root@127.0.0.1:3306/mysql.
+    #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
 }
 
@@ -60,8 +59,12 @@ pub async fn run_verify(args: VerifyBenchArgs) -> anyhow::Result<()> {
         "stacktach bench-verify: {} exists with their launches and deletes per database",
         args.count
     );
-    for url in &args.database_urls {
-        let db = FreshDb::create(url, &id).await?;
+    for (index, url) in database::or_defaults(&args.database_urls)
+        .await
+        .iter()
+        .enumerate()
+    {
+        let db = FreshDb::create(url, &format!("{id}_{index}v")).await?;
         let result = measure(&db, args.count).await;
         let backend = db.backend();
         db.drop_it().await;

@@ -312,22 +312,30 @@ mod tests {
             r#"{"deployments": [{"name": "east", "rabbit_password": "SECRET"}]}"#,
         )
         .expect("parses");
-        let settings = Settings {
-            deployments,
-            database_url: DatabaseUrl::from("postgres://u:SECRET@h/db?password=SECRET"),
-            listen: None,
-            web: false,
-            consumers: true,
-            demo: false,
-            site_root: PathBuf::from("target/site"),
-            billing: BillingSettings::default(),
-            redaction: Redaction::default(),
-        };
-        let debug = format!("{settings:?}");
-        assert!(!debug.contains("SECRET"), "{debug}");
-        assert!(
-            debug.contains("postgres://u:***@h/db?password=***"),
-            "{debug}"
-        );
+        for (url, shown) in [
+            (
+                "postgres://u:SECRET@h/db?password=SECRET",
+                "postgres://u:***@h/db?password=***",
+            ),
+            (
+                "mysql://u:SECRET@localhost/db?socket=%2frun%2fmysqld%2fmysqld.sock",
+                "mysql://u:***@localhost/db?socket=%2frun%2fmysqld%2fmysqld.sock",
+            ),
+        ] {
+            let settings = Settings {
+                deployments: deployments.clone(),
+                database_url: DatabaseUrl::from(url),
+                listen: None,
+                web: false,
+                consumers: true,
+                demo: false,
+                site_root: PathBuf::from("target/site"),
+                billing: BillingSettings::default(),
+                redaction: Redaction::default(),
+            };
+            let debug = format!("{settings:?}");
+            assert!(!debug.contains("SECRET"), "{debug}");
+            assert!(debug.contains(shown), "{debug}");
+        }
     }
 }

@@ -29,6 +29,14 @@ fn redacts_the_password_of_every_form() {
             "postgres://u@h/db?sslpassword=SECRET&x=1",
             "postgres://u@h/db?sslpassword=***&x=1",
         ),
+        (
+            "mariadb://st:SECRET@db:3306/st?socket=%2frun%2fmysqld%2fmysqld.sock",
+            "mariadb://st:***@db:3306/st?socket=%2frun%2fmysqld%2fmysqld.sock",
+        ),
+        (
+            "mysql://u:SECRET@h:notaport/db",
+            "mysql://u:***@h:notaport/db",
+        ),
         ("u:SECRET@h/db", "***@h/db"),
         ("SECRET@h", "***@h"),
         ("u:SECRET@h://x@y", "***@y"),
@@ -50,6 +58,25 @@ fn parsing_never_fails_and_exposes_the_url_whole() {
 }
 
 #[test]
+fn scheme_names_the_backend_only() {
+    let cases = [
+        ("sqlite:", "sqlite"),
+        ("sqlite://st.db", "sqlite"),
+        ("SQLite:st.db", "sqlite"),
+        ("postgres://u:SECRET@h/db", "postgres"),
+        ("mysql://root@127.0.0.1:3306/mysql", "mysql"),
+        ("MariaDB://h/db", "mariadb"),
+        ("u:SECRET@h/db", ""),
+        ("mysql:SECRET@h", ""),
+        ("://h/db", ""),
+        ("stacktach.db", ""),
+    ];
+    for (url, scheme) in cases {
+        assert_eq!(DatabaseUrl::from(url).scheme(), scheme, "{url}");
+    }
+}
+
+#[test]
 fn resolved_urls_print_without_the_v2_password() {
     let url = resolve_database_url(
         None,
@@ -64,6 +91,21 @@ fn resolved_urls_print_without_the_v2_password() {
     assert_eq!(url.expose(), "postgres://st:SE%40CRET%2fx@localhost/st");
     assert_eq!(url.to_string(), "postgres://st:***@localhost/st");
     assert!(!format!("{url:?}").contains("SE"));
+    let url = resolve_database_url(
+        None,
+        env_of(&[
+            ("STACKTACH_DB_NAME", "st"),
+            ("STACKTACH_DB_HOST", "/run/mysqld/mysqld.sock"),
+            ("STACKTACH_DB_USERNAME", "st"),
+            ("STACKTACH_DB_PASSWORD", "SECRET"),
+        ]),
+    )
+    .expect("resolves");
+    assert_eq!(
+        url.to_string(),
+        "mysql://st:***@localhost/st?socket=%2frun%2fmysqld%2fmysqld.sock"
+    );
+    assert!(!format!("{url:?}").contains("SECRET"));
 }
 
 /// One case per error `resolve_database_url` has (engine, name, port), each with a password.

@@ -117,6 +117,43 @@ fn database_url_from_v2_variables() {
     );
 }
 
+/// v2's MySQL settings as v2 deployments write them: the engine explicit or left to v2's
+/// default, Oracle's connector engine, a port, and a host that is the socket file.
+#[test]
+fn mysql_url_from_v2_variables() {
+    let url = |pairs: &[(&str, &str)]| {
+        resolve_database_url(None, env_of(pairs)).map(|url| url.expose().to_owned())
+    };
+    let base = [
+        ("STACKTACH_DB_NAME", "stacktach"),
+        ("STACKTACH_DB_HOST", "127.0.0.1"),
+        ("STACKTACH_DB_PORT", "3306"),
+        ("STACKTACH_DB_USERNAME", "root"),
+    ];
+    for engine in ["django.db.backends.mysql", "mysql.connector.django"] {
+        let with_engine = [&base[..], &[("STACKTACH_DB_ENGINE", engine)]].concat();
+        assert_eq!(
+            url(&with_engine).expect("mysql"),
+            "mysql://root@127.0.0.1:3306/stacktach",
+            "{engine}"
+        );
+    }
+    assert_eq!(
+        url(&base).expect("v2's default engine"),
+        "mysql://root@127.0.0.1:3306/stacktach"
+    );
+    assert_eq!(
+        url(&[
+            ("STACKTACH_DB_NAME", "st"),
+            ("STACKTACH_DB_HOST", "/run/mysqld/mysqld.sock"),
+            ("STACKTACH_DB_USERNAME", "st"),
+            ("STACKTACH_DB_PASSWORD", "pw"),
+        ])
+        .expect("mysql over a Unix socket"),
+        "mysql://st:pw@localhost/st?socket=%2frun%2fmysqld%2fmysqld.sock"
+    );
+}
+
 #[test]
 fn database_url_errors_are_one_line() {
     let err = |pairs: &[(&str, &str)]| {
@@ -131,7 +168,7 @@ fn database_url_errors_are_one_line() {
         ]),
         "environment variable STACKTACH_DB_ENGINE: unsupported engine \
          \"django.db.backends.oracle\" (expected django.db.backends.sqlite3, postgresql, \
-         postgresql_psycopg2 or mysql)"
+         postgresql_psycopg2 or mysql, or mysql.connector.django)"
     );
     assert_eq!(
         err(&[("STACKTACH_DB_HOST", "db")]),

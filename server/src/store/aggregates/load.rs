@@ -1,27 +1,29 @@
-//! The SELECTs that load the stored state a batch touches: one per table, `IN` lists on SQLite,
-//! one array parameter (`= ANY($1)`, a text that never changes) on PostgreSQL.
+//! The SELECTs that load the stored state a batch touches: one per table, `IN` lists on SQLite
+//! and MySQL, one array parameter (`= ANY($1)`, a text that never changes) on PostgreSQL.
+//! Text columns decode through [`Text`]/[`OptText`] (see `store::text`).
 
 use crate::aggregate::{InstanceDelete, Keys, Stored, Timing, Usage};
 use crate::store::backend::{Conn, Row};
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// `(id, instance, launched_at, deleted_at, raw_id)` of an `instance_deletes` row.
-type DeleteRecord = (i64, String, i64, Option<i64>, Option<i64>);
+type DeleteRecord = (i64, Text, i64, Option<i64>, Option<i64>);
 
 type UsageRecord = (
     i64,
-    String,
-    String,
+    Text,
+    Text,
     Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    OptText,
+    OptText,
+    OptText,
+    OptText,
+    OptText,
+    OptText,
+    OptText,
 );
 
 impl BatchTx {
@@ -42,34 +44,46 @@ async fn load(conn: &mut Conn<'_>, keys: &Keys<'_>) -> Result<Stored, sqlx::Erro
         stored.open_timings = load_open_timings(conn, &keys.timing_instances).await?;
     }
     if !keys.request_ids.is_empty() {
-        stored.trackers = select(
+        let trackers: Vec<(i64, Text, i64)> = select(
             conn,
             "SELECT id, request_id, start FROM request_trackers WHERE request_id IN ",
             &keys.request_ids,
             " ORDER BY id",
         )
         .await?;
+        stored.trackers = trackers
+            .into_iter()
+            .map(|(id, r, s)| (id, r.0, s))
+            .collect();
     }
     if !keys.usage_instances.is_empty() {
         load_usages(conn, &keys.usage_instances, &mut stored).await?;
     }
     if !keys.image_uuids.is_empty() {
-        stored.image_usages = select(
+        stored.image_usages = select_ids(
             conn,
             "SELECT id, uuid FROM image_usages WHERE uuid IN ",
             &keys.image_uuids,
-            " ORDER BY id",
         )
         .await?;
-        stored.image_deletes = select(
+        stored.image_deletes = select_ids(
             conn,
             "SELECT id, uuid FROM image_deletes WHERE uuid IN ",
             &keys.image_uuids,
-            " ORDER BY id",
         )
         .await?;
     }
     Ok(stored)
+}
+
+/// `(id, key)` rows of `head (keys…) ORDER BY id`.
+async fn select_ids(
+    conn: &mut Conn<'_>,
+    head: &str,
+    keys: &[&str],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows: Vec<(i64, Text)> = select(conn, head, keys, " ORDER BY id").await?;
+    Ok(rows.into_iter().map(|(id, key)| (id, key.0)).collect())
 }
 
 /// Timings with a start and no end of the lifecycles of `instances`, by id.
@@ -77,7 +91,7 @@ async fn load_open_timings(
     conn: &mut Conn<'_>,
     instances: &[&str],
 ) -> Result<Vec<(i64, Timing)>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, i64, i64)> = select(
+    let rows: Vec<(i64, Text, Text, i64, i64)> = select(
         conn,
         "SELECT t.id, l.instance, t.name, t.start_raw_id, t.start_when \
          FROM timings t JOIN lifecycles l ON l.id = t.lifecycle_id \
@@ -91,8 +105,8 @@ async fn load_open_timings(
         .into_iter()
         .map(|(id, instance, name, start_raw_id, start_when)| {
             let timing = Timing {
-                instance,
-                name,
+                instance: instance.0,
+                name: name.0,
                 start_raw_id: Some(start_raw_id),
                 start_when: Some(start_when),
                 ..Timing::default()
@@ -120,16 +134,16 @@ async fn load_usages(
         .into_iter()
         .map(|r| {
             let usage = Usage {
-                instance: r.1,
-                request_id: r.2,
+                instance: r.1 .0,
+                request_id: r.2 .0,
                 launched_at: r.3,
-                instance_type_id: r.4,
-                instance_flavor_id: r.5,
-                tenant: r.6,
-                rax_options: r.7,
-                os_architecture: r.8,
-                os_version: r.9,
-                os_distro: r.10,
+                instance_type_id: r.4 .0,
+                instance_flavor_id: r.5 .0,
+                tenant: r.6 .0,
+                rax_options: r.7 .0,
+                os_architecture: r.8 .0,
+                os_version: r.9 .0,
+                os_distro: r.10 .0,
             };
             (r.0, usage)
         })
@@ -155,7 +169,7 @@ async fn load_deletes(
         .into_iter()
         .map(|(id, instance, launched_at, deleted_at, raw_id)| {
             let delete = InstanceDelete {
-                instance,
+                instance: instance.0,
                 launched_at,
                 deleted_at,
                 raw_id,
@@ -168,9 +182,9 @@ async fn load_deletes(
 /// `head (k1, k2, ...) tail` (`head` ends with `IN `), as rows of `R`.
 ///
 /// On PostgreSQL the keys go in one array parameter (`= ANY($1)`), so the text never changes
-/// and the statement is prepared once per connection; on SQLite the list length varies from
-/// batch to batch and the statement is not cached.
-async fn select<R: Row>(
+/// and the statement is prepared once per connection; on SQLite and MySQL the list length
+/// varies from batch to batch and the statement is not cached.
+pub(super) async fn select<R: Row>(
     conn: &mut Conn<'_>,
     head: &str,
     keys: &[&str],
@@ -185,7 +199,7 @@ async fn select<R: Row>(
                 .fetch_all(&mut **c)
                 .await
         }
-        Conn::Sqlite(_) => {
+        Conn::Sqlite(_) | Conn::MySql(_) => {
             let mut sql = Sql::new(head);
             sql.in_list(keys).push(tail).persistent(false);
             conn.fetch_all(&sql).await

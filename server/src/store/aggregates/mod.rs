@@ -8,10 +8,12 @@
 //! # Layout
 //! - `load`: `BatchTx::load`, the SELECTs of a round's keys.
 //! - `write`: `BatchTx::write`; `values`: the multi-row form the groups share; `write_lifecycle`,
-//!   `write_usage`, `write_image`: one group each; `unnest`: their PostgreSQL fixed-text forms.
+//!   `write_usage`, `write_image`: one group each; `unnest`: their PostgreSQL fixed-text forms; `mysql`: MySQL's `UPDATE … JOIN` and
+//!   read-back forms.
 //! - `read`: one instance's or request's rows; `timings`: KPIs, durations, `/stacky` timings.
 
 mod load;
+mod mysql;
 mod read;
 mod timings;
 mod unnest;
@@ -22,3 +24,4 @@ mod write_lifecycle;
 mod write_usage;
 
 pub use read::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
+pub(crate) use timings::stacky_kpis_sql;

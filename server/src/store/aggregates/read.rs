@@ -4,13 +4,17 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// A lifecycle row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LifecycleRow {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
+    #[sqlx(try_from = "OptText")]
     pub last_state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub last_task_state: Option<String>,
     pub last_raw_id: Option<i64>,
 }
@@ -19,6 +23,7 @@ pub struct LifecycleRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TimingRow {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub name: String,
     pub lifecycle_id: i64,
     pub start_raw_id: Option<i64>,
@@ -32,6 +37,7 @@ pub struct TimingRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TrackerRow {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub request_id: String,
     pub lifecycle_id: i64,
     pub last_timing_id: Option<i64>,
@@ -44,15 +50,24 @@ pub struct TrackerRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UsageRow {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
+    #[sqlx(try_from = "Text")]
     pub request_id: String,
     pub launched_at: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub rax_options: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_distro: Option<String>,
 }
 
@@ -60,15 +75,20 @@ pub struct UsageRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InstanceExistsRow {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: i64,
     pub deleted_at: Option<i64>,
     pub audit_period_beginning: i64,
     pub audit_period_ending: i64,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
     pub bandwidth_public_out: i64,
+    #[sqlx(try_from = "Text")]
     pub status: String,
     pub send_status: i64,
     pub raw_id: i64,

@@ -11,13 +11,17 @@ use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
 use crate::store::stacky::{StackyKpi, TimingHalves, TimingSummary};
+use crate::store::text::{OptText, Text};
 
 #[derive(sqlx::FromRow)]
 struct KpiRecord {
+    #[sqlx(try_from = "Text")]
     request_id: String,
+    #[sqlx(try_from = "Text")]
     instance: String,
     start: i64,
     duration: i64,
+    #[sqlx(try_from = "OptText")]
     last_operation: Option<String>,
 }
 
@@ -73,12 +77,13 @@ impl Store {
     /// Database errors.
     pub async fn slowest_requests(&self, since: i64, limit: u32) -> Result<Vec<Kpi>, StoreError> {
         // The slowest ids first, from the trackers alone; only those rows are joined.
+        // (In a derived table: MySQL/MariaDB refuse a LIMIT directly inside `IN (…)`.)
         let mut sql = Sql::new(KPI_SELECT);
-        sql.push(" WHERE t.id IN (SELECT id FROM request_trackers WHERE start >= ")
+        sql.push(" WHERE t.id IN (SELECT id FROM (SELECT id FROM request_trackers WHERE start >= ")
             .int(since);
         sql.push(" AND duration > 0 ORDER BY duration DESC LIMIT ")
             .int(i64::from(limit));
-        sql.push(") ORDER BY t.duration DESC");
+        sql.push(") page) ORDER BY t.duration DESC");
         self.kpis(&sql).await
     }
 
@@ -90,7 +95,11 @@ impl Store {
         let mut sql =
             Sql::new("SELECT name, diff FROM timings WHERE diff IS NOT NULL AND end_when >= ");
         sql.int(since);
-        self.fetch_all(&sql).await
+        let rows: Vec<(Text, i64)> = self.fetch_all(&sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, diff)| (name.into(), diff))
+            .collect())
     }
 
     /// The timings of the lifecycles of `instance` (a page of lifecycles, as v2 paged them;
@@ -150,21 +159,27 @@ impl Store {
         }
         sql.push(" ORDER BY t.diff, t.id LIMIT ").int(limit);
         sql.push(" OFFSET ").int(offset);
-        self.fetch_all(&sql).await
+        let rows: Vec<(Text, i64)> = self.fetch_all(&sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(instance, diff)| (instance.into(), diff))
+            .collect())
     }
 
     /// Per operation, over ALL its complete, non-negative timings: count, min, max, total.
-    /// At most `max` operations, by name.
+    /// At most `max` operations, by name. The total is cast to a 64-bit integer (`SIGNED` on
+    /// MySQL/MariaDB, where a SUM is a DECIMAL).
     ///
     /// # Errors
     /// Database errors.
     pub async fn stacky_timing_summary(&self, max: i64) -> Result<Vec<TimingSummary>, StoreError> {
-        let mut sql = Sql::new(
+        let mut sql = Sql::new(&format!(
             "SELECT name, COUNT(*) AS n, MIN(diff) AS min, MAX(diff) AS max, \
-             CAST(SUM(diff) AS BIGINT) AS total FROM timings \
+             CAST(SUM(diff) AS {}) AS total FROM timings \
              WHERE start_raw_id IS NOT NULL AND end_raw_id IS NOT NULL AND diff >= 0 \
              GROUP BY name ORDER BY name LIMIT ",
-        );
+            self.bigint()
+        ));
         sql.int(max);
         self.fetch_all(&sql).await
     }
@@ -180,18 +195,24 @@ impl Store {
         tenant: Option<&str>,
         limit: i64,
     ) -> Result<Vec<StackyKpi>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT e.event, t.duration, l.instance, d.name AS deployment \
-             FROM request_trackers t JOIN lifecycles l ON l.id = t.lifecycle_id \
-             JOIN timings tm ON tm.id = t.last_timing_id \
-             JOIN raw_events e ON e.id = tm.end_raw_id \
-             JOIN deployments d ON d.id = e.deployment_id WHERE t.start >= ",
-        );
-        sql.int(since);
-        if let Some(tenant) = tenant {
-            sql.push(" AND e.tenant = ").text(tenant);
-        }
-        sql.push(" ORDER BY t.duration, t.id LIMIT ").int(limit);
-        self.fetch_all(&sql).await
+        self.fetch_all(&stacky_kpis_sql(since, tenant, limit)).await
     }
+}
+
+/// [`Store::stacky_kpis`]' statement. The deployment's name is a scalar subquery, as in the
+/// event lists: a join lets MySQL/MariaDB start from the one-row `deployments`.
+pub(crate) fn stacky_kpis_sql(since: i64, tenant: Option<&str>, limit: i64) -> Sql<'_> {
+    let mut sql = Sql::new(
+        "SELECT e.event, t.duration, l.instance, \
+         (SELECT d.name FROM deployments d WHERE d.id = e.deployment_id) AS deployment \
+         FROM request_trackers t JOIN lifecycles l ON l.id = t.lifecycle_id \
+         JOIN timings tm ON tm.id = t.last_timing_id \
+         JOIN raw_events e ON e.id = tm.end_raw_id WHERE t.start >= ",
+    );
+    sql.int(since);
+    if let Some(tenant) = tenant {
+        sql.push(" AND e.tenant = ").text(tenant);
+    }
+    sql.push(" ORDER BY t.duration, t.id LIMIT ").int(limit);
+    sql
 }

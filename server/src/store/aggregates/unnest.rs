@@ -12,13 +12,14 @@ use sqlx::PgConnection;
 
 use crate::aggregate::{LifecycleWrite, Timing, TimingEnd, TrackerUpdate, Usage};
 use crate::store::sql::col;
+use crate::store::text::Text;
 
 /// Upserts one row per instance; returns `(id, instance)` of each.
 pub(super) async fn upsert_lifecycles(
     c: &mut PgConnection,
     rows: &[LifecycleWrite],
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
+    let returned: Vec<(i64, Text)> = sqlx::query_as(
         "INSERT INTO lifecycles (instance, last_state, last_task_state, last_raw_id) \
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[]) \
          ON CONFLICT (instance) DO UPDATE SET last_state = excluded.last_state, \
@@ -30,7 +31,8 @@ pub(super) async fn upsert_lifecycles(
     .bind(col(rows, |l| l.last_task_state.as_deref()))
     .bind(col(rows, |l| l.last_raw_id))
     .fetch_all(c)
-    .await
+    .await?;
+    Ok(returned.into_iter().map(|(id, i)| (id, i.0)).collect())
 }
 
 /// Inserts timings; returns `(id, creator raw id)` of each.
@@ -131,7 +133,7 @@ pub(super) async fn upsert_usages(
     c: &mut PgConnection,
     rows: &[&Usage],
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as(
+    let returned: Vec<(i64, Text, Text)> = sqlx::query_as(
         "INSERT INTO instance_usages (instance, request_id, launched_at, instance_type_id, \
          instance_flavor_id, tenant, rax_options, os_architecture, os_version, os_distro) \
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], \
@@ -154,5 +156,9 @@ pub(super) async fn upsert_usages(
     .bind(col(rows, |u| u.os_version.as_deref()))
     .bind(col(rows, |u| u.os_distro.as_deref()))
     .fetch_all(c)
-    .await
+    .await?;
+    Ok(returned
+        .into_iter()
+        .map(|(id, i, r)| (id, i.0, r.0))
+        .collect())
 }

@@ -6,6 +6,7 @@ use super::{write_image, write_lifecycle, write_usage};
 use crate::aggregate::Writes;
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
+use crate::store::events::write_mysql::statement_budget;
 
 impl BatchTx {
     /// Writes `writes` (one aggregation round's result) into this batch: at most one
@@ -14,9 +15,10 @@ impl BatchTx {
     /// # Errors
     /// Database errors; the batch must be dropped (rolled back) and retried.
     pub async fn write(&mut self, writes: &Writes) -> Result<(), StoreError> {
+        let budget = statement_budget(self.max_packet());
         let mut conn = self.conn();
         write_lifecycle::write(&mut conn, writes).await?;
-        write_usage::write(&mut conn, writes).await?;
+        write_usage::write(&mut conn, writes, budget).await?;
         write_image::write(&mut conn, writes).await?;
         Ok(())
     }

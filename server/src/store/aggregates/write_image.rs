@@ -1,7 +1,7 @@
-//! Writes glance image usages, deletes and exists (multi-row `VALUES` on both backends: they
+//! Writes glance image usages, deletes and exists (multi-row `VALUES` on every backend: they
 //! come with `image.exists` audits, not with every batch).
 
-use super::values::Values;
+use super::values::{Returning, Values};
 use crate::aggregate::{ImageDelete, ImageExists, ImageUsage, RowRef, Writes};
 use crate::store::backend::Conn;
 
@@ -26,11 +26,15 @@ async fn insert_usages(conn: &mut Conn<'_>, rows: &[ImageUsage]) -> Result<Vec<i
     let insert = Values {
         head: "INSERT INTO image_usages (uuid, created_at, owner, size, last_raw_id) ",
         binds_per_row: 5,
-        tail: " RETURNING id, last_raw_id",
+        tail: "",
+    };
+    let returning = Returning {
+        table: "image_usages",
+        columns: "id, last_raw_id",
     };
     let raw_id = |u: &ImageUsage| Some(u.last_raw_id);
     insert
-        .insert_ids(conn, rows, raw_id, |row, u| {
+        .insert_ids(conn, rows, &returning, raw_id, |row, u| {
             row.bind(u.uuid.as_deref())
                 .bind(u.created_at)
                 .bind(u.owner.as_deref())
@@ -48,11 +52,15 @@ async fn insert_deletes(
     let insert = Values {
         head: "INSERT INTO image_deletes (uuid, deleted_at, raw_id) ",
         binds_per_row: 3,
-        tail: " RETURNING id, raw_id",
+        tail: "",
+    };
+    let returning = Returning {
+        table: "image_deletes",
+        columns: "id, raw_id",
     };
     let raw_id = |d: &ImageDelete| Some(d.raw_id);
     insert
-        .insert_ids(conn, rows, raw_id, |row, d| {
+        .insert_ids(conn, rows, &returning, raw_id, |row, d| {
             row.bind(d.uuid.as_deref())
                 .bind(d.deleted_at)
                 .bind(d.raw_id);

@@ -7,6 +7,7 @@ use crate::store::dbapi::rows::DbRow;
 use crate::store::dbapi::tables::{DbTable, ExistsService, Field, FieldKind};
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 const SEC: i64 = 1_000_000;
 
@@ -44,6 +45,7 @@ pub struct Page {
 /// Exists rows of one (status, send_status).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct ExistsStat {
+    #[sqlx(try_from = "Text")]
     pub status: String,
     pub send_status: Option<i64>,
     pub event_count: i64,
@@ -52,6 +54,7 @@ pub struct ExistsStat {
 /// Raw events of one name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct EventStat {
+    #[sqlx(try_from = "Text")]
     pub event: String,
     pub event_count: i64,
 }

@@ -6,6 +6,7 @@ use crate::store::backend::Store;
 use crate::store::dbapi::tables::ExistsService;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 /// What a repair could not do, by message id, as v2 answered it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -34,7 +35,7 @@ impl Store {
                 .push(" WHERE message_id = ")
                 .text(message_id);
             sql.push(" ORDER BY id");
-            let rows: Vec<(i64, String)> = tx.fetch_all(&sql).await?;
+            let rows: Vec<(i64, Text)> = tx.fetch_all(&sql).await?;
             let absent = match service {
                 ExistsService::Nova => rows.len() != 1,
                 ExistsService::Glance => rows.is_empty(),
@@ -43,7 +44,7 @@ impl Store {
                 out.absent_exists.push(message_id.clone());
                 continue;
             }
-            for (id, status) in rows {
+            for (id, Text(status)) in rows {
                 if status != "pending" {
                     out.exists_not_pending.push(message_id.clone());
                     continue;

@@ -4,15 +4,22 @@
 //! table, so a list can only be read into the row of the table it queries.
 
 use serde::Serialize;
+use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::FromRow;
 
 use crate::store::dbapi::tables::DbTable;
+use crate::store::text::{OptText, Text};
 
 /// A row type of one [`DbTable`], decodable on every backend.
 pub trait DbRow:
-    Serialize + Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>
+    Serialize
+    + Send
+    + Unpin
+    + for<'r> FromRow<'r, SqliteRow>
+    + for<'r> FromRow<'r, PgRow>
+    + for<'r> FromRow<'r, MySqlRow>
 {
     const TABLE: DbTable;
 }
@@ -21,15 +28,24 @@ pub trait DbRow:
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbInstanceUsage {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: Option<i64>,
+    #[sqlx(try_from = "Text")]
     pub request_id: String,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_distro: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub rax_options: Option<String>,
 }
 
@@ -37,6 +53,7 @@ pub struct DbInstanceUsage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbInstanceDelete {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: Option<i64>,
     pub deleted_at: Option<i64>,
@@ -47,26 +64,38 @@ pub struct DbInstanceDelete {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbInstanceExists {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub audit_period_beginning: Option<i64>,
     pub audit_period_ending: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub instance_type_id: Option<String>,
+    #[sqlx(try_from = "Text")]
     pub status: String,
+    #[sqlx(try_from = "OptText")]
     pub fail_reason: Option<String>,
     pub raw: Option<i64>,
     pub usage: Option<i64>,
     pub delete: Option<i64>,
     pub send_status: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_distro: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub rax_options: Option<String>,
     pub bandwidth_public_out: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub event_id: Option<String>,
     pub received: Option<i64>,
 }
@@ -75,8 +104,10 @@ pub struct DbInstanceExists {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbImageUsage {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub uuid: Option<String>,
     pub created_at: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub owner: Option<String>,
     pub size: Option<i64>,
     pub last_raw: Option<i64>,
@@ -86,6 +117,7 @@ pub struct DbImageUsage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbImageDelete {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub uuid: Option<String>,
     pub deleted_at: Option<i64>,
     pub raw: Option<i64>,
@@ -95,20 +127,26 @@ pub struct DbImageDelete {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DbImageExists {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub uuid: Option<String>,
     pub created_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub audit_period_beginning: Option<i64>,
     pub audit_period_ending: Option<i64>,
+    #[sqlx(try_from = "Text")]
     pub status: String,
+    #[sqlx(try_from = "OptText")]
     pub fail_reason: Option<String>,
     pub raw: Option<i64>,
     pub usage: Option<i64>,
     pub delete: Option<i64>,
     pub send_status: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub owner: Option<String>,
     pub size: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub event_id: Option<String>,
     pub received: Option<i64>,
 }

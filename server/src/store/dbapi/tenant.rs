@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 use crate::store::tx::Tx;
 
 /// One tenant as the billing system sends it.
@@ -41,9 +42,16 @@ async fn upsert_tenant(
             .bind(update.name.as_deref())
             .bind(now);
     });
-    sql.push(" ON CONFLICT (tenant) DO UPDATE SET last_updated = excluded.last_updated");
-    if rename {
-        sql.push(", name = excluded.name");
+    if tx.conn().is_mysql() {
+        sql.push(" ON DUPLICATE KEY UPDATE last_updated = VALUES(last_updated)");
+        if rename {
+            sql.push(", name = VALUES(name)");
+        }
+    } else {
+        sql.push(" ON CONFLICT (tenant) DO UPDATE SET last_updated = excluded.last_updated");
+        if rename {
+            sql.push(", name = excluded.name");
+        }
     }
     tx.execute(&sql).await?;
     let mut sql = Sql::new("SELECT id FROM tenant_info WHERE tenant = ");
@@ -59,7 +67,11 @@ async fn type_ids(tx: &mut Tx, pairs: &[(String, String)]) -> Result<Vec<i64>, S
         sql.values([()], |row, ()| {
             row.bind(name.as_str()).bind(value.as_str());
         });
-        sql.push(" ON CONFLICT (name, value) DO NOTHING");
+        sql.push(if tx.conn().is_mysql() {
+            " ON DUPLICATE KEY UPDATE name = name"
+        } else {
+            " ON CONFLICT (name, value) DO NOTHING"
+        });
         tx.execute(&sql).await?;
         let mut sql = Sql::new("SELECT id FROM tenant_types WHERE name = ");
         sql.text(name).push(" AND value = ").text(value);
@@ -144,8 +156,8 @@ impl Store {
     pub async fn db_tenant(&self, tenant: &str) -> Result<Option<TenantRecord>, StoreError> {
         let mut sql = Sql::new("SELECT id, name, last_updated FROM tenant_info WHERE tenant = ");
         sql.text(tenant);
-        let row: Option<(i64, Option<String>, i64)> = self.fetch_optional(&sql).await?;
-        let Some((id, name, last_updated)) = row else {
+        let row: Option<(i64, OptText, i64)> = self.fetch_optional(&sql).await?;
+        let Some((id, OptText(name), last_updated)) = row else {
             return Ok(None);
         };
         let mut sql =
@@ -153,11 +165,15 @@ impl Store {
         sql.push("ON x.tenant_type_id = t.id WHERE x.tenant_info_id = ")
             .int(id);
         sql.push(" ORDER BY t.name, t.value");
+        let types: Vec<(Text, Text)> = self.fetch_all(&sql).await?;
         Ok(Some(TenantRecord {
             tenant: tenant.to_string(),
             name,
             last_updated,
-            types: self.fetch_all(&sql).await?,
+            types: types
+                .into_iter()
+                .map(|(name, value)| (name.into(), value.into()))
+                .collect(),
         }))
     }
 }

@@ -6,26 +6,41 @@ use app::model::EventRow;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
-/// The columns of `raw_events` (and `raw_image_meta`) beyond the table row.
+/// The columns of `raw_events` (and `raw_image_meta`) beyond the table row (text through
+/// [`Text`]/[`OptText`]: MySQL's binary collation).
 #[derive(Debug, sqlx::FromRow)]
 pub struct EventColumns {
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
+    #[sqlx(try_from = "Text")]
     pub dedupe_key: String,
     pub received_us: i64,
+    #[sqlx(try_from = "OptText")]
     pub state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_task: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub task: Option<String>,
     pub image_type: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub image_status: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub image_uuid: Option<String>,
     pub image_size: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     pub os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_distro: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub rax_options: Option<String>,
     /// The notification body as stored (unwrapped from an oslo envelope).
+    #[sqlx(try_from = "Text")]
     pub json: String,
 }
 

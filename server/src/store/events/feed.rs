@@ -30,12 +30,8 @@ impl Store {
         deployment: Option<i64>,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let mut sql = Sql::new(EVENT_SELECT);
-        if let Some(dep) = deployment {
-            sql.push(" WHERE e.deployment_id = ").int(dep);
-        }
-        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
-        self.fetch_events(&sql).await
+        self.fetch_events(&recent_events_sql(deployment, limit))
+            .await
     }
 
     /// The newest `limit` events matching `filter`, newest first.
@@ -47,11 +43,7 @@ impl Store {
         filter: &EventFilter,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let mut sql = Sql::new(EVENT_SELECT);
-        sql.push(" WHERE 1 = 1");
-        push_filter(&mut sql, filter);
-        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
-        self.fetch_events(&sql).await
+        self.fetch_events(&recent_matching_sql(filter, limit)).await
     }
 
     /// Events matching `filter` with an id above `after`, oldest first, at most `limit`: the
@@ -146,9 +138,31 @@ impl Store {
     }
 }
 
+/// The newest `limit` events, newest first, of one deployment or all (the home page and the
+/// live feed's first page).
+pub(crate) fn recent_events_sql(deployment: Option<i64>, limit: u32) -> Sql<'static> {
+    let mut sql = Sql::new(EVENT_SELECT);
+    if let Some(dep) = deployment {
+        sql.push(" WHERE e.deployment_id = ").int(dep);
+    }
+    sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+    sql
+}
+
+/// The newest `limit` events matching `filter`, newest first (the live feed's first page).
+pub(crate) fn recent_matching_sql(filter: &EventFilter, limit: u32) -> Sql<'_> {
+    let mut sql = Sql::new(EVENT_SELECT);
+    sql.push(" WHERE 1 = 1");
+    push_filter(&mut sql, filter);
+    sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
+    sql
+}
+
 /// The `/api/v1/events` page query. With a time window the ids are chosen first from the
 /// `when_us` index alone (on SQLite its entries end with the id, so the window's ids are
-/// sorted without reading a row), and only the page's rows are read.
+/// sorted without reading a row), and only the page's rows are read. The chosen ids sit in a
+/// derived table (`IN (SELECT id FROM (… LIMIT n) page)`): MySQL/MariaDB refuse a LIMIT
+/// directly inside `IN (…)` (ERROR 1235); SQLite and PostgreSQL plan both forms alike.
 pub(crate) fn events_page_sql<'a>(
     after: i64,
     filter: &'a EventFilter,
@@ -158,7 +172,7 @@ pub(crate) fn events_page_sql<'a>(
     let windowed = window.since.is_some() || window.until.is_some();
     let mut sql = Sql::new(EVENT_SELECT);
     if windowed {
-        sql.push(" WHERE e.id IN (SELECT e.id FROM raw_events e");
+        sql.push(" WHERE e.id IN (SELECT id FROM (SELECT e.id FROM raw_events e");
     }
     sql.push(" WHERE 1 = 1");
     // From the start, no `id > 0`: it tempts PostgreSQL into a bitmap of the whole primary key.
@@ -174,7 +188,7 @@ pub(crate) fn events_page_sql<'a>(
     }
     sql.push(" ORDER BY e.id LIMIT ").int(i64::from(limit));
     if windowed {
-        sql.push(") ORDER BY e.id");
+        sql.push(") page) ORDER BY e.id");
     }
     sql
 }

@@ -3,7 +3,9 @@
 //!
 //! # Layout
 //! - `row`: the one `EVENT` projection (columns, record, `EventRow`) and the shared filters.
-//! - `write`: [`NewEvent`] and `BatchTx::insert_events`, per backend's fastest form.
+//! - `write`: [`NewEvent`] and `BatchTx::insert_events`, per backend's fastest form;
+//!   `write_mysql`: MySQL's insert with its ids read back (no `RETURNING`) and byte-sized chunks.
+//! - `limits`: the identifier and text sizes every backend accepts (over them: quarantined).
 //! - `feed`: lists by id cursor (live feed, `/api/v1` pages), the newest id, last events.
 //! - `search`: search, drill-down, an instance's or request's events, host and tenant lists.
 //! - `detail`: one event with every stored column.
@@ -11,14 +13,17 @@
 
 mod detail;
 mod feed;
+pub(crate) mod limits;
 mod row;
 mod search;
 mod stacky;
 mod write;
+pub(crate) mod write_mysql;
 
 pub use detail::EventColumns;
 pub(crate) use feed::events_page_sql;
 pub use feed::TimeWindow;
+pub(crate) use feed::{recent_events_sql, recent_matching_sql};
 pub(crate) use row::EVENT_SELECT;
 pub use search::ScopeSample;
 pub use write::NewEvent;

@@ -11,6 +11,7 @@ use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::row::{field_column, EVENT_SELECT, IS_ERROR};
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 /// ±1 minute: v2's `when` drill-down window.
 const WHEN_WINDOW_US: i64 = 60_000_000;
@@ -18,7 +19,9 @@ const WHEN_WINDOW_US: i64 = 60_000_000;
 /// The newest events of a host or tenant, reduced to what the counts need.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ScopeSample {
+    #[sqlx(try_from = "Text")]
     pub event: String,
+    #[sqlx(try_from = "Text")]
     pub routing_key: String,
     pub when_us: i64,
 }
@@ -176,13 +179,15 @@ impl Store {
                 sql.push(&format!(" WHERE e.{column} = ")).text(value);
             }
             Some(scan) => {
+                // The newest `scan` ids in a derived table: MySQL/MariaDB refuse a LIMIT
+                // directly inside `IN (…)`.
                 sql.push(&format!(
-                    " WHERE e.id IN (SELECT id FROM raw_events WHERE {column} = "
+                    " WHERE e.id IN (SELECT id FROM (SELECT id FROM raw_events WHERE {column} = "
                 ));
                 sql.text(value)
                     .push(" ORDER BY id DESC LIMIT ")
                     .int(i64::from(scan));
-                sql.push(") AND ").push(IS_ERROR);
+                sql.push(") page) AND ").push(IS_ERROR);
             }
         }
         sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));

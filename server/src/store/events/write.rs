@@ -4,13 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 
+use sqlx::MySqlConnection;
+
+use super::write_mysql::{self, chunks, statement_budget, text_bytes, Key};
 use crate::notification::{Detail, GlanceDetail, ImageMeta, NovaDetail};
 use crate::store::backend::{Conn, SQLITE_PLACEHOLDERS};
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
 use crate::store::sql::{col, Sql};
+use crate::store::text::Text;
 
-/// Rows per INSERT statement (23 binds each; well under both backends' bind limits).
+/// Rows per INSERT statement (23 binds each; well under every backend's bind limit).
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// A parsed notification ready to insert.
@@ -72,6 +76,7 @@ impl BatchTx {
         &mut self,
         events: &[NewEvent],
     ) -> Result<Vec<(usize, i64)>, StoreError> {
+        let budget = statement_budget(self.max_packet());
         let mut inserted = Vec::with_capacity(events.len());
         let mut conn = self.conn();
         match &mut conn {
@@ -80,18 +85,41 @@ impl BatchTx {
             Conn::Postgres(_) if events.is_empty() => {}
             Conn::Postgres(c) => {
                 let rows = insert_events_unnest(c, events).await?;
-                record_inserted(events, rows, &mut inserted);
+                record_inserted(events, 0, rows, &mut inserted);
             }
             Conn::Sqlite(c) => {
                 for (chunk_no, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
                     insert_events(c, chunk, chunk_no * ROWS_PER_STATEMENT, &mut inserted).await?;
                 }
             }
+            // Cut by bytes too: a statement over the server's packet limit loses the connection.
+            Conn::MySql(c) => {
+                let mut base = 0;
+                for chunk in chunks(events, ROWS_PER_STATEMENT, budget, NewEvent::row_bytes) {
+                    insert_events_mysql(c, chunk, base, &mut inserted).await?;
+                    base += chunk.len();
+                }
+            }
         }
         inserted.sort_unstable_by_key(|(_, id)| *id);
-        insert_image_meta(&mut conn, events, &inserted).await?;
+        insert_image_meta(&mut conn, events, &inserted, budget).await?;
         Ok(inserted)
     }
+}
+
+/// The indexes of the events of `chunk` whose key is not among the `stored` keys, each key
+/// once (its first occurrence).
+fn fresh(chunk: &[NewEvent], stored: &[Key]) -> Vec<usize> {
+    let mut seen: HashSet<(i64, i64, &str)> = stored
+        .iter()
+        .map(|(d, w, k)| (*d, *w, k.as_str()))
+        .collect();
+    (0..chunk.len())
+        .filter(|&i| {
+            let e = &chunk[i];
+            seen.insert((e.deployment_id, e.when_us, e.dedupe_key.as_str()))
+        })
+        .collect()
 }
 
 /// SQLite: the indexes of the events of `chunk` that are not stored yet, each key once. One
@@ -113,17 +141,8 @@ async fn fresh_rows(
     );
     sql.persistent(false);
     let text = sql.render(SQLITE_PLACEHOLDERS);
-    let stored: Vec<(i64, i64, String)> = sql.query_as(&text)?.fetch_all(&mut *c).await?;
-    let mut seen: HashSet<(i64, i64, &str)> = stored
-        .iter()
-        .map(|(d, w, k)| (*d, *w, k.as_str()))
-        .collect();
-    Ok((0..chunk.len())
-        .filter(|&i| {
-            let e = &chunk[i];
-            seen.insert((e.deployment_id, e.when_us, e.dedupe_key.as_str()))
-        })
-        .collect())
+    let stored: Vec<(i64, i64, Text)> = sql.query_as(&text)?.fetch_all(&mut *c).await?;
+    Ok(fresh(chunk, &keys(stored)))
 }
 
 /// SQLite: stores the events of `chunk` (which starts at `base` in the batch) that are not
@@ -144,13 +163,56 @@ async fn insert_events(
     if fresh.is_empty() {
         return Ok(());
     }
+    let mut sql = insert_sql(fresh.iter().map(|&i| &chunk[i]));
+    // Full chunks repeat the same text: worth a cached prepared statement.
+    sql.persistent(fresh.len() == ROWS_PER_STATEMENT);
+    let text = sql.render(SQLITE_PLACEHOLDERS);
+    let done = sql.query(&text)?.execute(&mut *c).await?;
+    let count = fresh.len() as i64;
+    if done.rows_affected() != fresh.len() as u64 {
+        return Err(sqlx::Error::Protocol(format!(
+            "raw_events insert stored {} of {count} rows",
+            done.rows_affected()
+        )));
+    }
+    let first = done.last_insert_rowid() - count + 1;
+    inserted.extend(fresh.iter().zip(first..).map(|(&i, id)| (base + i, id)));
+    Ok(())
+}
+
+/// MySQL: as [`insert_events`] (the keys stored already are skipped, one multi-row INSERT),
+/// with the new rows' ids read back (see [`write_mysql`]).
+async fn insert_events_mysql(
+    c: &mut MySqlConnection,
+    chunk: &[NewEvent],
+    base: usize,
+    inserted: &mut Vec<(usize, i64)>,
+) -> Result<(), sqlx::Error> {
+    let keys: Vec<(i64, i64, &str)> = chunk
+        .iter()
+        .map(|e| (e.deployment_id, e.when_us, e.dedupe_key.as_str()))
+        .collect();
+    let stored = write_mysql::stored_keys(c, &keys).await?;
+    let fresh = fresh(chunk, &stored);
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let mut sql = insert_sql(fresh.iter().map(|&i| &chunk[i]));
+    sql.persistent(fresh.len() == ROWS_PER_STATEMENT);
+    let rows = write_mysql::insert_read_back(c, &sql, fresh.len()).await?;
+    record_inserted(chunk, base, rows, inserted);
+    Ok(())
+}
+
+/// The multi-row INSERT of `rows` into `raw_events` (SQLite and MySQL).
+fn insert_sql<'a>(rows: impl Iterator<Item = &'a NewEvent>) -> Sql<'a> {
     let mut sql = Sql::new(
         "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, publisher, \
          service, host, when_us, request_id, instance, tenant, message_id, dedupe_key, \
          received_us, json, state, old_state, old_task, task, image_type, image_status, \
          image_uuid, image_size) ",
     );
-    sql.values(fresh.iter().map(|&i| &chunk[i]), |row, e| {
+    sql.values(rows, |row, e| {
         let nova = e.nova();
         let glance = e.glance();
         row.bind(e.deployment_id)
@@ -177,20 +239,7 @@ async fn insert_events(
             .bind(glance.and_then(|g| g.uuid.as_deref()))
             .bind(glance.and_then(|g| g.size));
     });
-    // Full chunks repeat the same text: worth a cached prepared statement.
-    sql.persistent(fresh.len() == ROWS_PER_STATEMENT);
-    let text = sql.render(SQLITE_PLACEHOLDERS);
-    let done = sql.query(&text)?.execute(&mut *c).await?;
-    let count = fresh.len() as i64;
-    if done.rows_affected() != fresh.len() as u64 {
-        return Err(sqlx::Error::Protocol(format!(
-            "raw_events insert stored {} of {count} rows",
-            done.rows_affected()
-        )));
-    }
-    let first = done.last_insert_rowid() - count + 1;
-    inserted.extend(fresh.iter().zip(first..).map(|(&i, id)| (base + i, id)));
-    Ok(())
+    sql
 }
 
 /// PostgreSQL: the batch as one `INSERT … SELECT FROM UNNEST(arrays)`, one array per column;
@@ -198,7 +247,7 @@ async fn insert_events(
 async fn insert_events_unnest(
     c: &mut sqlx::PgConnection,
     events: &[NewEvent],
-) -> Result<Vec<Returned>, sqlx::Error> {
+) -> Result<Vec<Key>, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO raw_events (deployment_id, exchange, routing_key, event, publisher, \
          service, host, when_us, request_id, instance, tenant, message_id, dedupe_key, \
@@ -242,32 +291,42 @@ async fn insert_events_unnest(
     .bind(col(events, |e| e.glance().and_then(|g| g.size)))
     .fetch_all(c)
     .await
+    .map(keys)
 }
 
-/// `(id, when_us, dedupe_key)` of a newly stored event, as `RETURNING` gives it.
-type Returned = (i64, i64, String);
+/// Keys as decoded (the text column through [`Text`]).
+fn keys(rows: Vec<(i64, i64, Text)>) -> Vec<Key> {
+    rows.into_iter().map(|(a, w, k)| (a, w, k.0)).collect()
+}
 
-/// PostgreSQL: matches the returned rows back to their index in the batch by their unique key
-/// (timestamp and dedupe key, see migration 0010; a batch is of one deployment). A key repeated
-/// within the batch was stored from its first occurrence.
-fn record_inserted(chunk: &[NewEvent], rows: Vec<Returned>, inserted: &mut Vec<(usize, i64)>) {
+/// PostgreSQL and MySQL: matches the `(id, when_us, dedupe_key)` of the newly stored rows of
+/// `chunk` (which starts at `base` in the batch) back to their index in the batch by their
+/// unique key (timestamp and dedupe key, see migration 0010; a batch is of one deployment).
+/// A key repeated within the batch was stored from its first occurrence.
+fn record_inserted(
+    chunk: &[NewEvent],
+    base: usize,
+    rows: Vec<Key>,
+    inserted: &mut Vec<(usize, i64)>,
+) {
     let mut index: HashMap<(i64, &str), usize> = HashMap::with_capacity(chunk.len());
     for (i, e) in chunk.iter().enumerate() {
         index.entry((e.when_us, e.dedupe_key.as_str())).or_insert(i);
     }
     for (id, when_us, key) in rows {
         if let Some(&i) = index.get(&(when_us, key.as_str())) {
-            inserted.push((i, id));
+            inserted.push((base + i, id));
         }
     }
 }
 
 /// v2's `RawDataImageMeta`: one row per stored nova event whose image meta is not all empty
-/// (a missing row reads as four empty strings).
+/// (a missing row reads as four empty strings). `budget`: bytes per statement (MySQL).
 async fn insert_image_meta(
     conn: &mut Conn<'_>,
     events: &[NewEvent],
     inserted: &[(usize, i64)],
+    budget: Option<usize>,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(i64, &ImageMeta)> = inserted
         .iter()
@@ -293,7 +352,20 @@ async fn insert_image_meta(
         .await?;
         return Ok(());
     }
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    let bytes = |(_, m): &(i64, &ImageMeta)| {
+        let texts = [
+            &m.os_architecture,
+            &m.os_distro,
+            &m.os_version,
+            &m.rax_options,
+        ];
+        texts
+            .iter()
+            .map(|t| text_bytes(t.as_deref()))
+            .sum::<usize>()
+            + 64
+    };
+    for chunk in chunks(&rows, ROWS_PER_STATEMENT, budget, bytes) {
         let mut sql = Sql::new(
             "INSERT INTO raw_image_meta (raw_id, os_architecture, os_distro, os_version, \
              rax_options) ",

@@ -5,6 +5,7 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// Which exists table (an allow-list: the table name never comes from input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,7 @@ pub enum ExistsSpan {
 /// How many exists have one (status, send status) pair.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StatusCount {
+    #[sqlx(try_from = "Text")]
     pub status: String,
     pub send_status: i64,
     pub n: i64,
@@ -44,8 +46,11 @@ pub struct StatusCount {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExistsFail {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub fail_reason: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub cell: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub host: Option<String>,
 }
 

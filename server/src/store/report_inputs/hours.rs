@@ -4,12 +4,15 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// A verified exists, with what the instance hours report computes from.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct HoursExists {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
     pub launched_at: i64,
     pub deleted_at: Option<i64>,
@@ -22,9 +25,13 @@ pub struct HoursExists {
 /// types has one row with both type fields `None`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TenantTypeRow {
+    #[sqlx(try_from = "Text")]
     pub tenant: String,
+    #[sqlx(try_from = "OptText")]
     pub name: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub type_name: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub type_value: Option<String>,
 }
 
@@ -70,10 +77,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn tenant_type_names(&self) -> Result<Vec<String>, StoreError> {
-        self.fetch_column(&Sql::new(
-            "SELECT DISTINCT name FROM tenant_types ORDER BY name",
-        ))
-        .await
+        let names: Vec<Text> = self
+            .fetch_column(&Sql::new(
+                "SELECT DISTINCT name FROM tenant_types ORDER BY name",
+            ))
+            .await?;
+        Ok(names.into_iter().map(String::from).collect())
     }
 
     /// The sum of `bandwidth_public_out` over the exists whose audit period begins at or
@@ -82,10 +91,11 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn public_outbound_bandwidth(&self, from: i64, to: i64) -> Result<i64, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT CAST(COALESCE(SUM(bandwidth_public_out), 0) AS BIGINT) FROM instance_exists \
+        let mut sql = Sql::new(&format!(
+            "SELECT CAST(COALESCE(SUM(bandwidth_public_out), 0) AS {}) FROM instance_exists \
              WHERE audit_period_beginning >= ",
-        );
+            self.bigint()
+        ));
         sql.int(from).push(" AND audit_period_ending <= ").int(to);
         self.fetch_int(&sql).await
     }

@@ -5,11 +5,13 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// An image created in the period: its `image_usages` id and uuid.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NewImage {
     pub id: i64,
+    #[sqlx(try_from = "OptText")]
     pub uuid: Option<String>,
 }
 
@@ -76,7 +78,8 @@ impl Store {
             .int(beginning);
         sql.push(" AND audit_period_ending >= ").int(beginning);
         sql.push(" AND audit_period_ending <= ").int(ending);
-        self.fetch_column(&sql).await
+        let uuids: Vec<Text> = self.fetch_column(&sql).await?;
+        Ok(uuids.into_iter().map(String::from).collect())
     }
 
     /// The image events audit's counts for the events within `[from, to]`.

@@ -8,11 +8,13 @@ use std::collections::{BTreeSet, HashMap};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// A launch: an `instance_usages` (or `instance_reconcile`) row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LaunchRow {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: i64,
 }
@@ -27,7 +29,9 @@ const BATCH: usize = 1_000;
 #[derive(sqlx::FromRow)]
 struct UsageRequest {
     id: i64,
+    #[sqlx(try_from = "Text")]
     instance: String,
+    #[sqlx(try_from = "Text")]
     request_id: String,
     launched_at: Option<i64>,
 }
@@ -35,6 +39,7 @@ struct UsageRequest {
 /// An exists of the audit period: its instance and launch time.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditExists {
+    #[sqlx(try_from = "Text")]
     pub instance: String,
     pub launched_at: i64,
 }
@@ -172,8 +177,11 @@ impl Store {
             sql.in_list(chunk);
             sql.push(" GROUP BY m.request_id)");
             sql.persistent(false);
-            let rows: Vec<(String, Option<String>, Option<String>)> = self.fetch_all(&sql).await?;
-            found.extend(rows.into_iter().map(|(r, name, host)| (r, (name, host))));
+            let rows: Vec<(Text, OptText, OptText)> = self.fetch_all(&sql).await?;
+            found.extend(
+                rows.into_iter()
+                    .map(|(r, name, host)| (r.into(), (name.into(), host.into()))),
+            );
         }
         Ok(found)
     }

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 
 /// Ids per [`Store::raw_bodies`] query (one bind each).
 pub const REQUESTS_PER_QUERY: usize = 500;
@@ -18,16 +19,26 @@ pub const REQUESTS_PER_QUERY: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportRaw {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub request_id: String,
     pub when_us: i64,
+    #[sqlx(try_from = "Text")]
     pub routing_key: String,
+    #[sqlx(try_from = "Text")]
     pub event: String,
+    #[sqlx(try_from = "Text")]
     pub service: String,
+    #[sqlx(try_from = "OptText")]
     pub host: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_state: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub task: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub old_task: Option<String>,
     pub image_type: Option<i64>,
     pub deployment_id: i64,
@@ -57,7 +68,7 @@ impl Store {
         );
         sql.int(from).push(" AND when_us <= ").int(to);
         sql.push(" ORDER BY instance, request_id");
-        let pairs: Vec<(String, String)> = self.fetch_all(&sql).await?;
+        let pairs: Vec<(Text, Text)> = self.fetch_all(&sql).await?;
         let updated: HashSet<String> = self
             .updated_instances(from, to, deployments)
             .await?
@@ -65,6 +76,7 @@ impl Store {
             .collect();
         Ok(pairs
             .into_iter()
+            .map(|(instance, request)| (instance.0, request.0))
             .filter(|(instance, _)| updated.contains(instance))
             .collect())
     }
@@ -95,7 +107,8 @@ impl Store {
             }
             sql.push(")");
         }
-        self.fetch_column(&sql).await
+        let instances: Vec<Text> = self.fetch_column(&sql).await?;
+        Ok(instances.into_iter().map(String::from).collect())
     }
 
     /// Every nova event but `compute.instance.exists` of the requests with a nova event
@@ -139,7 +152,8 @@ impl Store {
             }
             sql.push(") ORDER BY id");
             sql.persistent(false);
-            out.extend(self.fetch_all::<(i64, String)>(&sql).await?);
+            let rows: Vec<(i64, Text)> = self.fetch_all(&sql).await?;
+            out.extend(rows.into_iter().map(|(id, json)| (id, json.0)));
         }
         Ok(out)
     }

@@ -4,12 +4,14 @@
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::Text;
 
 /// How many exists of one audit period have one status and send status.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProgressCount {
     pub audit_period_beginning: Option<i64>,
     pub audit_period_ending: Option<i64>,
+    #[sqlx(try_from = "Text")]
     pub status: String,
     pub send_status: i64,
     pub n: i64,

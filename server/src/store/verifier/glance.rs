@@ -8,6 +8,7 @@ use super::shared::{push_ids, Claim};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::OptText;
 use crate::store::Tx;
 use crate::verifier::model::{
     ExistsStatus, GlanceDelete, GlanceEvidence, GlanceExists, GlanceUsage,
@@ -23,12 +24,15 @@ const EXISTS_SELECT: &str = "SELECT id, message_id, uuid, created_at, deleted_at
 #[derive(sqlx::FromRow)]
 struct ExistsRow {
     id: i64,
+    #[sqlx(try_from = "OptText")]
     message_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     uuid: Option<String>,
     created_at: Option<i64>,
     deleted_at: Option<i64>,
     audit_period_beginning: Option<i64>,
     audit_period_ending: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     owner: Option<String>,
     size: Option<i64>,
     usage_id: Option<i64>,
@@ -106,15 +110,9 @@ impl Store {
                 "SELECT id, uuid, created_at, owner, size FROM image_usages WHERE uuid IN ",
             );
             sql.in_list(chunk).push(" ORDER BY id");
-            type UsageTuple = (
-                i64,
-                Option<String>,
-                Option<i64>,
-                Option<String>,
-                Option<i64>,
-            );
+            type UsageTuple = (i64, OptText, Option<i64>, OptText, Option<i64>);
             let usages: Vec<UsageTuple> = self.fetch_all(sql.persistent(false)).await?;
-            for (id, uuid, created_at, owner, size) in usages {
+            for (id, OptText(uuid), created_at, OptText(owner), size) in usages {
                 let key = uuid.clone().unwrap_or_default();
                 out.entry(key).or_default().usages.push(GlanceUsage {
                     id,
@@ -126,9 +124,9 @@ impl Store {
             }
             let mut sql = Sql::new("SELECT id, uuid, deleted_at FROM image_deletes WHERE uuid IN ");
             sql.in_list(chunk).push(" ORDER BY id");
-            let deletes: Vec<(i64, Option<String>, Option<i64>)> =
+            let deletes: Vec<(i64, OptText, Option<i64>)> =
                 self.fetch_all(sql.persistent(false)).await?;
-            for (id, uuid, deleted_at) in deletes {
+            for (id, OptText(uuid), deleted_at) in deletes {
                 let key = uuid.clone().unwrap_or_default();
                 out.entry(key).or_default().deletes.push(GlanceDelete {
                     id,

@@ -8,6 +8,7 @@ use super::shared::{push_ids, Claim};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 use crate::verifier::model::{NovaDelete, NovaEvidence, NovaExists, NovaLaunch};
 
 /// Instances per `IN (…)` list of the evidence statements.
@@ -28,18 +29,27 @@ const LAUNCH_COLUMNS: &str = "id, instance, launched_at, instance_type_id, insta
 #[derive(sqlx::FromRow)]
 struct ExistsRow {
     id: i64,
+    #[sqlx(try_from = "OptText")]
     message_id: Option<String>,
+    #[sqlx(try_from = "Text")]
     instance: String,
     launched_at: Option<i64>,
     deleted_at: Option<i64>,
     audit_period_beginning: i64,
     audit_period_ending: i64,
+    #[sqlx(try_from = "OptText")]
     instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     rax_options: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_distro: Option<String>,
     usage_id: Option<i64>,
     delete_id: Option<i64>,
@@ -75,16 +85,24 @@ impl From<ExistsRow> for NovaExists {
 #[derive(sqlx::FromRow)]
 struct LaunchRow {
     id: i64,
+    #[sqlx(try_from = "Text")]
     instance: String,
     launched_at: Option<i64>,
     #[sqlx(default)]
     deleted_at: Option<i64>,
+    #[sqlx(try_from = "OptText")]
     instance_type_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     instance_flavor_id: Option<String>,
+    #[sqlx(try_from = "OptText")]
     tenant: Option<String>,
+    #[sqlx(try_from = "OptText")]
     rax_options: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_architecture: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_version: Option<String>,
+    #[sqlx(try_from = "OptText")]
     os_distro: Option<String>,
 }
 
@@ -159,9 +177,9 @@ impl Store {
                  WHERE instance IN ",
             );
             sql.in_list(chunk).push(" ORDER BY id");
-            let rows: Vec<(i64, String, i64, Option<i64>)> =
+            let rows: Vec<(i64, Text, i64, Option<i64>)> =
                 self.fetch_all(sql.persistent(false)).await?;
-            for (id, instance, launched_at, deleted_at) in rows {
+            for (id, Text(instance), launched_at, deleted_at) in rows {
                 out.entry(instance.clone())
                     .or_default()
                     .deletes

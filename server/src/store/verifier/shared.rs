@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
+use crate::store::text::{OptText, Text};
 use crate::verifier::model::{ExistsStatus, Service};
 
 /// Ids per `IN (…)` list: far under both backends' bind limits, and a batch is smaller anyway.
@@ -49,7 +50,9 @@ pub struct StatusWrite {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RawBody {
     pub id: i64,
+    #[sqlx(try_from = "Text")]
     pub routing_key: String,
+    #[sqlx(try_from = "Text")]
     pub json: String,
 }
 
@@ -73,10 +76,14 @@ pub struct Claim {
 pub struct ExistsState {
     pub id: i64,
     /// The instance (nova) or image uuid (glance).
+    #[sqlx(try_from = "OptText")]
     pub subject: Option<String>,
+    #[sqlx(try_from = "OptText")]
     pub message_id: Option<String>,
     pub raw_id: i64,
+    #[sqlx(try_from = "Text")]
     pub status: String,
+    #[sqlx(try_from = "OptText")]
     pub fail_reason: Option<String>,
 }
 
@@ -110,6 +117,10 @@ impl Store {
             (ExistsStatus::Verifying, ExistsStatus::Pending),
             (ExistsStatus::SentVerifying, ExistsStatus::SentUnverified),
         ] {
+            if self.is_mysql() {
+                moved += self.reset_locked(table, from, to).await?;
+                continue;
+            }
             let mut sql = Sql::new("UPDATE ");
             sql.push(table).push(" SET status = ").text(to.as_str());
             sql.push(" WHERE status = ").text(from.as_str());
@@ -118,6 +129,32 @@ impl Store {
             moved += ids.len() as u64;
         }
         Ok(moved)
+    }
+
+    /// [`Self::verifier_reset_stuck`]'s move on MySQL, which has no `UPDATE … RETURNING`: the
+    /// rows in `from` are read and locked (`FOR UPDATE`), then moved by id in the same
+    /// transaction, so the count is exactly the rows moved.
+    async fn reset_locked(
+        &self,
+        table: &'static str,
+        from: ExistsStatus,
+        to: ExistsStatus,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut sql = Sql::new("SELECT id FROM ");
+        sql.push(table).push(" WHERE status = ").text(from.as_str());
+        sql.push(" FOR UPDATE");
+        let ids: Vec<(i64,)> = tx.fetch_all(&sql).await?;
+        let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            let mut sql = Sql::new("UPDATE ");
+            sql.push(table).push(" SET status = ").text(to.as_str());
+            sql.push(" WHERE id IN ");
+            push_ids(&mut sql, chunk);
+            tx.execute(sql.persistent(false)).await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len() as u64)
     }
 
     /// Writes the outcomes of a batch in one transaction: one `UPDATE … WHERE id IN (…)` per
@@ -166,8 +203,11 @@ impl Store {
     ) -> Result<BTreeMap<String, i64>, StoreError> {
         let mut sql = Sql::new("SELECT status, COUNT(*) FROM ");
         sql.push(exists_table(service)).push(" GROUP BY status");
-        let rows: Vec<(String, i64)> = self.fetch_all(&sql).await?;
-        Ok(rows.into_iter().collect())
+        let rows: Vec<(Text, i64)> = self.fetch_all(&sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(status, n)| (status.into(), n))
+            .collect())
     }
 
     /// The oldest `audit_period_ending` of a `pending` row already past the settle horizon

@@ -1,6 +1,6 @@
 //! Bulk consistency: the simulator's interleaved traffic (nova and glance) through the ingestor
-//! in 500-message batches, checked against what the bodies themselves say; the same on both
-//! backends; redelivery changes nothing.
+//! in 500-message batches, checked against what the bodies themselves say; the same on every
+//! backend; redelivery changes nothing.
 
 use std::collections::HashMap;
 
@@ -141,7 +141,7 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
 }
 
 #[tokio::test]
-async fn simulated_traffic_aggregates_consistently_on_both_backends() {
+async fn simulated_traffic_aggregates_consistently_on_all_backends() {
     let options = GeneratorOptions {
         operations_per_minute: 600.0,
         time_scale: 0.05,
@@ -159,6 +159,14 @@ async fn simulated_traffic_aggregates_consistently_on_both_backends() {
         .collect();
     let sqlite = bulk(Backend::Sqlite, &stream).await;
     let postgres = bulk(Backend::Postgres, &stream).await;
-    assert_eq!(sqlite, postgres, "identical aggregates on both backends");
+    let mariadb = bulk(Backend::MariaDb, &stream).await;
+    assert_eq!(
+        sqlite, postgres,
+        "identical aggregates on SQLite and PostgreSQL"
+    );
+    assert_eq!(
+        sqlite, mariadb,
+        "identical aggregates on SQLite and MariaDB"
+    );
     assert!(sqlite.iter().take(6).all(|&n| n > 0), "{sqlite:?}");
 }

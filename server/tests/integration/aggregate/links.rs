@@ -73,6 +73,11 @@ async fn postgres_create_exists_delete() {
     create_exists_delete(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn mariadb_create_exists_delete() {
+    create_exists_delete(Backend::MariaDb).await;
+}
+
 /// Redelivering whole batches stores nothing and aggregates nothing a second time.
 async fn redelivery_aggregates_nothing_twice(backend: Backend) {
     let setup = Setup::new(backend).await;
@@ -122,4 +127,9 @@ async fn sqlite_redelivery_aggregates_nothing_twice() {
 #[tokio::test]
 async fn postgres_redelivery_aggregates_nothing_twice() {
     redelivery_aggregates_nothing_twice(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mariadb_redelivery_aggregates_nothing_twice() {
+    redelivery_aggregates_nothing_twice(Backend::MariaDb).await;
 }

@@ -1,5 +1,5 @@
 //! A quick throughput check of `Ingestor::ingest` (parse + raw rows + aggregates, one
-//! transaction per 500 messages, no broker) on both backends. Prints numbers, asserts nothing
+//! transaction per 500 messages, no broker) on every backend. Prints numbers, asserts nothing
 //! about them; run with
 //! `cargo test --release -p server --test integration throughput -- --ignored --nocapture`.
 
@@ -108,4 +108,5 @@ async fn ingest_throughput() {
     );
     measure(Backend::Sqlite, &batches).await;
     measure(Backend::Postgres, &batches).await;
+    measure(Backend::MariaDb, &batches).await;
 }

@@ -1,7 +1,8 @@
 //! `stacktach bench-queries`: the read side at scale. It fills a fresh database (a SQLite file,
-//! a PostgreSQL database) with N realistic notifications from the generator through the real
-//! ingest path (parse, raw rows, aggregates; a week of notification time ending now), prints the
-//! plans of the instance, request, host, event and time-window queries, then calls each
+//! a PostgreSQL or MySQL/MariaDB database) with N realistic notifications from the generator
+//! through the real ingest path (parse, raw rows, aggregates; a week of notification time
+//! ending now), prints the plans of the instance, request, host, event, feed and time-window
+//! queries, then calls each
 //! `/api/v1` endpoint's query path `--calls` times with keys drawn from the stored rows and
 //! prints p50/p95/max in milliseconds.
 //!

@@ -1,6 +1,7 @@
 //! The query plans `bench-queries` prints (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's
-//! `EXPLAIN`) for the lookups the pages and `/api/v1` make, keyed by one sampled event, so a
-//! missing index shows as a scan next to the latencies.
+//! `EXPLAIN`, MySQL's/MariaDB's `EXPLAIN FORMAT=JSON`) for the lookups the pages, the live feed,
+//! `/api/v1` and `/stacky` make, keyed by one sampled event, so a missing index (or, on MySQL,
+//! a filesort) shows next to the latencies.
 
 use anyhow::Context;
 use app::model::{EventFilter, EventRow};
@@ -25,6 +26,7 @@ pub(super) async fn print_plans(store: &Store, samples: &Samples) -> anyhow::Res
     let mut plans = lookup_plans(&key);
     plans.extend(page_plans(&key));
     plans.extend(window_plans(&key));
+    plans.extend(feed_plans(&key, &errors));
     plans.push((
         "api events ?errors=true",
         Explained::events_page(key.id, &errors, TimeWindow::default(), 101),
@@ -80,6 +82,24 @@ fn page_plans(key: &EventRow) -> Vec<Plan> {
         (
             "api events (no filter)",
             Explained::events_page(key.id, &EventFilter::default(), TimeWindow::default(), 101),
+        ),
+    ]
+}
+
+/// The home page's and live feed's newest events, and `/stacky/kpi/` of a day.
+fn feed_plans(key: &EventRow, errors: &EventFilter) -> Vec<Plan> {
+    vec![
+        (
+            "home: newest events of a deployment",
+            Explained::recent(Some(key.deployment_id), 50),
+        ),
+        (
+            "live feed: newest errors",
+            Explained::recent_matching(errors, 100),
+        ),
+        (
+            "stacky kpi of 24 h",
+            Explained::stacky_kpis(now_micros() - 24 * HOUR_US, None, 1_000),
         ),
     ]
 }

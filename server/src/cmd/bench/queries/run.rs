@@ -7,7 +7,7 @@ use clap::Args;
 use super::latency::time_endpoints;
 use super::plans::print_plans;
 use super::samples::sample;
-use crate::cmd::bench::database::FreshDb;
+use crate::cmd::bench::database::{or_defaults, FreshDb};
 use crate::cmd::bench::fill::ingest_generated;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
@@ -23,12 +23,11 @@ pub struct QueryBenchArgs {
     /// Stored notifications.
     #[arg(long, default_value_t = 1_000_000)]
     pub count: u64,
-    /// Databases to measure ("sqlite:" = a temporary file; a postgres:// URL = a fresh database
-    /// on that server, dropped afterwards). Repeatable.
-    #[arg(long = "database-url", default_values = [
-        "sqlite:",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    ])]
+    /// Databases to measure ("sqlite:" = a temporary file; a postgres:// or mysql:// URL = a
+    /// fresh database on that server, dropped afterwards). Repeatable. Default: SQLite,
+    /// postgres://postgres@127.0.0.1:5432/postgres and, when it answers,
+    /// mysql://root@127.0.0.1:3306/mysql.
+    #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
     /// Measure these databases as they are (already filled) instead of fresh ones.
     #[arg(long)]
@@ -49,7 +48,8 @@ pub struct QueryBenchArgs {
 /// # Errors
 /// An unreachable database or a failing query; fresh databases are removed anyway.
 pub async fn run(args: QueryBenchArgs) -> anyhow::Result<()> {
-    for (index, url) in args.database_urls.iter().enumerate() {
+    let urls = or_defaults(&args.database_urls).await;
+    for (index, url) in urls.iter().enumerate() {
         if args.existing {
             let store = Store::connect(url.expose())
                 .await
