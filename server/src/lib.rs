@@ -12,6 +12,7 @@
 //! - [`http`]: the router (Leptos SSR and the web app's backend, `/stacky`, `/api/v1`, the
 //!   live websocket, health and metrics).
 //! - [`reports`]: v2's reports (usage audits, KPI summary, …), built, stored, scheduled.
+//! - [`retention`]: PURE retention policy: table classes and their horizons (`stacktach prune`).
 //! - [`telemetry`]: logging, the Prometheus registry and the consumers' status board.
 
 pub mod aggregate;
@@ -23,6 +24,7 @@ pub mod ingest;
 pub mod live;
 pub mod notification;
 pub mod reports;
+pub mod retention;
 pub mod store;
 pub mod telemetry;
 pub mod verifier;

@@ -35,4 +35,6 @@ pub struct FeedSignals {
     /// Rows that never reached the screen: dropped by the server because this page fell
     /// behind, or by the bounded hold buffer of a long pause.
     pub skipped: RwSignal<u64>,
+    /// Events after this page's cursor that retention deleted before the socket read them.
+    pub pruned: RwSignal<u64>,
 }

@@ -21,6 +21,7 @@ pub fn LiveFeed(children: Children) -> impl IntoView {
         paused: RwSignal::new(false),
         held: RwSignal::new(0),
         skipped: RwSignal::new(0),
+        pruned: RwSignal::new(0),
     };
     let root = NodeRef::<leptos::html::Section>::new();
     // Effects run only in the browser, after hydration: that is when the socket opens.
@@ -50,6 +51,15 @@ pub fn LiveFeed(children: Children) -> impl IntoView {
                 {move || (ui.skipped.get() > 0).then(|| view! {
                     <span class="skipped" role="alert">
                         {format!("{} rows skipped (this page fell behind)", ui.skipped.get())}
+                    </span>
+                })}
+                {move || (ui.pruned.get() > 0).then(|| view! {
+                    <span class="skipped" role="alert">
+                        {format!(
+                            "{} older events were removed by retention; the feed continues \
+                             from the oldest kept event",
+                            ui.pruned.get(),
+                        )}
                     </span>
                 })}
             </div>

@@ -49,6 +49,10 @@ pub fn decode(frame: &str) -> Option<LiveMessage> {
         "gap" => Some(LiveMessage::Gap {
             skipped: int(&v, "skipped")?.max(0) as u64,
         }),
+        "pruned" => Some(LiveMessage::Pruned {
+            pruned: int(&v, "pruned")?.max(0) as u64,
+            resume_after: int(&v, "resume_after")?,
+        }),
         _ => None,
     }
 }

@@ -49,6 +49,9 @@ pub(super) fn open(feed: Rc<Feed>, failures: Rc<Cell<u32>>) {
             Some(LiveMessage::Gap { skipped }) => {
                 receiver.ui.skipped.update(|s| *s += skipped);
             }
+            Some(LiveMessage::Pruned { pruned, .. }) => {
+                receiver.ui.pruned.update(|p| *p += pruned);
+            }
             None => leptos::logging::warn!("Ignoring a malformed live feed frame."),
         }
     });

@@ -15,6 +15,9 @@ pub enum LiveMessage {
     /// The subscriber fell behind and `skipped` rows were dropped for it; the browser says so
     /// instead of silently missing them.
     Gap { skipped: u64 },
+    /// Retention deleted the `pruned` events after the subscriber's cursor; the feed goes on
+    /// after `resume_after`, just before the oldest kept event.
+    Pruned { pruned: u64, resume_after: i64 },
 }
 
 /// The first page of a live feed: its title and the newest matching rows.

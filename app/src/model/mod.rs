@@ -47,7 +47,10 @@ pub use report_view::{
 };
 pub use scope::{EventCount, ScopeData, ScopeKind};
 pub use search::{Count, DrillData, EventPage, Field, SearchQuery};
-pub use status::{format_bytes, Activity, DbInfo, StatusData};
+pub use status::{
+    format_bytes, format_count, format_signed_bytes, format_signed_count, Activity, DbInfo, Growth,
+    RowsBasis, StatusData, TableSize, TableSizes,
+};
 #[cfg(feature = "ssr")]
 pub use time::now_micros;
 pub use time::{

@@ -1,12 +1,13 @@
-//! `/status`: consumers (state, last message, rate, reconnects), the database, live
-//! subscribers, the usage verifier and the quarantine.
+//! `/status`: consumers (state, last message, rate, reconnects), the database and its tables'
+//! sizes, live subscribers, the usage verifier and the quarantine.
 
 use leptos::prelude::*;
 
 use crate::api::get_status;
 use crate::components::{ErrorBox, MaybeWhen, PageTitle, When};
 use crate::model::{
-    format_bytes, format_duration, DeploymentSummary, QuarantineRow, StatusData, VerifierStatus,
+    format_bytes, format_count, format_duration, format_signed_bytes, format_signed_count,
+    DeploymentSummary, QuarantineRow, RowsBasis, StatusData, TableSize, TableSizes, VerifierStatus,
 };
 use crate::routes;
 
@@ -42,6 +43,8 @@ fn Status(d: StatusData) -> impl IntoView {
         <Consumers deployments=d.deployments/>
         <h2>"Verifier"</h2>
         <Verifier v=d.verifier/>
+        <h2>"Database tables"</h2>
+        <Tables sizes=d.table_sizes/>
         <h2>{format!("Quarantine ({} messages)", d.quarantine_total)}</h2>
         <Quarantine rows=d.quarantine/>
     }
@@ -121,6 +124,56 @@ fn Verifier(v: VerifierStatus) -> impl IntoView {
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// Rows, bytes, the growth over the last day and the retention of each table, largest first,
+/// as the background sampler last measured them.
+#[component]
+fn Tables(sizes: TableSizes) -> impl IntoView {
+    let Some(sampled_at) = sizes.sampled_at else {
+        return view! { <p class="hint">"The table sizes are not sampled yet (every 5 minutes)."</p> }
+            .into_any();
+    };
+    view! {
+        <p class="hint">
+            "Sampled at " <When at=sampled_at/> ". Rows are the database's estimates (catalog \
+             statistics), not counts; growth is against the sample nearest a day earlier."
+        </p>
+        <table class="grid" aria-label="Table sizes">
+            <thead><tr>
+                <th scope="col">"Table"</th><th scope="col" class="num">"Rows"</th>
+                <th scope="col" class="num">"Size"</th><th scope="col" class="num">"Rows/day"</th>
+                <th scope="col" class="num">"Size/day"</th><th scope="col">"Retention"</th>
+            </tr></thead>
+            <tbody>{sizes.tables.into_iter().map(|t| view! { <TableRow t/> }).collect_view()}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// One table's line; "—" where there is nothing to show (no estimate, no sample a day old, no
+/// retention).
+#[component]
+fn TableRow(t: TableSize) -> impl IntoView {
+    const NONE: &str = "\u{2014}";
+    let rows = match t.rows_basis {
+        RowsBasis::Unknown => NONE.to_owned(),
+        _ => format_count(t.rows),
+    };
+    let bytes = format_bytes(i64::try_from(t.bytes).unwrap_or(i64::MAX));
+    let (rows_day, bytes_day) = t.growth.map_or((NONE.to_owned(), NONE.to_owned()), |g| {
+        (format_signed_count(g.rows), format_signed_bytes(g.bytes))
+    });
+    view! {
+        <tr>
+            <td class="mono">{t.table}</td>
+            <td class="num" title=t.rows_basis.describe()>{rows}</td>
+            <td class="num">{bytes}</td>
+            <td class="num">{rows_day}</td>
+            <td class="num">{bytes_day}</td>
+            <td>{t.retention.unwrap_or_else(|| NONE.to_owned())}</td>
+        </tr>
     }
 }
 

@@ -13,6 +13,7 @@ use super::args::{
 use super::bench::ReportBenchArgs;
 use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
 use super::import::ImportArgs;
+use super::prune::{PruneArgs, RetentionArg};
 use super::report::ReportArgs;
 use super::serve::{default_site_root, Application, BillingSettings, Settings};
 use super::simulate::SimulateArgs;
@@ -57,6 +58,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure the reports: fill a database with a day of N notifications, time each report.
     BenchReports(ReportBenchArgs),
+    /// Delete what the retention policy no longer keeps (`--dry-run`: count it), in small
+    /// chunks, printing per table the rows and the time.
+    Prune(PruneArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +85,8 @@ pub struct ServeArgs {
     pub daily_reports: bool,
     #[command(flatten)]
     pub redaction: RedactionArgs,
+    #[command(flatten)]
+    pub retention: RetentionArg,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +101,8 @@ pub struct WorkerArgs {
     pub verifier: VerifierConfigArg,
     #[command(flatten)]
     pub redaction: RedactionArgs,
+    #[command(flatten)]
+    pub retention: RetentionArg,
 }
 
 /// Runs the parsed command until it finishes or Ctrl-C / SIGTERM.
@@ -118,6 +126,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     daily_reports: args.daily_reports,
                 },
                 redaction: args.redaction.redaction()?,
+                retention: args.retention.policy()?,
             };
             serve(settings).await
         }
@@ -135,18 +144,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     ..BillingSettings::default()
                 },
                 redaction: args.redaction.redaction()?,
+                retention: args.retention.policy()?,
             };
             serve(settings).await
         }
-        Command::Migrate(args) => {
-            let url = database_url(&args)?;
-            let store = Store::connect(url.expose())
-                .await
-                .with_context(|| format!("cannot open the database {url}"))?;
-            store.migrate().await?;
-            println!("Database {url} is up to date.");
-            Ok(())
-        }
+        Command::Migrate(args) => migrate(&args).await,
         Command::Simulate(args) => {
             let shutdown = CancellationToken::new();
             tokio::spawn(stop_on_signal(shutdown.clone()));
@@ -159,11 +161,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => super::report::run(args).await,
         Command::BenchReports(args) => super::bench::run_reports(args).await,
         Command::Verify(args) => super::verify::run(args).await,
+        Command::Prune(args) => super::prune::run(args).await,
     }
+}
+
+/// `stacktach migrate`.
+async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let url = database_url(args)?;
+    let store = Store::connect(url.expose())
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    store.migrate().await?;
+    println!("Database {url} is up to date.");
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let web = settings.web;
+    let retention = settings.retention.clone();
     let app = Application::build(settings).await?;
     match app.port() {
         Some(port) if web => {
@@ -177,7 +192,12 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
-    app.run(shutdown).await
+    // `run` cancels `shutdown` when it ends, which stops the schedule.
+    let schedule = super::prune::run_schedule(app.store().clone(), retention, shutdown.clone());
+    let prune = tokio::spawn(schedule);
+    let outcome = app.run(shutdown).await;
+    let _ = prune.await;
+    outcome
 }
 
 async fn stop_on_signal(shutdown: CancellationToken) {

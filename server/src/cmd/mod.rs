@@ -7,6 +7,7 @@
 //! - [`serve`]: `serve` and `worker`, the [`serve::Application`] (store, consumers, demo, web).
 //! - [`import`]: `import`, JSON lines through the ingest pipeline.
 //! - [`simulate`]: `simulate`, and the notification generator behind it, the demo and the bench.
+//! - [`prune`]: `prune`, retention's deletes (and the schedule `serve`/`worker` run).
 //! - [`verify`]: `verify`, the usage verifier on its own (or once, for cron).
 //! - [`bench`]: `bench` (ingest throughput) and `bench-queries` (the read side).
 
@@ -14,6 +15,7 @@ mod args;
 pub mod bench;
 mod cli;
 pub mod import;
+pub mod prune;
 pub mod report;
 pub mod serve;
 pub mod simulate;

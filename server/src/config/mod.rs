@@ -28,6 +28,7 @@
 //!   [`DatabaseUrl`], which prints with its password masked ([`redact_url`]); `uri`:
 //!   percent-encoding and hosts for the URIs built from configuration.
 //! - `secret`: [`Secret`], a credential that never prints; `error`: [`ConfigError`].
+//! - [`retention`]: the `--retention` spec (`STACKTACH_RETENTION`) → [`crate::retention::Policy`].
 //! - `verifier/`: the verifier config (v2's `stacktach_verifier_config.json`), read with the
 //!   same walker.
 //! - `tests/`: unit tests by topic (sample files, valid files, invalid files, URIs, resolution).
@@ -38,6 +39,7 @@ mod deployments;
 mod error;
 mod load;
 mod message;
+pub mod retention;
 mod schema;
 mod secret;
 mod sections;

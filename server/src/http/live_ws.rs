@@ -6,7 +6,8 @@
 //! applied here, per subscriber, so a browser watching one host receives that host's rows only.
 //! A subscriber that lags behind the hub catches up from the database again, so nothing is
 //! missed; one that is more than [`MAX_CATCH_UP`] rows behind is told how many rows it skipped
-//! and continues from the newest ones.
+//! and continues from the newest ones. One whose cursor points at events retention deleted
+//! is told how many were pruned ([`LiveMessage::Pruned`]) and resumes at the oldest kept event.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -18,6 +19,7 @@ use app::model::{EventFilter, EventRow, LiveMessage};
 
 use super::state::AppState;
 use crate::live::Hub;
+use crate::retention::resume_after_prune;
 use crate::store::{Store, StoreError};
 
 /// Rows per backfill query and frame.
@@ -113,6 +115,7 @@ impl Feed {
 
     /// Sends every committed row after `last`, skipping ahead when too far behind.
     async fn catch_up(&mut self) -> Result<(), FeedError> {
+        self.skip_pruned().await?;
         let mut sent = 0usize;
         loop {
             if sent >= MAX_CATCH_UP {
@@ -130,6 +133,21 @@ impl Feed {
                 return Ok(());
             }
         }
+    }
+
+    /// When retention deleted the events after `last`, says how many and moves `last` to
+    /// just before the oldest kept event.
+    async fn skip_pruned(&mut self) -> Result<(), FeedError> {
+        let oldest = self.store.oldest_event_id().await?;
+        if let Some(gap) = resume_after_prune(self.last, oldest) {
+            self.last = gap.resume_after;
+            self.send(&LiveMessage::Pruned {
+                pruned: gap.pruned,
+                resume_after: gap.resume_after,
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     async fn skip_ahead(&mut self) -> Result<(), FeedError> {

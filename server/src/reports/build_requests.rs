@@ -1,7 +1,7 @@
 //! The reads behind the KPI summary and the error details: the window's (instance, request)
-//! pairs, then their requests' events in one ordered read, walked a request at a time (only
-//! failed requests keep their events, for the error details), then the bodies of the few
-//! error events whose exception the reports read.
+//! pairs, then their requests' events in one ordered, streamed read, walked a request at a
+//! time, then (for the error details) the failed requests' events whole, and the bodies of
+//! the few error events whose exception the reports read.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -27,7 +27,8 @@ struct Walked {
     failed_raws: HashMap<String, Vec<ReportRaw>>,
 }
 
-/// Walks every request of `pairs` (the window's, within `(from, to]`).
+/// Walks every request of `pairs` (the window's, within `(from, to]`) as its events stream
+/// in, one request at a time; then, when `keep_failed`, reads the failed ones' events whole.
 async fn walk_requests(
     store: &Store,
     (from, to): (i64, i64),
@@ -35,20 +36,40 @@ async fn walk_requests(
     keep_failed: bool,
 ) -> Result<Walked, ReportError> {
     let requests: HashSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
-    let raws = store.window_request_raws(from, to).await?;
     let mut out = Walked::default();
-    for group in raws.chunk_by(|a, b| a.request_id == b.request_id) {
-        if !requests.contains(group[0].request_id.as_str()) {
-            continue;
+    let mut current: Option<(String, RequestWalk)> = None;
+    store
+        .walk_window_requests(from, to, |row| match &mut current {
+            Some((request, walk)) if *request == row.request_id => walk.step(&row),
+            _ => {
+                if let Some((request, walk)) = current.take() {
+                    out.walks.insert(request, walk);
+                }
+                if requests.contains(row.request_id.as_str()) {
+                    let walk = RequestWalk::start(&row);
+                    current = Some((row.request_id, walk));
+                }
+            }
+        })
+        .await?;
+    if let Some((request, walk)) = current {
+        out.walks.insert(request, walk);
+    }
+    if keep_failed {
+        let failed: Vec<&str> = out
+            .walks
+            .iter()
+            .filter(|(_, walk)| ErrorRequest::failed(walk))
+            .map(|(request, _)| request.as_str())
+            .collect();
+        for raw in store.request_raws(&failed).await? {
+            match out.failed_raws.get_mut(&raw.request_id) {
+                Some(raws) => raws.push(raw),
+                None => {
+                    out.failed_raws.insert(raw.request_id.clone(), vec![raw]);
+                }
+            }
         }
-        let Some(walk) = RequestWalk::of(group) else {
-            continue;
-        };
-        if keep_failed && ErrorRequest::failed(&walk) {
-            out.failed_raws
-                .insert(group[0].request_id.clone(), group.to_vec());
-        }
-        out.walks.insert(group[0].request_id.clone(), walk);
     }
     Ok(out)
 }

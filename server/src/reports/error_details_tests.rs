@@ -5,7 +5,7 @@ fn request(raws: Vec<ReportRaw>, exception: Option<Value>) -> ErrorRequest {
     ErrorRequest {
         instance: "inst-1".into(),
         request_id: "req-1".into(),
-        walk: RequestWalk::of(&raws).expect("events"),
+        walk: crate::reports::requests::tests::walk(&raws),
         raws,
         exception,
     }

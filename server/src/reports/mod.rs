@@ -45,4 +45,5 @@ pub use error::ReportError;
 pub use kind::{Report, ReportKind};
 pub use options::BuildOptions;
 pub use period::{parse_date, Period, PeriodLength};
+pub use requests::walk_row;
 pub use schedule::{run_daily, run_once, DAILY_RUN_AT_US};

@@ -4,10 +4,7 @@
 //! state (`state`), cleared when the instance leaves `error` for anything but `deleted` — and
 //! which event each report blames.
 
-use crate::store::report_inputs::ReportRaw;
-
-/// The operations a request is classified as, first match per event, in v2's order.
-const CMDS: [&str; 5] = ["create", "rebuild", "rescue", "resize", "snapshot"];
+use crate::store::report_inputs::{ReportRaw, WalkRow, WALK_OPERATIONS};
 
 /// How a request failed, before the duration and the exception code are considered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +48,8 @@ impl RequestWalk {
         self.end - self.start
     }
 
-    /// Walks `raws` (one request's events, in time order); `None` for no events.
-    pub(crate) fn of(raws: &[ReportRaw]) -> Option<Self> {
-        let first = raws.first()?;
+    /// A walk whose first event is `first` (then stepped over it).
+    pub(crate) fn start(first: &WalkRow) -> Self {
         let mut walk = Self {
             start: first.when_us,
             end: first.when_us,
@@ -64,41 +60,80 @@ impl RequestWalk {
             blamed_raw: None,
             tenant: None,
         };
-        for raw in raws {
+        walk.step(first);
+        walk
+    }
+
+    /// Walks `raws` (one request's events, in time order); `None` for no events.
+    #[cfg(test)]
+    pub(crate) fn of(raws: &[WalkRow]) -> Option<Self> {
+        let (first, rest) = raws.split_first()?;
+        let mut walk = Self::start(first);
+        for raw in rest {
             walk.step(raw);
         }
         Some(walk)
     }
 
-    fn step(&mut self, raw: &ReportRaw) {
+    /// The walk's step over the request's next event.
+    pub(crate) fn step(&mut self, raw: &WalkRow) {
         self.end = raw.when_us;
-        let state = raw.state.as_deref();
-        let old_state = raw.old_state.as_deref();
-        if raw.routing_key.contains("error") {
+        let state_error = raw.has(WalkRow::STATE_ERROR);
+        let old_state_error = raw.has(WalkRow::OLD_STATE_ERROR);
+        if raw.has(WalkRow::ERROR_QUEUE) {
             self.error_queue_raw = Some(raw.id);
             self.blamed_raw = Some(raw.id);
             self.failure = Some(Failure::Http);
         }
-        if self.failure != Some(Failure::State)
-            && old_state != Some("error")
-            && state == Some("error")
-        {
+        if self.failure != Some(Failure::State) && !old_state_error && state_error {
             self.failure = Some(Failure::State);
             self.blamed_raw = Some(raw.id);
         }
-        if old_state == Some("error") && !matches!(state, Some("deleted" | "error")) {
+        if old_state_error && !(state_error || raw.has(WalkRow::STATE_DELETED)) {
             self.failure = None;
             self.blamed_raw = None;
         }
         if let Some(t) = raw.tenant.as_deref().filter(|t| !t.is_empty()) {
-            self.tenant = Some(t.to_owned());
+            if self.tenant.as_deref() != Some(t) {
+                self.tenant = Some(t.to_owned());
+            }
         }
-        if let Some(cmd) = CMDS.into_iter().find(|c| raw.event.contains(c)) {
+        if let Some(cmd) = raw.operation() {
             self.operation = Some((cmd, raw.deployment_id));
         }
         if let Some(bits) = raw.image_type.filter(|b| *b != 0) {
             self.image_type |= bits;
         }
+    }
+}
+
+/// What [`crate::store::Store::walk_window_requests`] reads of `raw`, computed here from the
+/// whole row: the same rules as that query's SQL, written once more for the rows the pure
+/// tests build and to check the SQL against (`reports` integration tests).
+pub fn walk_row(raw: &ReportRaw) -> WalkRow {
+    let bit = |on: bool, bit: i64| if on { bit } else { 0 };
+    let operation = WALK_OPERATIONS
+        .iter()
+        .position(|c| raw.event.contains(c))
+        .map_or(0, |i| i as i64 + 1);
+    WalkRow {
+        id: raw.id,
+        request_id: raw.request_id.clone(),
+        when_us: raw.when_us,
+        flags: bit(raw.routing_key.contains("error"), WalkRow::ERROR_QUEUE)
+            + bit(raw.state.as_deref() == Some("error"), WalkRow::STATE_ERROR)
+            + bit(
+                raw.old_state.as_deref() == Some("error"),
+                WalkRow::OLD_STATE_ERROR,
+            )
+            + bit(
+                raw.state.as_deref() == Some("deleted"),
+                WalkRow::STATE_DELETED,
+            )
+            + operation * WalkRow::OPERATION_UNIT,
+        tenant: raw.tenant.clone(),
+        image_type: raw.image_type,
+        deployment_id: raw.deployment_id,
     }
 }
 
@@ -127,6 +162,37 @@ pub(crate) mod tests {
         }
     }
 
+    /// The walk over these whole rows.
+    pub(crate) fn walk(raws: &[ReportRaw]) -> RequestWalk {
+        let rows: Vec<WalkRow> = raws.iter().map(walk_row).collect();
+        RequestWalk::of(&rows).expect("events")
+    }
+
+    #[test]
+    fn flags_name_the_first_operation_and_exact_states() {
+        let mut r = raw(
+            1,
+            1,
+            "compute.instance.resize.prep.create",
+            ("error", "deleted"),
+        );
+        r.routing_key = "monitor.error".into();
+        let row = walk_row(&r);
+        assert_eq!(row.operation(), Some("create"));
+        assert!(row.has(WalkRow::ERROR_QUEUE | WalkRow::OLD_STATE_ERROR | WalkRow::STATE_DELETED));
+        assert!(!row.has(WalkRow::STATE_ERROR));
+        r.event = "compute.instance.Snapshot.start".into();
+        r.state = Some("Error".into());
+        r.routing_key = "monitor.info".into();
+        let row = walk_row(&r);
+        assert_eq!(
+            (row.operation(), row.flags),
+            (None, WalkRow::OLD_STATE_ERROR)
+        );
+        r.event = "compute.instance.snapshot.start".into();
+        assert_eq!(walk_row(&r).operation(), Some("snapshot"));
+    }
+
     #[test]
     fn state_failure_is_cleared_when_the_instance_recovers() {
         let raws = [
@@ -139,13 +205,13 @@ pub(crate) mod tests {
             ),
             raw(3, 30, "compute.instance.update", ("error", "error")),
         ];
-        let w = RequestWalk::of(&raws).expect("events");
+        let w = walk(&raws);
         assert_eq!((w.failure, w.blamed_raw), (Some(Failure::State), Some(2)));
         assert_eq!(w.operation, Some(("create", 1)));
         assert_eq!((w.diff(), w.image_type), (20_000_000, 0x11));
         let mut recovered = raws.to_vec();
         recovered.push(raw(4, 40, "compute.instance.update", ("error", "active")));
-        let w = RequestWalk::of(&recovered).expect("events");
+        let w = walk(&recovered);
         assert_eq!((w.failure, w.blamed_raw), (None, None));
     }
 
@@ -158,14 +224,14 @@ pub(crate) mod tests {
             ("active", "active"),
         );
         e.routing_key = "monitor.error".into();
-        let w = RequestWalk::of(&[e.clone()]).expect("events");
+        let w = walk(&[e.clone()]);
         assert_eq!(w.failure, Some(Failure::Http));
         assert_eq!(
             (w.error_queue_raw, w.operation),
             (Some(5), Some(("resize", 1)))
         );
         e.state = Some("error".into());
-        let w = RequestWalk::of(&[e]).expect("events");
+        let w = walk(&[e]);
         assert_eq!(w.failure, Some(Failure::State));
         assert!(RequestWalk::of(&[]).is_none());
     }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reports::requests::tests::raw;
+use crate::reports::requests::tests::{self, raw};
 use crate::reports::requests::RequestWalk;
 
 fn params() -> SummaryParams {
@@ -26,7 +26,7 @@ fn walk(events: &[(i64, &str, (&str, &str))], error_queue: bool) -> RequestWalk 
             r
         })
         .collect();
-    RequestWalk::of(&raws).expect("events")
+    tests::walk(&raws)
 }
 
 fn five_requests() -> Vec<RequestWalk> {

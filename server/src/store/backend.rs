@@ -79,6 +79,16 @@ impl<S, P, M> Db<S, P, M> {
         }
     }
 
+    /// A condition true when the text `column` contains `needle` (a literal of ours, no
+    /// quote in it), byte for byte: `LIKE` would ignore case on SQLite.
+    pub(crate) fn contains(&self, column: &str, needle: &str) -> String {
+        debug_assert!(!needle.contains('\''), "needle {needle:?} is quoted as is");
+        match self {
+            Self::Postgres(_) => format!("strpos({column}, '{needle}') > 0"),
+            Self::Sqlite(_) | Self::MySql(_) => format!("instr({column}, '{needle}') > 0"),
+        }
+    }
+
     /// Whether this is MySQL or MariaDB, for the few statements written differently there.
     pub(crate) fn is_mysql(&self) -> bool {
         matches!(self, Self::MySql(_))
@@ -135,6 +145,25 @@ impl Store {
     pub(crate) async fn fetch_all<R: Row>(&self, sql: &Sql<'_>) -> Result<Vec<R>, StoreError> {
         let text = sql.render(self.placeholders());
         Ok(on_db!(self, pool => sql.query_as(&text)?.fetch_all(pool).await?))
+    }
+
+    /// Every row of `sql`, handed to `each` as it arrives instead of collected: for reads of
+    /// a million rows, which then never sit in memory at once, and whose decoding (on
+    /// SQLite's worker thread) overlaps with what `each` does with the previous rows.
+    pub(crate) async fn for_each_row<R: Row>(
+        &self,
+        sql: &Sql<'_>,
+        mut each: impl FnMut(R),
+    ) -> Result<(), StoreError> {
+        use futures::TryStreamExt;
+        let text = sql.render(self.placeholders());
+        on_db!(self, pool => {
+            let mut rows = sql.query_as(&text)?.fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                each(row);
+            }
+        });
+        Ok(())
     }
 
     /// The first row of `sql`, if any.

@@ -11,13 +11,13 @@ pub enum StoreError {
         describe_scheme(.scheme)
     )]
     UnsupportedUrl { scheme: String },
-    /// A MySQL or MariaDB server older than the features the store relies on (binary NO PAD
-    /// collations, `VALUES` in `ON DUPLICATE KEY UPDATE`, recursive CTEs).
-    #[error(
-        "unsupported database server {version:?} (StackTach needs MariaDB 10.5 or later, or \
-         MySQL 8.0.17 or later)"
-    )]
-    UnsupportedServer { version: String },
+    /// A server (or SQLite library) older than the features the migrations and the store
+    /// rely on, refused when connecting; `needs` names the oldest accepted (`store::versions`).
+    #[error("unsupported database server {version:?} (StackTach needs {needs})")]
+    UnsupportedServer {
+        version: String,
+        needs: &'static str,
+    },
     /// A MySQL schema whose tables compare text other than byte for byte: dedupe and the
     /// aggregates' keys would merge values that differ (`'a'`/`'A'`, `'a'`/`'a '`).
     #[error(

@@ -24,6 +24,7 @@
 //! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
 //! - [`report_inputs`]: the reads behind v2's reports (`crate::reports`).
 //! - `verifier`: the usage verifier's batches, evidence, outcomes and counts.
+//! - [`prune`]: retention's deletes, chunked, children before parents.
 //! - [`stacky`]: v2's `/stacky` vocabulary (allow-lists and row types); `explain`: query plans
 //!   for `bench-queries`.
 //!
@@ -38,18 +39,22 @@ mod deployments;
 mod error;
 mod events;
 mod explain;
+mod migrate_repair;
 mod pool;
 mod pool_mysql;
+pub mod prune;
 mod quarantine;
 pub mod report_inputs;
 mod reports;
 mod sql;
 pub mod stacky;
 pub mod stacky_usage;
+mod table_sizes;
 mod text;
 mod tx;
 mod usage_pages;
 mod verifier;
+mod versions;
 
 pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
 pub use backend::{Db, Store};
@@ -58,6 +63,7 @@ pub use error::StoreError;
 pub use events::{EventColumns, NewEvent, ScopeSample, TimeWindow};
 pub use explain::{EventsOf, Explained};
 pub use quarantine::{NewQuarantine, QuarantineRecord};
+pub use table_sizes::{TableSizeNow, TableSizeSample, SAMPLES_KEPT, SAMPLE_HOUR};
 pub use tx::Tx;
 pub use usage_pages::{
     GlanceDeleteRow, GlanceExistsRow, GlanceUsageRow, NovaDeleteRow, NovaExistsRow, NovaLaunchRow,

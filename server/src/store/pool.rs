@@ -1,11 +1,12 @@
-//! Opening a [`Store`]: the pool options per backend (each one measured), the migrations, and
-//! what is asked of the database as a whole (its size, fresh planner statistics). MySQL's
-//! connecting and schema check live in `pool_mysql`.
+//! Opening a [`Store`]: the pool options per backend (each one measured), the server version
+//! check (`versions` says what is too old), the migrations (with `migrate_repair` first on
+//! PostgreSQL), and what is asked of the database as a whole (its size, fresh planner
+//! statistics). MySQL's connecting and schema check live in `pool_mysql`.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -13,8 +14,10 @@ use sqlx::Executor;
 
 use crate::store::backend::{on_db, Store};
 use crate::store::error::StoreError;
+use crate::store::migrate_repair::repair_postgres;
 use crate::store::pool_mysql::{connect_mysql, migrate_mysql};
 use crate::store::sql::Sql;
+use crate::store::versions::{check_postgres, check_sqlite};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -38,17 +41,13 @@ impl Store {
     /// `mariadb://` are the same backend.
     ///
     /// # Errors
-    /// An unsupported URL scheme, a database that cannot be reached, a MySQL server too old.
+    /// An unsupported URL scheme, a database that cannot be reached, a server (or SQLite
+    /// library) too old ([`StoreError::UnsupportedServer`]).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Self::Sqlite(connect_sqlite(url).await?))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
-            Ok(Self::Postgres(pool))
+            Ok(Self::Postgres(connect_postgres(url).await?))
         } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
             Ok(Self::MySql(connect_mysql(url).await?))
         } else {
@@ -60,13 +59,19 @@ impl Store {
 
     /// Applies the migrations of this backend that are not applied yet.
     ///
+    /// On PostgreSQL the checksums of migrations rewritten after release are repaired first
+    /// (`migrate_repair`), so a database that applied their shipped text migrates on.
+    ///
     /// # Errors
     /// A failing migration or a database that changed under us; on MySQL, a schema whose text
     /// does not compare byte for byte.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Self::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
-            Self::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+            Self::Postgres(pool) => {
+                repair_postgres(pool, &POSTGRES_MIGRATOR).await?;
+                POSTGRES_MIGRATOR.run(pool).await?;
+            }
             Self::MySql(pool) => migrate_mysql(pool).await?,
         }
         Ok(())
@@ -134,8 +139,40 @@ fn url_scheme(url: &str) -> &str {
     }
 }
 
+/// The PostgreSQL pool, once its server is known to be new enough (closed again when not).
+async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    let (num, version): (String, String) = sqlx::query_as(
+        "SELECT current_setting('server_version_num'), current_setting('server_version')",
+    )
+    .fetch_one(&pool)
+    .await?;
+    if let Err(too_old) = check_postgres(&num, &version) {
+        pool.close().await;
+        return Err(too_old);
+    }
+    Ok(pool)
+}
+
+/// The SQLite pool (see [`sqlite_pool`]), once its library is known to be new enough.
+async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+    let pool = sqlite_pool(url).await?;
+    let (version,): (String,) = sqlx::query_as("SELECT sqlite_version()")
+        .fetch_one(&pool)
+        .await?;
+    if let Err(too_old) = check_sqlite(&version) {
+        pool.close().await;
+        return Err(too_old);
+    }
+    Ok(pool)
+}
+
 /// The SQLite pool: WAL, durable commits, and the pragmas `stacktach bench` measured.
-async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
+async fn sqlite_pool(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

@@ -11,6 +11,7 @@ use sqlx::{Connection, Executor};
 
 use crate::store::error::StoreError;
 use crate::store::text::{OptText, Text};
+use crate::store::versions::{check_mysql, MySqlFlavour};
 
 static MYSQL_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/mysql");
 
@@ -80,12 +81,7 @@ impl Server {
         .fetch_one(&mut conn)
         .await?;
         conn.close().await?;
-        let version = version.0;
-        let mariadb = version.contains("MariaDB");
-        let least = if mariadb { (10, 5, 0) } else { (8, 0, 17) };
-        if version_triple(&version).is_none_or(|v| v < least) {
-            return Err(StoreError::UnsupportedServer { version });
-        }
+        let mariadb = check_mysql(&version.0)? == MySqlFlavour::MariaDb;
         let statement_binlog = binlog.0.as_deref() == Some("STATEMENT");
         if statement_binlog {
             tracing::warn!(
@@ -126,33 +122,5 @@ impl Server {
                 .await?;
         }
         Ok(())
-    }
-}
-
-/// `(major, minor, patch)` from the start of `VERSION()` (`10.11.19-MariaDB-…`, `8.0.36`).
-fn version_triple(version: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = version
-        .split(|c: char| !c.is_ascii_digit())
-        .map(str::parse::<u32>);
-    let major = parts.next()?.ok()?;
-    let minor = parts.next()?.ok()?;
-    let patch = parts.next()?.ok()?;
-    Some((major, minor, patch))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_parse_from_either_flavour() {
-        assert_eq!(
-            version_triple("10.11.19-MariaDB-0+deb12u1"),
-            Some((10, 11, 19))
-        );
-        assert_eq!(version_triple("8.0.36"), Some((8, 0, 36)));
-        assert_eq!(version_triple("8.4.0-log"), Some((8, 4, 0)));
-        assert_eq!(version_triple("garbage"), None);
-        assert!(version_triple("10.4.32-MariaDB").is_some_and(|v| v < (10, 5, 0)));
     }
 }

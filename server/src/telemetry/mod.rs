@@ -6,10 +6,12 @@
 //! - [`metrics`]: counters and histograms, rendered in the Prometheus text format.
 //! - [`status`]: each consumer's state, rates and last message.
 //! - [`verifier`]: the usage verifier's metric families.
+//! - [`table_sizes`]: the database's size per table (sampler, metric families, growth).
 
 pub mod logging;
 pub mod metrics;
 pub mod status;
+pub mod table_sizes;
 pub mod verifier;
 
 pub use logging::init;

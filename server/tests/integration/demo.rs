@@ -27,6 +27,7 @@ async fn run_demo(
         site_root: "target/site".into(),
         billing: Default::default(),
         redaction: Default::default(),
+        retention: server::retention::Policy::default(),
     };
     let app = Application::build(settings).await.expect("builds");
     let port = app.port().expect("bound");

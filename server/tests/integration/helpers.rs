@@ -293,6 +293,7 @@ impl TestApp {
             site_root: "target/site".into(),
             billing: Default::default(),
             redaction: Default::default(),
+            retention: server::retention::Policy::default(),
         };
         let app = Application::build(settings)
             .await
@@ -335,6 +336,7 @@ impl TestApp {
             site_root: "target/site".into(),
             billing,
             redaction: Default::default(),
+            retention: server::retention::Policy::default(),
         };
         let app = Application::build(settings)
             .await

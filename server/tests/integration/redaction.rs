@@ -163,6 +163,7 @@ async fn spawn(
         site_root: "target/site".into(),
         billing: Default::default(),
         redaction,
+        retention: server::retention::Policy::default(),
     };
     let app = Application::build(settings).await.expect("builds");
     let (port, store, board) = (

@@ -5,8 +5,9 @@
 
 use serde_json::{json, Value};
 use server::reports::{
-    build, parse_date, run_once, store_report, BuildOptions, PeriodLength, ReportKind,
+    build, parse_date, run_once, store_report, walk_row, BuildOptions, PeriodLength, ReportKind,
 };
+use server::store::report_inputs::WalkRow;
 use server::store::StatusWrite;
 use server::verifier::model::{ExistsStatus, Service};
 
@@ -360,11 +361,83 @@ async fn stored_and_served(app: &TestApp, fx: &Fixture) {
     );
 }
 
+/// The request walk's narrow rows, whose flags the database computes, are what the walk's
+/// own rules make of the same events read whole.
+async fn walk_rows_match_whole_rows(fx: &Fixture) {
+    let mut rows = Vec::new();
+    fx.store
+        .walk_window_requests(0, i64::MAX, |row| rows.push(row))
+        .await
+        .expect("walked");
+    let mut requests: Vec<&str> = rows.iter().map(|r| r.request_id.as_str()).collect();
+    requests.dedup();
+    let whole: Vec<WalkRow> = fx
+        .store
+        .request_raws(&requests)
+        .await
+        .expect("read")
+        .iter()
+        .map(walk_row)
+        .collect();
+    assert_eq!(rows, whole);
+    for bits in [WalkRow::ERROR_QUEUE, WalkRow::STATE_ERROR] {
+        assert!(rows.iter().any(|r| r.has(bits)), "no row with flag {bits}");
+    }
+    assert!(rows.iter().any(|r| r.operation() == Some("create")));
+}
+
+/// Events whose states, queue and names only differ from the walk's words by case, and one
+/// leaving `error` for `deleted` (ingested after the reports, which they would change).
+fn odd_states() -> Messages {
+    let d = "dddddddd-1111-4dbc-8271-96cc54bf14cd";
+    let at = "2014-01-01 09:00:00";
+    let upper = nova(d, Some("Error"), "Error", SNAP, json!({}));
+    vec![
+        (
+            "monitor.ERROR",
+            note("compute.instance.Rescue.start", at, "req-d", upper),
+        ),
+        (
+            INFO,
+            note(
+                "compute.instance.rebuild.end",
+                "2014-01-01 09:00:05",
+                "req-d",
+                nova(d, Some("error"), "deleted", SNAP, json!({})),
+            ),
+        ),
+    ]
+}
+
+/// [`walk_rows_match_whole_rows`] over [`odd_states`] too.
+async fn odd_walk_rows_match(fx: &Fixture) {
+    fx.ingest(odd_states()).await;
+    walk_rows_match_whole_rows(fx).await;
+    let mut odd = Vec::new();
+    fx.store
+        .walk_window_requests(0, i64::MAX, |row| {
+            if row.request_id == "req-d" {
+                odd.push((row.flags, row.operation()));
+            }
+        })
+        .await
+        .expect("walked");
+    let deleted = WalkRow::OLD_STATE_ERROR | WalkRow::STATE_DELETED;
+    assert_eq!(
+        odd,
+        [
+            (0, None),
+            (deleted + 2 * WalkRow::OPERATION_UNIT, Some("rebuild"))
+        ]
+    );
+}
+
 async fn known_day_reports(backend: Backend) {
     let db = TestDb::new(backend);
     let app = TestApp::spawn(&db, deployments(r#"{"deployments": []}"#)).await;
     let fx = Fixture::on(app.store.clone(), "cell-r").await;
     let failed_id = known_day(&fx).await;
+    walk_rows_match_whole_rows(&fx).await;
     checks::nova_usage_audit(&report(&fx, ReportKind::NovaUsageAudit).await, failed_id);
     checks::glance_reports(
         &report(&fx, ReportKind::GlanceUsageAudit).await,
@@ -377,6 +450,7 @@ async fn known_day_reports(backend: Backend) {
         &report(&fx, ReportKind::PublicOutboundBandwidth).await,
     );
     stored_and_served(&app, &fx).await;
+    odd_walk_rows_match(&fx).await;
     app.stop().await;
 }
 

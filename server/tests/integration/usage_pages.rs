@@ -131,6 +131,7 @@ fn backend(fx: &Fixture) -> ServerBackend {
         demo: DemoStatus::default(),
         disabled: Vec::new(),
         live: fx.hub.clone(),
+        retention: server::retention::Policy::default(),
     }
 }
 

@@ -556,6 +556,7 @@ fn serve_settings(db: &TestDb, path: std::path::PathBuf) -> Settings {
             ..BillingSettings::default()
         },
         redaction: Default::default(),
+        retention: server::retention::Policy::default(),
     }
 }
 

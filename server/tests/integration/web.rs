@@ -151,7 +151,7 @@ async fn live_socket_backfills_then_pushes(backend: Backend) {
                 LiveMessage::Rows { rows } => {
                     events.extend(rows.into_iter().map(|r| (r.id, r.event)))
                 }
-                LiveMessage::Gap { skipped } => panic!("unexpected gap of {skipped}"),
+                other => panic!("unexpected {other:?}"),
             }
         }
     }
@@ -453,6 +453,7 @@ async fn skipped_rows_are_a_gap(backend: Backend) {
                 assert_eq!(received, 5_000, "the gap comes after the catch-up limit");
                 skipped += n;
             }
+            other => panic!("unexpected {other:?}"),
         }
     }
     assert_eq!((received, skipped), (5_200, 100));

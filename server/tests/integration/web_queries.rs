@@ -88,6 +88,7 @@ impl Fixture {
             demo: DemoStatus::default(),
             disabled: Vec::new(),
             live: self.hub.clone(),
+            retention: server::retention::Policy::default(),
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct ReportBenchArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Keep the filled databases and print where they are, so `stacktach report` and the
+    /// database's own shell can be run against the same day again.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 /// Runs the report benchmark and prints each report's time per database.
@@ -66,7 +70,11 @@ pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
             outcome
         }
         .await;
-        db.drop_it().await;
+        if args.keep {
+            println!("Kept: {}", db.url());
+        } else {
+            db.drop_it().await;
+        }
         result.with_context(|| format!("bench-reports on {url}"))?;
     }
     Ok(())

@@ -26,6 +26,7 @@ use crate::http::AppState;
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
 use crate::notification::Redaction;
+use crate::retention::Policy;
 use crate::store::Store;
 use crate::telemetry::status::StatusBoard;
 use crate::verifier::run::{RunSettings, Verifier};
@@ -49,6 +50,8 @@ pub struct Settings {
     /// The credential keys blanked in bodies before they are stored (`Default`: the
     /// default list; [`Redaction::keep`]: none).
     pub redaction: Redaction,
+    /// What `serve`/`worker` prune on their schedule; the status page shows it per table.
+    pub retention: Policy,
 }
 
 /// A built application: the store is migrated, the port is bound, nothing runs yet.
@@ -151,6 +154,12 @@ impl Application {
         let mut consumers = self.spawn_consumers(&ingestor, &shutdown);
         let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
         self.spawn_verifier(&mut background, &shutdown);
+        let (store, metrics) = (self.store.clone(), self.board.metrics().clone());
+        background.spawn(crate::telemetry::table_sizes::run(
+            store,
+            metrics,
+            shutdown.clone(),
+        ));
         if self.settings.billing.daily_reports {
             let store = self.store.clone();
             background.spawn(crate::reports::run_daily(store, shutdown.clone()));
@@ -283,6 +292,7 @@ impl Application {
                 .map(|d| d.name.clone())
                 .collect(),
             live: self.hub.clone(),
+            retention: self.settings.retention.clone(),
         });
         let leptos = leptos_options(&self.settings.site_root, listener.local_addr()?);
         let state = AppState {
@@ -332,6 +342,7 @@ mod tests {
                 site_root: PathBuf::from("target/site"),
                 billing: BillingSettings::default(),
                 redaction: Redaction::default(),
+                retention: Policy::default(),
             };
             let debug = format!("{settings:?}");
             assert!(!debug.contains("SECRET"), "{debug}");

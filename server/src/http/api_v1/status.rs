@@ -31,7 +31,9 @@ pub async fn deployments(
     Ok(Json(Deployments { deployments }))
 }
 
-/// `GET /api/v1/status`: deployments, the newest quarantined messages, database, subscribers.
+/// `GET /api/v1/status`: deployments, the newest quarantined messages, database, subscribers,
+/// and `table_sizes`: each table's rows (with how they were estimated), bytes and growth over
+/// the last day, as last sampled (`sampled_at` is `null` before the first sample).
 pub async fn status(State(state): State<AppState>, Query(pairs): Pairs) -> ApiResult<StatusData> {
     Params::new(pairs, &[])?;
     Ok(Json(state.backend.status().await?))

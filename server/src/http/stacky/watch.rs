@@ -1,8 +1,11 @@
 //! `GET /stacky/watch/<deployment id>/`: the live tail the `stacky watch` client polls. Its
 //! `since` is our own cursor (the last event id an answer covered), so events that commit late
-//! are not missed; v2's decimal times are still understood, and nothing makes it fail.
+//! are not missed; v2's decimal times are still understood, and nothing makes it fail. A
+//! cursor into events retention deleted resumes at the oldest kept event; the answer keeps
+//! v2's three elements and says how many were pruned in the `X-StackTach-Pruned` header.
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::answer::{ok, Answer};
@@ -11,7 +14,9 @@ use super::params::{path_id, Params, NAMES_MAX};
 use super::rows::{routing_key_type, uuid_of};
 use crate::http::state::AppState;
 use crate::notification::time::decimal_to_micros;
+use crate::retention::resume_after_prune;
 use crate::store::stacky::{NameColumn, StackyService, WatchFilter};
+use crate::store::{Store, StoreError};
 use app::model::now_micros;
 
 /// The most event ids one watch answer covers; the cursor makes the client read on.
@@ -20,6 +25,8 @@ const WATCH_WINDOW: i64 = 2_000;
 const WATCH_FIRST_SECS: i64 = 2;
 /// Marks our watch cursors apart from v2's decimal `since` times.
 const CURSOR_PREFIX: &str = "id:";
+/// The header that says how many events after the client's cursor were pruned.
+const PRUNED_HEADER: &str = "x-stacktach-pruned";
 
 /// Where a watch call starts.
 #[derive(Debug, PartialEq, Eq)]
@@ -75,7 +82,8 @@ pub(super) async fn watch(
         .unwrap_or("Event".len());
     let now = now_micros();
     let store = &state.store;
-    let (raws, cursor) = match parse_since(params.get("since")) {
+    let (since, pruned) = past_pruned(parse_since(params.get("since")), store).await?;
+    let (raws, cursor) = match since {
         Since::AfterId(id) => store.stacky_watch_after(id, WATCH_WINDOW, &filter).await?,
         Since::AfterTime(t) => {
             store
@@ -105,11 +113,31 @@ pub(super) async fn watch(
             ])
         })
         .collect();
-    Ok(ok(&json!([
+    let answer = ok(&json!([
         [10, 1, 15, 20, widest, 36],
         rows,
         format!("{CURSOR_PREFIX}{cursor}")
-    ])))
+    ]));
+    Ok(with_pruned_header(answer, pruned))
+}
+
+/// A cursor into events retention deleted moves to just before the oldest kept event; also
+/// answers how many ids it skipped.
+async fn past_pruned(since: Since, store: &Store) -> Result<(Since, Option<u64>), StoreError> {
+    if let Since::AfterId(id) = since {
+        if let Some(gap) = resume_after_prune(id, store.oldest_event_id().await?) {
+            return Ok((Since::AfterId(gap.resume_after), Some(gap.pruned)));
+        }
+    }
+    Ok((since, None))
+}
+
+/// `answer` with the `X-StackTach-Pruned` header when events were pruned after the cursor.
+fn with_pruned_header(mut answer: Response, pruned: Option<u64>) -> Response {
+    if let Some(n) = pruned {
+        answer.headers_mut().insert(PRUNED_HEADER, n.into());
+    }
+    answer
 }
 
 #[cfg(test)]

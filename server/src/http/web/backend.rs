@@ -14,8 +14,10 @@ use super::verifier::verifier_status;
 use super::{detail, lists, pages};
 use super::{reports_pages, usage_pages};
 use crate::live::Hub;
+use crate::retention::Policy;
 use crate::store::{Store, StoreError};
 use crate::telemetry::status::StatusBoard;
+use crate::telemetry::table_sizes;
 
 /// The server side of the web app's data needs.
 pub struct ServerBackend {
@@ -27,6 +29,8 @@ pub struct ServerBackend {
     pub disabled: Vec<String>,
     /// The live hub, for its in-memory counters: activity per deployment and subscribers.
     pub live: Hub,
+    /// The retention policy, shown per table on the status page.
+    pub retention: Policy,
 }
 
 /// A store failure as the port reports it (the text is logged, never shown to a browser).
@@ -63,8 +67,17 @@ impl ServerBackend {
             .collect())
     }
 
-    /// The status page: deployments, the newest quarantined messages, the database, and the
-    /// browsers watching a live feed.
+    /// The tables' sizes as last sampled, each with the retention that applies to it.
+    async fn table_sizes(&self) -> Result<app::model::TableSizes, StoreError> {
+        let mut sizes = table_sizes::status(&self.store).await?;
+        for table in &mut sizes.tables {
+            table.retention = Some(self.retention.of_table(&table.table));
+        }
+        Ok(sizes)
+    }
+
+    /// The status page: deployments, the newest quarantined messages, the database (with its
+    /// tables' sizes as last sampled), and the browsers watching a live feed.
     async fn status_data(&self) -> Result<StatusData, StoreError> {
         let deployments = self.deployments().await?;
         let (quarantine, quarantine_total) = self
@@ -81,6 +94,7 @@ impl ServerBackend {
             },
             subscribers: self.live.subscribers() as u64,
             verifier: verifier_status(&self.store, self.board.metrics()).await?,
+            table_sizes: self.table_sizes().await?,
         })
     }
 }

@@ -110,7 +110,7 @@ pub(super) async fn instance(store: &Store, instance: &str) -> Result<InstanceDa
             diff_us: t.diff,
         })
         .collect();
-    Ok(InstanceData {
+    let mut data = InstanceData {
         instance: instance.to_string(),
         lifecycle,
         events,
@@ -118,7 +118,32 @@ pub(super) async fn instance(store: &Store, instance: &str) -> Result<InstanceDa
         timings,
         requests: store.kpis_of_instance(instance).await?,
         usage: usage::lines(store, instance).await?,
-    })
+    };
+    drop_pruned_event_ids(store, &mut data).await?;
+    Ok(data)
+}
+
+/// Clears the event ids the instance's aggregates keep for events retention has deleted, so
+/// the page and `/api/v1` never link to an event that is gone.
+async fn drop_pruned_event_ids(store: &Store, data: &mut InstanceData) -> Result<(), StoreError> {
+    let lifecycle = data.lifecycle.iter_mut().map(|l| &mut l.last_event_id);
+    let timings = data
+        .timings
+        .iter_mut()
+        .flat_map(|t| [&mut t.start_id, &mut t.end_id]);
+    let usage = data.usage.iter_mut().map(|u| &mut u.raw_id);
+    let mut refs: Vec<&mut Option<i64>> = lifecycle.chain(timings).chain(usage).collect();
+    let ids: Vec<i64> = refs.iter().filter_map(|r| **r).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let kept = store.existing_event_ids(&ids).await?;
+    for r in &mut refs {
+        if r.is_some_and(|id| !kept.contains(&id)) {
+            **r = None;
+        }
+    }
+    Ok(())
 }
 
 /// Per-operation statistics of timings that ended in `window`, and the slowest requests of

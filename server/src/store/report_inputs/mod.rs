@@ -25,4 +25,4 @@ pub use exists::{ExistsFail, ExistsSpan, ExistsTable, StatusCount};
 pub use hours::{HoursExists, TenantTypeRow};
 pub use images::{ImageEventCounts, NewImage};
 pub use launches::{AuditExists, CellAndHost, LaunchRow};
-pub use requests::{ReportRaw, REQUESTS_PER_QUERY};
+pub use requests::{ReportRaw, WalkRow, REQUESTS_PER_QUERY, WALK_OPERATIONS};

@@ -1,8 +1,9 @@
 //! The requests behind v2's KPI summary (`pretty.py`) and error details reports: the
 //! (instance, request) pairs of the nova events in a window whose instance had a
 //! `compute.instance.update` there, then every nova event of those requests (all time, as v2
-//! read them, without the `.exists`), in one ordered read (a day of a million events is a few
-//! hundred MB of rows at most; statement-per-chunk reads took most of the reports' time).
+//! read them, without the `.exists`), in one ordered, streamed read of narrow rows
+//! (statement-per-chunk reads took most of the reports' time, and a million full rows were
+//! most of the rest), then the whole rows of the few requests that failed.
 //! Windows here are `(from, to]`, as in v2.
 
 use std::collections::HashSet;
@@ -42,6 +43,52 @@ pub struct ReportRaw {
     pub old_task: Option<String>,
     pub image_type: Option<i64>,
     pub deployment_id: i64,
+}
+
+/// The operations a request is classified as (`pretty.py`'s `cmds`), first match in an
+/// event's name, in v2's order; [`WalkRow::operation`] indexes them.
+pub const WALK_OPERATIONS: [&str; 5] = ["create", "rebuild", "rescue", "resize", "snapshot"];
+
+/// One nova event as the request walk reads it (see [`Store::walk_window_requests`]).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WalkRow {
+    pub id: i64,
+    #[sqlx(try_from = "Text")]
+    pub request_id: String,
+    pub when_us: i64,
+    /// The `ERROR_QUEUE`, `STATE_*` bits, plus the operation's index + 1 (0: none) times
+    /// `OPERATION_UNIT`.
+    pub flags: i64,
+    #[sqlx(try_from = "OptText")]
+    pub tenant: Option<String>,
+    pub image_type: Option<i64>,
+    pub deployment_id: i64,
+}
+
+impl WalkRow {
+    /// The routing key contains `error` (an error queue).
+    pub const ERROR_QUEUE: i64 = 1;
+    /// `state` is `error`.
+    pub const STATE_ERROR: i64 = 2;
+    /// `old_state` is `error`.
+    pub const OLD_STATE_ERROR: i64 = 4;
+    /// `state` is `deleted`.
+    pub const STATE_DELETED: i64 = 8;
+    /// The multiplier of the operation's index + 1 in `flags`.
+    pub const OPERATION_UNIT: i64 = 16;
+
+    /// Whether all of `bits` are set.
+    pub fn has(&self, bits: i64) -> bool {
+        self.flags & bits == bits
+    }
+
+    /// The first of [`WALK_OPERATIONS`] the event's name contains.
+    pub fn operation(&self) -> Option<&'static str> {
+        let index = usize::try_from(self.flags / Self::OPERATION_UNIT).ok()?;
+        index
+            .checked_sub(1)
+            .and_then(|i| WALK_OPERATIONS.get(i).copied())
+    }
 }
 
 impl Store {
@@ -111,29 +158,72 @@ impl Store {
         Ok(instances.into_iter().map(String::from).collect())
     }
 
-    /// Every nova event but `compute.instance.exists` of the requests with a nova event
-    /// within `(from, to]` (a superset of [`Self::window_requests`]' requests: the caller
-    /// keeps its own), ordered by request, time and id. One ordered read through the request
-    /// index: per-chunk `IN` lists of request ids cost a statement and 500 binds each, most of
-    /// the report's time.
+    /// Walks every nova event but `compute.instance.exists` of the requests with a nova
+    /// event within `(from, to]` (a superset of [`Self::window_requests`]' requests: the
+    /// caller keeps its own), in request, time and id order, handing each to `each` as a
+    /// [`WalkRow`]: what the walk needs, with the states, queue and event folded into
+    /// [`WalkRow::flags`] by the database. A day of a million events is a million rows here;
+    /// text columns cost an allocation and a copy each, so only the request and tenant come
+    /// as text, and the rows stream instead of sitting in memory together. The few requests
+    /// that failed are read again whole with [`Self::request_raws`].
     ///
     /// # Errors
     /// Database errors.
-    pub async fn window_request_raws(
+    pub async fn walk_window_requests(
         &self,
         from: i64,
         to: i64,
-    ) -> Result<Vec<ReportRaw>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, state, \
-             old_state, task, old_task, image_type, deployment_id FROM raw_events \
+        each: impl FnMut(WalkRow),
+    ) -> Result<(), StoreError> {
+        let flag =
+            |condition: &str, bit: i64| format!("CASE WHEN {condition} THEN {bit} ELSE 0 END");
+        let mut operation = String::from("CASE");
+        for (index, cmd) in WALK_OPERATIONS.iter().enumerate() {
+            let contains = self.contains("event", cmd);
+            operation.push_str(&format!(" WHEN {contains} THEN {}", index + 1));
+        }
+        operation.push_str(" ELSE 0 END");
+        let flags = [
+            flag(&self.contains("routing_key", "error"), WalkRow::ERROR_QUEUE),
+            flag("state = 'error'", WalkRow::STATE_ERROR),
+            flag("old_state = 'error'", WalkRow::OLD_STATE_ERROR),
+            flag("state = 'deleted'", WalkRow::STATE_DELETED),
+            format!("({operation}) * {}", WalkRow::OPERATION_UNIT),
+        ]
+        .join(" + ");
+        let mut sql = Sql::new(&format!(
+            "SELECT id, request_id, when_us, CAST({flags} AS {}) AS flags, tenant, image_type, \
+             deployment_id FROM raw_events \
              WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
              (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
              AND w.request_id <> '' AND w.when_us > ",
-        );
+            self.bigint()
+        ));
         sql.int(from).push(" AND w.when_us <= ").int(to);
         sql.push(") ORDER BY request_id, when_us, id");
-        self.fetch_all(&sql).await
+        self.for_each_row(&sql, each).await
+    }
+
+    /// Every nova event but `compute.instance.exists` of these requests, with the columns the
+    /// error details list, ordered by request, time and id.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn request_raws(&self, requests: &[&str]) -> Result<Vec<ReportRaw>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in requests.chunks(REQUESTS_PER_QUERY) {
+            let mut sql = Sql::new(
+                "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, \
+                 state, old_state, task, old_task, image_type, deployment_id FROM raw_events \
+                 WHERE exchange = 'nova' AND event <> 'compute.instance.exists' \
+                 AND request_id IN ",
+            );
+            sql.in_list(chunk);
+            sql.push(" ORDER BY request_id, when_us, id");
+            sql.persistent(false);
+            out.extend(self.fetch_all::<ReportRaw>(&sql).await?);
+        }
+        Ok(out)
     }
 
     /// The stored notification bodies of these raw events, by id.

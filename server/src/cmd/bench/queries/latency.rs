@@ -57,6 +57,7 @@ pub(super) async fn time_endpoints(store: &Store, s: &Samples) -> anyhow::Result
         demo: DemoStatus::default(),
         disabled: Vec::new(),
         live: Hub::new(),
+        retention: crate::retention::Policy::default(),
     });
     let keys = Keys::of(s);
     println!(

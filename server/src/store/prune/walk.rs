@@ -1,0 +1,140 @@
+//! The walk: a table read by id in pages of `chunk` rows, each page's doomed rows deleted by
+//! primary key in one short transaction of their own, with a pause between pages so ingest
+//! gets the database between them.
+
+use std::time::{Duration, Instant};
+
+use crate::store::backend::{on_db, Conn, Store};
+use crate::store::error::StoreError;
+use crate::store::prune::steps::Step;
+use crate::store::prune::{PruneOptions, TableOutcome};
+use crate::store::sql::Sql;
+
+impl Store {
+    /// Prunes (or, with `dry_run`, counts) the rows of `step`'s table older than `cutoff`.
+    ///
+    /// # Errors
+    /// Database errors; the pages deleted before the error stay deleted (each page is its own
+    /// transaction), and the next run goes on from there.
+    pub async fn prune_step(
+        &self,
+        step: Step,
+        cutoff: i64,
+        options: &PruneOptions,
+    ) -> Result<TableOutcome, StoreError> {
+        let started = Instant::now();
+        let chunk = options.chunk.max(1);
+        let mut outcome = TableOutcome {
+            table: step.table(),
+            class: step.class(),
+            rows: 0,
+            chunks: 0,
+            capped: false,
+            elapsed: Duration::ZERO,
+        };
+        let mut after = i64::MIN;
+        let mut pages = 0u32;
+        loop {
+            let page = self.prune_page(step, cutoff, after, chunk).await?;
+            let Some(&(last, _, _)) = page.last() else {
+                break;
+            };
+            after = last;
+            pages += 1;
+            let doomed: Vec<i64> = page
+                .iter()
+                .filter(|(_, doomed, _)| *doomed != 0)
+                .map(|(id, _, _)| *id)
+                .collect();
+            if !doomed.is_empty() {
+                outcome.rows += if options.dry_run {
+                    doomed.len() as u64
+                } else {
+                    self.delete_ids(step, cutoff, &doomed).await?
+                };
+                outcome.chunks += 1;
+            }
+            let past_cutoff = step.stop().is_some()
+                && page
+                    .iter()
+                    .all(|(_, _, stop)| stop.is_some_and(|t| t >= cutoff));
+            if page.len() < chunk as usize || past_cutoff {
+                break;
+            }
+            if options.dry_run && options.max_pages.is_some_and(|max| pages >= max) {
+                outcome.capped = true;
+                break;
+            }
+            if options.pause.is_zero() {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(options.pause).await;
+            }
+        }
+        outcome.elapsed = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// The next `chunk` rows after id `after`: (id, doomed 0/1, the step's stop time).
+    async fn prune_page(
+        &self,
+        step: Step,
+        cutoff: i64,
+        after: i64,
+        chunk: u32,
+    ) -> Result<Vec<(i64, i64, Option<i64>)>, StoreError> {
+        let mut sql = Sql::new("SELECT id, CAST(CASE WHEN ");
+        step.push_doomed(&mut sql, cutoff);
+        sql.push(" THEN 1 ELSE 0 END AS ")
+            .push(self.bigint())
+            .push(") AS doomed, ")
+            .push(step.stop().unwrap_or("id"))
+            .push(" AS stop FROM ")
+            .push(step.table())
+            .push(" WHERE id > ")
+            .int(after)
+            .push(" ORDER BY id LIMIT ")
+            .int(i64::from(chunk));
+        self.fetch_all(&sql).await
+    }
+
+    /// Deletes `ids` of `step`'s table that still meet its own condition, with their
+    /// children first, in one transaction; answers how many rows of the table went.
+    async fn delete_ids(&self, step: Step, cutoff: i64, ids: &[i64]) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut conn = tx.conn();
+        for (child, column) in step.children() {
+            let mut sql = Sql::new("DELETE FROM ");
+            sql.push(child).push(" WHERE ").push(column).push(" IN ");
+            push_ids(&mut sql, ids);
+            rows_affected(&mut conn, &sql).await?;
+        }
+        let mut sql = Sql::new("DELETE FROM ");
+        sql.push(step.table()).push(" WHERE id IN ");
+        push_ids(&mut sql, ids);
+        sql.push(" AND ");
+        step.push_recheck(&mut sql, cutoff);
+        let deleted = rows_affected(&mut conn, &sql).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}
+
+/// `(1, 2, 3)`, each a bind; a page holds at most `chunk` ids, well under the bind limit.
+fn push_ids(sql: &mut Sql<'_>, ids: &[i64]) {
+    sql.push("(");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.int(*id);
+    }
+    sql.push(")");
+    sql.persistent(false);
+}
+
+/// Runs `sql` inside the transaction of `conn`; answers the rows it changed.
+async fn rows_affected(conn: &mut Conn<'_>, sql: &Sql<'_>) -> Result<u64, StoreError> {
+    let text = sql.render(conn.placeholders());
+    Ok(on_db!(conn, c => sql.query(&text)?.execute(&mut **c).await?.rows_affected()))
+}
