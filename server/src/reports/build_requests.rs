@@ -1,7 +1,7 @@
 //! The reads behind the KPI summary and the error details: the window's (instance, request)
-//! pairs, then their requests' events in one ordered, streamed read, walked a request at a
-//! time, then (for the error details) the failed requests' events whole, and the bodies of
-//! the few error events whose exception the reports read.
+//! pairs, then their requests' events in one ordered, streamed read (whole rows for the error
+//! details, which keep the failed requests' events), walked a request at a time, then the
+//! bodies of the few error events whose exception the reports read.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -11,9 +11,9 @@ use super::error::ReportError;
 use super::error_details::{self, ErrorRequest};
 use super::options::BuildOptions;
 use super::period::Period;
-use super::requests::RequestWalk;
+use super::requests::{walk_row, RequestWalk};
 use super::summary::{self, SummaryParams};
-use crate::store::report_inputs::ReportRaw;
+use crate::store::report_inputs::{ReportRaw, WalkRow};
 use crate::store::Store;
 
 /// `pretty.py`'s defaults: the percentile shown and the duration (s) that counts as failed.
@@ -27,8 +27,22 @@ struct Walked {
     failed_raws: HashMap<String, Vec<ReportRaw>>,
 }
 
+/// A request being walked: its id, the walk so far and (for the error details) its events.
+type Current = Option<(String, RequestWalk, Vec<ReportRaw>)>;
+
+/// Ends the walk of `current`, if any: into `out`, with its events when it failed.
+fn finish(current: &mut Current, out: &mut Walked) {
+    if let Some((request, walk, raws)) = current.take() {
+        if !raws.is_empty() && ErrorRequest::failed(&walk) {
+            out.failed_raws.insert(request.clone(), raws);
+        }
+        out.walks.insert(request, walk);
+    }
+}
+
 /// Walks every request of `pairs` (the window's, within `(from, to]`) as its events stream
-/// in, one request at a time; then, when `keep_failed`, reads the failed ones' events whole.
+/// in, one request at a time; with `keep_failed`, from whole rows, keeping the failed
+/// requests' events.
 async fn walk_requests(
     store: &Store,
     (from, to): (i64, i64),
@@ -37,40 +51,30 @@ async fn walk_requests(
 ) -> Result<Walked, ReportError> {
     let requests: HashSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
     let mut out = Walked::default();
-    let mut current: Option<(String, RequestWalk)> = None;
-    store
-        .walk_window_requests(from, to, |row| match &mut current {
-            Some((request, walk)) if *request == row.request_id => walk.step(&row),
-            _ => {
-                if let Some((request, walk)) = current.take() {
-                    out.walks.insert(request, walk);
-                }
-                if requests.contains(row.request_id.as_str()) {
-                    let walk = RequestWalk::start(&row);
-                    current = Some((row.request_id, walk));
-                }
-            }
-        })
-        .await?;
-    if let Some((request, walk)) = current {
-        out.walks.insert(request, walk);
-    }
-    if keep_failed {
-        let failed: Vec<&str> = out
-            .walks
-            .iter()
-            .filter(|(_, walk)| ErrorRequest::failed(walk))
-            .map(|(request, _)| request.as_str())
-            .collect();
-        for raw in store.request_raws(&failed).await? {
-            match out.failed_raws.get_mut(&raw.request_id) {
-                Some(raws) => raws.push(raw),
-                None => {
-                    out.failed_raws.insert(raw.request_id.clone(), vec![raw]);
-                }
+    let mut current: Current = None;
+    let mut step = |row: WalkRow, raw: Option<ReportRaw>| match &mut current {
+        Some((request, walk, raws)) if *request == row.request_id => {
+            walk.step(&row);
+            raws.extend(raw);
+        }
+        _ => {
+            finish(&mut current, &mut out);
+            if requests.contains(row.request_id.as_str()) {
+                let walk = RequestWalk::start(&row);
+                current = Some((row.request_id, walk, raw.into_iter().collect()));
             }
         }
+    };
+    if keep_failed {
+        store
+            .walk_window_request_raws(from, to, |raw| step(walk_row(&raw), Some(raw)))
+            .await?;
+    } else {
+        store
+            .walk_window_requests(from, to, |row| step(row, None))
+            .await?;
     }
+    finish(&mut current, &mut out);
     Ok(out)
 }
 

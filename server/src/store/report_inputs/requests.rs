@@ -1,9 +1,9 @@
 //! The requests behind v2's KPI summary (`pretty.py`) and error details reports: the
 //! (instance, request) pairs of the nova events in a window whose instance had a
 //! `compute.instance.update` there, then every nova event of those requests (all time, as v2
-//! read them, without the `.exists`), in one ordered, streamed read of narrow rows
-//! (statement-per-chunk reads took most of the reports' time, and a million full rows were
-//! most of the rest), then the whole rows of the few requests that failed.
+//! read them, without the `.exists`), in one ordered, streamed read (statement-per-chunk reads
+//! took most of the reports' time): narrow rows for the summary, whole rows for the error
+//! details, which list the events of the failed requests.
 //! Windows here are `(from, to]`, as in v2.
 
 use std::collections::HashSet;
@@ -164,8 +164,9 @@ impl Store {
     /// [`WalkRow`]: what the walk needs, with the states, queue and event folded into
     /// [`WalkRow::flags`] by the database. A day of a million events is a million rows here;
     /// text columns cost an allocation and a copy each, so only the request and tenant come
-    /// as text, and the rows stream instead of sitting in memory together. The few requests
-    /// that failed are read again whole with [`Self::request_raws`].
+    /// as text, and the rows stream instead of sitting in memory together (the error details,
+    /// which list failed requests' events, read whole rows with
+    /// [`Self::walk_window_request_raws`]).
     ///
     /// # Errors
     /// Database errors.
@@ -204,26 +205,29 @@ impl Store {
         self.for_each_row(&sql, each).await
     }
 
-    /// Every nova event but `compute.instance.exists` of these requests, with the columns the
-    /// error details list, ordered by request, time and id.
+    /// The events of [`Self::walk_window_requests`], in the same order, as whole rows with the
+    /// columns the error details list: for that report, which keeps the events of every
+    /// failed request (a second read of those requests by id cost more than reading the
+    /// columns once).
     ///
     /// # Errors
     /// Database errors.
-    pub async fn request_raws(&self, requests: &[&str]) -> Result<Vec<ReportRaw>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in requests.chunks(REQUESTS_PER_QUERY) {
-            let mut sql = Sql::new(
-                "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, \
-                 state, old_state, task, old_task, image_type, deployment_id FROM raw_events \
-                 WHERE exchange = 'nova' AND event <> 'compute.instance.exists' \
-                 AND request_id IN ",
-            );
-            sql.in_list(chunk);
-            sql.push(" ORDER BY request_id, when_us, id");
-            sql.persistent(false);
-            out.extend(self.fetch_all::<ReportRaw>(&sql).await?);
-        }
-        Ok(out)
+    pub async fn walk_window_request_raws(
+        &self,
+        from: i64,
+        to: i64,
+        each: impl FnMut(ReportRaw),
+    ) -> Result<(), StoreError> {
+        let mut sql = Sql::new(
+            "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, state, \
+             old_state, task, old_task, image_type, deployment_id FROM raw_events \
+             WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
+             (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
+             AND w.request_id <> '' AND w.when_us > ",
+        );
+        sql.int(from).push(" AND w.when_us <= ").int(to);
+        sql.push(") ORDER BY request_id, when_us, id");
+        self.for_each_row(&sql, each).await
     }
 
     /// The stored notification bodies of these raw events, by id.
