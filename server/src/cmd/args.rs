@@ -5,10 +5,12 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
 
 use crate::config::{self, DatabaseUrl};
 use crate::notification::Redaction;
+use crate::store::Store;
 
 /// Where the database is.
 #[derive(Debug, Args)]
@@ -26,6 +28,21 @@ impl DatabaseArgs {
     pub fn url(&self) -> anyhow::Result<DatabaseUrl> {
         database_url(self)
     }
+}
+
+/// The database at `url`, connected and migrated, for the one-shot subcommands.
+///
+/// # Errors
+/// An unreachable database or a failed migration, naming the URL without its password.
+pub async fn open_migrated(url: &DatabaseUrl) -> anyhow::Result<Store> {
+    let store = Store::connect(url.expose())
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store)
 }
 
 /// Where the deployments file is.

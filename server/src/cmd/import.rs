@@ -13,10 +13,10 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::args::{CommonArgs, RedactionArgs};
+use super::args::{open_migrated, CommonArgs, RedactionArgs};
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
 use crate::live::Hub;
-use crate::store::{NewQuarantine, Store};
+use crate::store::NewQuarantine;
 use app::model::now_micros;
 
 /// Lines stored per transaction.
@@ -93,13 +93,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             )
         })?,
     };
-    let store = Store::connect(url.expose())
-        .await
-        .with_context(|| format!("cannot open the database {url}"))?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = open_migrated(&url).await?;
     let deployment = DeploymentRef {
         id: store.ensure_deployment(&cfg.name).await?,
         name: cfg.name.clone(),

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
-use super::args::DatabaseArgs;
+use super::args::{open_migrated, DatabaseArgs};
 use crate::config::retention::resolve_retention;
 use crate::retention::Policy;
 use crate::store::prune::{PruneOptions, Step, TableOutcome, DEFAULT_CHUNK};
@@ -66,13 +66,7 @@ pub struct PruneArgs {
 pub async fn run(args: PruneArgs) -> anyhow::Result<()> {
     let policy = args.retention.policy()?;
     let url = args.database.url()?;
-    let store = Store::connect(url.expose())
-        .await
-        .with_context(|| format!("cannot open the database {url}"))?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = open_migrated(&url).await?;
     let options = PruneOptions {
         chunk: args.chunk.max(1),
         pause: Duration::from_millis(args.pause_ms),

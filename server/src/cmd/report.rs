@@ -2,14 +2,12 @@
 //! with `--store` stores it in `json_reports` (where `/stacky/reports/` and
 //! `/stacky/report/<id>/` serve it) and prints the new id. `--list` names the reports.
 
-use anyhow::Context;
 use clap::Args;
 
-use super::args::DatabaseArgs;
+use super::args::{open_migrated, DatabaseArgs};
 use crate::reports::{
     build, parse_date, store_report, BuildOptions, PeriodLength, ReportError, ReportKind,
 };
-use crate::store::Store;
 use app::model::now_micros;
 
 /// `stacktach report` options.
@@ -56,13 +54,7 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         ReportKind::from_cli(name).ok_or_else(|| ReportError::UnknownReport(name.to_owned()))?;
     let date = args.date.as_deref().map(parse_date).transpose()?;
     let url = args.database.url()?;
-    let store = Store::connect(url.expose())
-        .await
-        .with_context(|| format!("cannot open the database {url}"))?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = open_migrated(&url).await?;
     let opts = BuildOptions {
         length: args.period,
         date,

@@ -5,13 +5,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
-use super::args::{DatabaseArgs, DEFAULT_VERIFIER_CONFIG};
+use super::args::{open_migrated, DatabaseArgs, DEFAULT_VERIFIER_CONFIG};
 use crate::config::verifier::{verifier_config_path_from_env, VerifierConfig};
-use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
 use crate::verifier::run::{RunSettings, Verifier};
 
@@ -55,13 +53,7 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<()> {
     tokio::spawn(stop_on_signal(shutdown.clone()));
     let config = load_config(&config_path(args.config.clone()))?;
     let url = args.database.url()?;
-    let store = Store::connect(url.expose())
-        .await
-        .with_context(|| format!("cannot open the database {url}"))?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = open_migrated(&url).await?;
     let verifier = Verifier::new(
         store.clone(),
         RunSettings::from_config(&config),

@@ -145,6 +145,18 @@ impl<'a> Sql<'a> {
         self.push(")")
     }
 
+    /// `(1, 2, 3)`: each id a bind (an `IN` list of ids).
+    pub(crate) fn int_list(&mut self, ids: &[i64]) -> &mut Self {
+        self.push("(");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.int(*id);
+        }
+        self.push(")")
+    }
+
     /// `VALUES (…), (…)`: one tuple per row, its binds pushed by `row`.
     pub(crate) fn values<T>(
         &mut self,

@@ -106,31 +106,18 @@ impl Store {
         for (child, column) in step.children() {
             let mut sql = Sql::new("DELETE FROM ");
             sql.push(child).push(" WHERE ").push(column).push(" IN ");
-            push_ids(&mut sql, ids);
+            sql.int_list(ids).persistent(false);
             rows_affected(&mut conn, &sql).await?;
         }
         let mut sql = Sql::new("DELETE FROM ");
         sql.push(step.table()).push(" WHERE id IN ");
-        push_ids(&mut sql, ids);
+        sql.int_list(ids).persistent(false);
         sql.push(" AND ");
         step.push_recheck(&mut sql, cutoff);
         let deleted = rows_affected(&mut conn, &sql).await?;
         tx.commit().await?;
         Ok(deleted)
     }
-}
-
-/// `(1, 2, 3)`, each a bind; a page holds at most `chunk` ids, well under the bind limit.
-fn push_ids(sql: &mut Sql<'_>, ids: &[i64]) {
-    sql.push("(");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(")");
-    sql.persistent(false);
 }
 
 /// Runs `sql` inside the transaction of `conn`; answers the rows it changed.

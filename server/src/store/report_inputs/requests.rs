@@ -237,14 +237,8 @@ impl Store {
     pub async fn raw_bodies(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(REQUESTS_PER_QUERY) {
-            let mut sql = Sql::new("SELECT id, json FROM raw_events WHERE id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.int(*id);
-            }
-            sql.push(") ORDER BY id");
+            let mut sql = Sql::new("SELECT id, json FROM raw_events WHERE id IN ");
+            sql.int_list(chunk).push(" ORDER BY id");
             sql.persistent(false);
             let rows: Vec<(i64, Text)> = self.fetch_all(&sql).await?;
             out.extend(rows.into_iter().map(|(id, json)| (id, json.0)));

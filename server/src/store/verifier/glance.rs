@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::shared::{push_ids, Claim};
+use super::shared::Claim;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
@@ -90,7 +90,7 @@ impl Store {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut update = Sql::new("UPDATE image_exists SET status = ");
         update.text(claim.to.as_str()).push(" WHERE id IN ");
-        push_ids(&mut update, &ids);
+        update.int_list(&ids);
         tx.execute(update.persistent(false)).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(GlanceExists::from).collect())

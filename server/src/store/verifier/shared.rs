@@ -24,18 +24,6 @@ pub(super) fn exists_table(service: Service) -> &'static str {
     }
 }
 
-/// Appends `(id, id, …)`, each a bind.
-pub(super) fn push_ids(sql: &mut Sql<'_>, ids: &[i64]) {
-    sql.push("(");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(")");
-}
-
 /// One exists row's new status; `fail_reason` is written only when set (v2's `mark_verified`
 /// leaves an earlier reason alone, `mark_failed` replaces it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +138,7 @@ impl Store {
             let mut sql = Sql::new("UPDATE ");
             sql.push(table).push(" SET status = ").text(to.as_str());
             sql.push(" WHERE id IN ");
-            push_ids(&mut sql, chunk);
+            sql.int_list(chunk);
             tx.execute(sql.persistent(false)).await?;
         }
         tx.commit().await?;
@@ -186,7 +174,7 @@ impl Store {
                     sql.push(", fail_reason = ").text(reason);
                 }
                 sql.push(" WHERE id IN ");
-                push_ids(&mut sql, chunk);
+                sql.int_list(chunk);
                 tx.execute(sql.persistent(false)).await?;
             }
         }
@@ -239,7 +227,7 @@ impl Store {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
             let mut sql = Sql::new("SELECT id, routing_key, json FROM raw_events WHERE id IN ");
-            push_ids(&mut sql, chunk);
+            sql.int_list(chunk);
             let rows: Vec<RawBody> = self.fetch_all(sql.persistent(false)).await?;
             out.extend(rows.into_iter().map(|r| (r.id, r)));
         }
@@ -263,7 +251,7 @@ mod tests {
     #[test]
     fn id_lists_are_binds() {
         let mut sql = Sql::new("UPDATE t SET s = 1 WHERE id IN ");
-        push_ids(&mut sql, &[3, 5, 8]);
+        sql.int_list(&[3, 5, 8]);
         assert_eq!(
             sql.render(Placeholders::Numbered),
             "UPDATE t SET s = 1 WHERE id IN ($1, $2, $3)"
