@@ -254,7 +254,10 @@ async fn sqlite_sizes(store: &Store) -> Result<Vec<TableSizeNow>, StoreError> {
     let mut bytes: BTreeMap<String, i64> = BTreeMap::new();
     let pages: Vec<(Text, i64)> = store
         .fetch_all(&Sql::new(
-            "SELECT name, pgsize FROM dbstat WHERE aggregate = 1",
+            // `pageno` is the b-tree's page count here; the aggregate `pgsize` is summed in
+            // 32 bits by SQLite and wraps past 2 GiB (a 4 GB raw_events read as negative).
+            "SELECT name, pageno * (SELECT page_size FROM pragma_page_size()) \
+             FROM dbstat WHERE aggregate = 1",
         ))
         .await?;
     for (btree, size) in pages {
