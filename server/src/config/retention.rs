@@ -83,9 +83,11 @@ fn parse_horizon(value: &str) -> Result<Horizon, String> {
             "{value:?} has no number (e.g. 90d, 36h, 2w or off)"
         ));
     }
-    let n: i64 = digits
+    // Unsigned: `-5d` would put the cutoff in the future and delete everything.
+    let n: u32 = digits
         .parse()
-        .map_err(|_| format!("{digits:?} is not a whole number"))?;
+        .map_err(|_| format!("{digits:?} is not a whole number of at most 10 digits"))?;
+    let n = i64::from(n);
     let per = match unit {
         "d" => DAY_US,
         "h" => HOUR_US,
@@ -167,5 +169,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("events"), "{e}");
+        let e = parse_retention("events=-5d").unwrap_err().to_string();
+        assert!(e.contains("\"-5\" is not a whole number"), "{e}");
     }
 }
