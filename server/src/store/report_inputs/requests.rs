@@ -192,17 +192,13 @@ impl Store {
             format!("({operation}) * {}", WalkRow::OPERATION_UNIT),
         ]
         .join(" + ");
-        let mut sql = Sql::new(&format!(
-            "SELECT id, request_id, when_us, CAST({flags} AS {}) AS flags, tenant, image_type, \
-             deployment_id FROM raw_events \
-             WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
-             (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
-             AND w.request_id <> '' AND w.when_us > ",
+        let columns = format!(
+            "id, request_id, when_us, CAST({flags} AS {}) AS flags, tenant, image_type, \
+             deployment_id",
             self.bigint()
-        ));
-        sql.int(from).push(" AND w.when_us <= ").int(to);
-        sql.push(") ORDER BY request_id, when_us, id");
-        self.for_each_row(&sql, each).await
+        );
+        self.for_each_row(&window_request_events(&columns, from, to), each)
+            .await
     }
 
     /// The events of [`Self::walk_window_requests`], in the same order, as whole rows with the
@@ -218,16 +214,10 @@ impl Store {
         to: i64,
         each: impl FnMut(ReportRaw),
     ) -> Result<(), StoreError> {
-        let mut sql = Sql::new(
-            "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, state, \
-             old_state, task, old_task, image_type, deployment_id FROM raw_events \
-             WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
-             (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
-             AND w.request_id <> '' AND w.when_us > ",
-        );
-        sql.int(from).push(" AND w.when_us <= ").int(to);
-        sql.push(") ORDER BY request_id, when_us, id");
-        self.for_each_row(&sql, each).await
+        let columns = "id, request_id, when_us, routing_key, event, service, host, tenant, \
+                       state, old_state, task, old_task, image_type, deployment_id";
+        self.for_each_row(&window_request_events(columns, from, to), each)
+            .await
     }
 
     /// The stored notification bodies of these raw events, by id.
@@ -245,4 +235,18 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// `columns` of every nova event but `compute.instance.exists` of the requests with a nova
+/// event within `(from, to]`, in request, time and id order (the two request walks' read).
+fn window_request_events(columns: &str, from: i64, to: i64) -> Sql<'static> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {columns} FROM raw_events \
+         WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
+         (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
+         AND w.request_id <> '' AND w.when_us > "
+    ));
+    sql.int(from).push(" AND w.when_us <= ").int(to);
+    sql.push(") ORDER BY request_id, when_us, id");
+    sql
 }
