@@ -6,6 +6,10 @@
 // loaded: a RabbitMQ vhost, a deployments file with a reachable and an unreachable deployment, and
 // an empty SQLite database. Workers load this file again; they inherit the E2E_* variables and so
 // reuse the same environment instead of making another.
+//
+// A second server runs `serve --auth basic` for auth.spec.ts, on its own port and database with
+// no deployments (so it never competes for this run's queues); its users file is written by
+// `stacktach user add` when it starts, with a password made for the run.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +22,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3117);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 // Override to test another build, e.g. E2E_SERVER_BIN=./target/release/stacktach.
 const SERVER_BIN = process.env.E2E_SERVER_BIN ?? './target/debug/stacktach';
+const AUTH_PORT = Number(process.env.E2E_AUTH_PORT ?? PORT + 1);
+const AUTH_BASE_URL = `http://127.0.0.1:${AUTH_PORT}`;
 
 /** The queues StackTach's v2 config binds for Nova; same for both deployments. */
 const NOVA_TOPICS = {
@@ -75,6 +81,18 @@ function createRunEnvironment(suffix: string): void {
   process.env.E2E_DATABASE_URL = `sqlite://${dbFile}`;
   process.env.E2E_AMQP_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
   process.env.E2E_BASE_URL = BASE_URL;
+
+  // The basic-auth server's inputs (see the second webServer below).
+  const authDeploymentsFile = path.join(dir, 'auth-deployments.json');
+  const authDbFile = path.join(dir, 'auth.db');
+  fs.writeFileSync(authDeploymentsFile, `${JSON.stringify({ deployments: [] })}\n`);
+  fs.writeFileSync(authDbFile, '');
+  process.env.E2E_AUTH_DEPLOYMENTS_FILE = authDeploymentsFile;
+  process.env.E2E_AUTH_DATABASE_URL = `sqlite://${authDbFile}`;
+  process.env.E2E_AUTH_USERS_FILE = path.join(dir, 'users');
+  process.env.E2E_AUTH_USER = 'e2e-user';
+  process.env.E2E_AUTH_PASSWORD = randomBytes(12).toString('hex');
+  process.env.E2E_AUTH_BASE_URL = AUTH_BASE_URL;
 }
 
 if (!process.env.E2E_RUN) {
@@ -135,24 +153,62 @@ export default defineConfig({
       use: { javaScriptEnabled: true },
     },
   ],
-  webServer: {
-    command: [
-      SERVER_BIN,
-      'serve',
-      '--deployments',
-      shellQuote(process.env.E2E_DEPLOYMENTS_FILE ?? ''),
-      '--database-url',
-      shellQuote(process.env.E2E_DATABASE_URL ?? ''),
-      '--listen',
-      `127.0.0.1:${PORT}`,
-    ].join(' '),
-    // The server finds its site files under target/site, relative to its working directory.
-    cwd: REPO_ROOT,
-    url: `${BASE_URL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-  },
+  webServer: [
+    {
+      command: [
+        SERVER_BIN,
+        'serve',
+        '--deployments',
+        shellQuote(process.env.E2E_DEPLOYMENTS_FILE ?? ''),
+        '--database-url',
+        shellQuote(process.env.E2E_DATABASE_URL ?? ''),
+        '--listen',
+        `127.0.0.1:${PORT}`,
+      ].join(' '),
+      // The server finds its site files under target/site, relative to its working directory.
+      cwd: REPO_ROOT,
+      url: `${BASE_URL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    },
+    {
+      // `serve --auth basic` for auth.spec.ts. The password reaches `user add` on its standard
+      // input (printf is a shell builtin: it never shows in `ps`).
+      command: [
+        `printf '%s\\n' "$E2E_AUTH_PASSWORD" |`,
+        SERVER_BIN,
+        'user',
+        'add',
+        '"$E2E_AUTH_USER"',
+        '--users-file',
+        shellQuote(process.env.E2E_AUTH_USERS_FILE ?? ''),
+        '--password-stdin',
+        '&& exec',
+        SERVER_BIN,
+        'serve',
+        '--no-consumers',
+        '--auth',
+        'basic',
+        '--users-file',
+        shellQuote(process.env.E2E_AUTH_USERS_FILE ?? ''),
+        '--deployments',
+        shellQuote(process.env.E2E_AUTH_DEPLOYMENTS_FILE ?? ''),
+        '--database-url',
+        shellQuote(process.env.E2E_AUTH_DATABASE_URL ?? ''),
+        '--listen',
+        `127.0.0.1:${AUTH_PORT}`,
+      ].join(' '),
+      cwd: REPO_ROOT,
+      // /healthz stays open in every mode.
+      url: `${AUTH_BASE_URL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    },
+  ],
 });

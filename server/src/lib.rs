@@ -7,8 +7,9 @@
 //! - [`notification`]: PURE parsing, bytes → typed notification or typed error.
 //! - [`aggregate`]: PURE aggregation rules, new events + stored state → rows to write.
 //! - [`ingest`]: parse → one transaction (insert, aggregate, write) → commit → live hub.
-//! - [`store`]: every SQL statement, for SQLite and PostgreSQL, grouped by table.
-//! - [`live`]: the hub fanning committed rows out to websocket subscribers.
+//! - [`store`]: every SQL statement, for SQLite, PostgreSQL and MySQL/MariaDB, grouped by table.
+//! - [`live`]: the hub fanning committed rows out to websocket subscribers, and the database
+//!   tail that feeds it with every process's commits.
 //! - [`http`]: the router (Leptos SSR and the web app's backend, `/stacky`, `/api/v1`, the
 //!   live websocket, health and metrics).
 //! - [`reports`]: v2's reports (usage audits, KPI summary, …), built, stored, scheduled.

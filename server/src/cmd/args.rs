@@ -42,6 +42,10 @@ pub async fn open_migrated(url: &DatabaseUrl) -> anyhow::Result<Store> {
         .migrate()
         .await
         .context("cannot migrate the database")?;
+    // PostgreSQL: the coming days' raw_events partitions (an import's events land in them).
+    if let Err(e) = store.ensure_partitions(app::model::now_micros()).await {
+        tracing::warn!(error = %e, "Creating raw_events partitions failed.");
+    }
     Ok(store)
 }
 

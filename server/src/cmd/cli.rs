@@ -10,14 +10,16 @@ use tokio_util::sync::CancellationToken;
 use super::args::{
     database_url, CommonArgs, DatabaseArgs, DbApiTokenArg, RedactionArgs, VerifierConfigArg,
 };
-use super::bench::ReportBenchArgs;
 use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
+use super::bench::{PruneBenchArgs, ReportBenchArgs};
 use super::import::ImportArgs;
 use super::prune::{PruneArgs, RetentionArg};
 use super::report::ReportArgs;
-use super::serve::{default_site_root, Application, BillingSettings, Settings};
+use super::serve::{default_site_root, Application, AuthArgs, BillingSettings, Settings};
 use super::simulate::SimulateArgs;
+use super::user::UserArgs;
 use super::verify::VerifyArgs;
+use crate::config::auth::AuthSettings;
 use crate::store::Store;
 
 /// StackTach: OpenStack notification monitor.
@@ -58,9 +60,15 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure the reports: fill a database with a day of N notifications, time each report.
     BenchReports(ReportBenchArgs),
+    /// Measure ingest while retention prunes: fill N events (M of them expired), compare the
+    /// ingest rate alone and during the prune.
+    BenchPrune(PruneBenchArgs),
     /// Delete what the retention policy no longer keeps (`--dry-run`: count it), in small
     /// chunks, printing per table the rows and the time.
     Prune(PruneArgs),
+    /// Manage the users file of `serve --auth basic` (add a user or set a password, remove,
+    /// list).
+    User(UserArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +95,8 @@ pub struct ServeArgs {
     pub redaction: RedactionArgs,
     #[command(flatten)]
     pub retention: RetentionArg,
+    #[command(flatten)]
+    pub auth: AuthArgs,
 }
 
 #[derive(Debug, Args)]
@@ -128,7 +138,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 redaction: args.redaction.redaction()?,
                 retention: args.retention.policy()?,
             };
-            serve(settings).await
+            serve(settings, args.auth.settings()?).await
         }
         Command::Worker(args) => {
             let settings = Settings {
@@ -146,7 +156,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 redaction: args.redaction.redaction()?,
                 retention: args.retention.policy()?,
             };
-            serve(settings).await
+            serve(settings, AuthSettings::default()).await
         }
         Command::Migrate(args) => migrate(&args).await,
         Command::Simulate(args) => {
@@ -160,8 +170,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchVerify(args) => super::bench::run_verify(args).await,
         Command::Report(args) => super::report::run(args).await,
         Command::BenchReports(args) => super::bench::run_reports(args).await,
+        Command::BenchPrune(args) => super::bench::run_prune(args).await,
         Command::Verify(args) => super::verify::run(args).await,
         Command::Prune(args) => super::prune::run(args).await,
+        Command::User(args) => super::user::run(args).await,
     }
 }
 
@@ -172,14 +184,20 @@ async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
     store.migrate().await?;
+    // PostgreSQL: the coming week's raw_events partitions, so events stored before a server
+    // starts do not land in the default partition.
+    store
+        .ensure_partitions(app::model::now_micros())
+        .await
+        .context("cannot create the raw_events partitions")?;
     println!("Database {url} is up to date.");
     Ok(())
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
+async fn serve(settings: Settings, auth: AuthSettings) -> anyhow::Result<()> {
     let web = settings.web;
     let retention = settings.retention.clone();
-    let app = Application::build(settings).await?;
+    let app = Application::build_with_auth(settings, auth).await?;
     match app.port() {
         Some(port) if web => {
             println!("StackTach is running at http://127.0.0.1:{port}/ (Ctrl-C to stop)");

@@ -10,6 +10,7 @@
 //! - [`prune`]: `prune`, retention's deletes (and the schedule `serve`/`worker` run).
 //! - [`verify`]: `verify`, the usage verifier on its own (or once, for cron).
 //! - [`bench`]: `bench` (ingest throughput) and `bench-queries` (the read side).
+//! - [`user`]: `user add|remove|list`, the users file of `serve --auth basic`.
 
 mod args;
 pub mod bench;
@@ -19,6 +20,7 @@ pub mod prune;
 pub mod report;
 pub mod serve;
 pub mod simulate;
+pub mod user;
 pub mod verify;
 
 pub use args::{CommonArgs, DatabaseArgs, DbApiTokenArg, DeploymentsArg, VerifierConfigArg};

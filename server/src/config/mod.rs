@@ -33,6 +33,7 @@
 //!   same walker.
 //! - `tests/`: unit tests by topic (sample files, valid files, invalid files, URIs, resolution).
 
+pub mod auth;
 mod database_url;
 mod defaults;
 mod deployments;

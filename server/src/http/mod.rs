@@ -13,6 +13,7 @@
 //! - [`csp`]: the Content-Security-Policy of HTML responses; `panic`: a panic → a logged 500.
 
 mod api_v1;
+pub mod auth;
 pub mod csp;
 mod dbapi;
 mod live_ws;

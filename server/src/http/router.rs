@@ -1,6 +1,7 @@
 //! The whole router: the Leptos app (server-rendered pages, static files, the 404 fallback,
 //! each render given the backend and the CSP nonce), `/stacky`, `/api/v1`,
-//! the live websocket and the operator endpoints, under the CSP and metrics middleware.
+//! the live websocket and the operator endpoints, under the CSP, authentication and metrics
+//! middleware.
 
 use axum::routing::get;
 use axum::Router;
@@ -11,7 +12,7 @@ use app::ssr::SharedBackend;
 use app::{shell, App};
 
 use super::state::AppState;
-use super::{api_v1, csp, dbapi, live_ws, ops, panic, stacky};
+use super::{api_v1, auth, csp, dbapi, live_ws, ops, panic, stacky};
 
 /// The whole router; tests drive it over a real socket.
 pub fn router(state: AppState) -> Router {
@@ -39,6 +40,12 @@ pub fn router(state: AppState) -> Router {
         // Innermost, so the CSP and the request metrics see the 500 a panic becomes.
         .layer(panic::layer())
         .layer(axum::middleware::from_fn(csp::fallback))
+        // Around every route and the fallback (static files), so no surface is left out; the
+        // websocket is refused before its upgrade. Inside the metrics, which count refusals.
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            auth::require,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             ops::track,

@@ -7,7 +7,7 @@ use leptos::prelude::LeptosOptions;
 
 use std::sync::Arc;
 
-use crate::config::Secret;
+use crate::http::auth::Authenticator;
 use crate::http::web::ServerBackend;
 use crate::live::Hub;
 use crate::store::Store;
@@ -23,8 +23,9 @@ pub struct AppState {
     pub backend: Arc<ServerBackend>,
     /// The Prometheus registry (`/metrics`); the consumers record into the same one.
     pub metrics: Metrics,
-    /// The bearer token the `/db` write endpoints require; `None`: those are refused.
-    pub db_api_token: Option<Secret>,
+    /// Who may use the surfaces (the router's layer asks it), and the bearer tokens the `/db`
+    /// write endpoints require whatever the mode (none: those are refused).
+    pub auth: Arc<Authenticator>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

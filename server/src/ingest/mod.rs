@@ -111,11 +111,12 @@ impl Ingestor {
         tx.insert_quarantine(quarantined).await?;
         tx.commit().await?;
         warn_quarantined(deployment, quarantined, fitted.oversize);
-        let rows = inserted
-            .iter()
-            .map(|&(i, id)| to_row(id, &deployment.name, &events[i]))
-            .collect();
-        self.hub.publish(rows);
+        self.hub.committed(|| {
+            inserted
+                .iter()
+                .map(|&(i, id)| to_row(id, &deployment.name, &events[i]))
+                .collect()
+        });
         Ok(Committed {
             duplicates: events.len() - inserted.len(),
             inserted: inserted

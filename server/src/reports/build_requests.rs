@@ -1,9 +1,9 @@
-//! The reads behind the KPI summary and the error details: the window's (instance, request)
-//! pairs, then their requests' events in one ordered, streamed read (whole rows for the error
-//! details, which keep the failed requests' events), walked a request at a time, then the
-//! bodies of the few error events whose exception the reports read.
+//! The reads behind the KPI summary and the error details: the window's events in time order,
+//! then its requests' events outside it (assembled into walks by `window_walks`), then
+//! the bodies of the few error events whose exception the reports read, and for the error
+//! details the whole rows of the failed requests.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -11,71 +11,38 @@ use super::error::ReportError;
 use super::error_details::{self, ErrorRequest};
 use super::options::BuildOptions;
 use super::period::Period;
-use super::requests::{walk_row, RequestWalk};
+use super::requests::RequestWalk;
 use super::summary::{self, SummaryParams};
-use crate::store::report_inputs::{ReportRaw, WalkRow};
+use super::window_walks::{Walked, WindowWalks};
+use crate::store::report_inputs::ReportRaw;
 use crate::store::Store;
 
 /// `pretty.py`'s defaults: the percentile shown and the duration (s) that counts as failed.
 const PERCENTILE: i64 = 97;
 const TOO_LONG_S: i64 = 1_800;
 
-/// Walks of the requests, and the events of the failed ones when `keep_failed`.
-#[derive(Default)]
-struct Walked {
-    walks: HashMap<String, RequestWalk>,
-    failed_raws: HashMap<String, Vec<ReportRaw>>,
-}
-
-/// A request being walked: its id, the walk so far and (for the error details) its events.
-type Current = Option<(String, RequestWalk, Vec<ReportRaw>)>;
-
-/// Ends the walk of `current`, if any: into `out`, with its events when it failed.
-fn finish(current: &mut Current, out: &mut Walked) {
-    if let Some((request, walk, raws)) = current.take() {
-        if !raws.is_empty() && ErrorRequest::failed(&walk) {
-            out.failed_raws.insert(request.clone(), raws);
-        }
-        out.walks.insert(request, walk);
-    }
-}
-
-/// Walks every request of `pairs` (the window's, within `(from, to]`) as its events stream
-/// in, one request at a time; with `keep_failed`, from whole rows, keeping the failed
-/// requests' events.
-async fn walk_requests(
+/// The walks of the requests with a nova event within `(from, to]` and the window's pairs
+/// (of instances updated by one of `deployments`, when given).
+async fn walk_window(
     store: &Store,
     (from, to): (i64, i64),
-    pairs: &[(String, String)],
-    keep_failed: bool,
+    deployments: Option<&[i64]>,
 ) -> Result<Walked, ReportError> {
-    let requests: HashSet<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
-    let mut out = Walked::default();
-    let mut current: Current = None;
-    let mut step = |row: WalkRow, raw: Option<ReportRaw>| match &mut current {
-        Some((request, walk, raws)) if *request == row.request_id => {
-            walk.step(&row);
-            raws.extend(raw);
-        }
-        _ => {
-            finish(&mut current, &mut out);
-            if requests.contains(row.request_id.as_str()) {
-                let walk = RequestWalk::start(&row);
-                current = Some((row.request_id, walk, raw.into_iter().collect()));
-            }
-        }
-    };
-    if keep_failed {
-        store
-            .walk_window_request_raws(from, to, |raw| step(walk_row(&raw), Some(raw)))
-            .await?;
-    } else {
-        store
-            .walk_window_requests(from, to, |row| step(row, None))
-            .await?;
-    }
-    finish(&mut current, &mut out);
-    Ok(out)
+    let mut walks = WindowWalks::new(from, deployments);
+    store.walk_window(from, to, |row| walks.window(row)).await?;
+    let pairs = walks.pairs();
+    let requests: BTreeSet<&String> = pairs.iter().map(|(_, r)| r).collect();
+    let requests: Vec<String> = requests.into_iter().cloned().collect();
+    store
+        .walk_requests(&requests, Some((from, to)), |row| walks.outside(row))
+        .await?;
+    store
+        .walk_requests(&walks.restarts(), None, |row| walks.again(row))
+        .await?;
+    Ok(Walked {
+        pairs,
+        walks: walks.finish(),
+    })
 }
 
 /// The parsed bodies of these raw events, by id.
@@ -134,12 +101,9 @@ pub(super) async fn summary(
     }
     let ids: Vec<i64> = matching.iter().map(|(id, _)| *id).collect();
     let filter = region.as_ref().map(|_| ids.as_slice());
-    let pairs = store
-        .window_requests(period.start, period.end, filter)
-        .await?;
-    let window = (period.start, period.end);
-    let walked = walk_requests(store, window, &pairs, false).await?;
-    let walks: Vec<&RequestWalk> = pairs
+    let walked = walk_window(store, (period.start, period.end), filter).await?;
+    let walks: Vec<&RequestWalk> = walked
+        .pairs
         .iter()
         .filter_map(|(_, r)| walked.walks.get(r))
         .collect();
@@ -163,24 +127,27 @@ pub(super) async fn summary(
 
 /// v2's `error_details.py` for `period`.
 pub(super) async fn error_details(store: &Store, period: Period) -> Result<Value, ReportError> {
-    let pairs = store
-        .window_requests(period.start, period.end, None)
-        .await?;
-    let window = (period.start, period.end);
-    let mut walked = walk_requests(store, window, &pairs, true).await?;
-    let blamed: BTreeSet<i64> = walked
-        .walks
+    let Walked { pairs, walks } = walk_window(store, (period.start, period.end), None).await?;
+    let failed: BTreeSet<&str> = pairs
         .iter()
-        .filter(|(r, _)| walked.failed_raws.contains_key(*r))
-        .filter_map(|(_, w)| w.blamed_raw)
+        .map(|(_, r)| r.as_str())
+        .filter(|r| walks.get(*r).is_some_and(ErrorRequest::failed))
+        .collect();
+    let failed: Vec<String> = failed.into_iter().map(str::to_owned).collect();
+    let mut raws: HashMap<String, Vec<ReportRaw>> = HashMap::new();
+    store
+        .request_raws(&failed, |raw| {
+            raws.entry(raw.request_id.clone()).or_default().push(raw);
+        })
+        .await?;
+    let blamed: BTreeSet<i64> = failed
+        .iter()
+        .filter_map(|r| walks.get(r)?.blamed_raw)
         .collect();
     let bodies = bodies(store, blamed.into_iter().collect()).await?;
     let mut requests = Vec::new();
     for (instance, request_id) in &pairs {
-        let (Some(walk), Some(raws)) = (
-            walked.walks.get(request_id),
-            walked.failed_raws.get(request_id),
-        ) else {
+        let (Some(walk), Some(raws)) = (walks.get(request_id), raws.get(request_id)) else {
             continue;
         };
         let exception = walk
@@ -196,7 +163,6 @@ pub(super) async fn error_details(store: &Store, period: Period) -> Result<Value
             exception,
         });
     }
-    walked.failed_raws.clear();
     let names: HashMap<i64, String> = deployments(store).await?.into_iter().collect();
     Ok(error_details::build(&requests, &names))
 }

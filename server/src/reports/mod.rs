@@ -16,7 +16,8 @@
 //! - `nova_usage_audit`, `glance_usage_audit`, `image_events_audit`, `summary`,
 //!   `error_details` (with `mask`: exception message masking), `instance_hours`, `bandwidth`:
 //!   one pure builder per report; `requests`: the walk over a request's events that the
-//!   summary and the error details share.
+//!   summary and the error details share; `window_walks`: those walks assembled from a
+//!   window read in time order and the requests' events on either side of it.
 //! - `options`: [`BuildOptions`] and the period each report gets from them.
 //! - `build`, `build_requests`: the reads for each report, then its builder.
 //! - `schedule`: the daily run inside `serve --daily-reports`.
@@ -39,6 +40,7 @@ mod requests;
 mod schedule;
 mod status;
 mod summary;
+mod window_walks;
 
 pub use build::{build, store_report};
 pub use error::ReportError;

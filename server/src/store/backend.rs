@@ -89,6 +89,16 @@ impl<S, P, M> Db<S, P, M> {
         }
     }
 
+    /// ` INDEXED BY index` on SQLite, nothing elsewhere: SQLite keeps no statistics here (it
+    /// is never `ANALYZE`d), so its planner guesses from the schema alone; the few reads whose
+    /// speed rests on one index name it. (PostgreSQL and MySQL plan from their statistics.)
+    pub(crate) fn indexed_by(&self, index: &str) -> String {
+        match self {
+            Self::Sqlite(_) => format!(" INDEXED BY {index}"),
+            Self::Postgres(_) | Self::MySql(_) => String::new(),
+        }
+    }
+
     /// Whether this is MySQL or MariaDB, for the few statements written differently there.
     pub(crate) fn is_mysql(&self) -> bool {
         matches!(self, Self::MySql(_))

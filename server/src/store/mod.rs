@@ -24,7 +24,8 @@
 //! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
 //! - [`report_inputs`]: the reads behind v2's reports (`crate::reports`).
 //! - `verifier`: the usage verifier's batches, evidence, outcomes and counts.
-//! - [`prune`]: retention's deletes, chunked, children before parents.
+//! - [`prune`]: retention's deletes, chunked, children before parents; [`partitions`]:
+//!   PostgreSQL's day partitions of `raw_events` (created ahead, listed).
 //! - [`stacky`]: v2's `/stacky` vocabulary (allow-lists and row types); `explain`: query plans
 //!   for `bench-queries`.
 //!
@@ -40,6 +41,7 @@ mod error;
 mod events;
 mod explain;
 mod migrate_repair;
+pub mod partitions;
 mod pool;
 mod pool_mysql;
 pub mod prune;

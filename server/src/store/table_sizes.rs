@@ -21,7 +21,7 @@
 //! Samples are kept one per table and hour ([`SAMPLE_HOUR`]) and pruned after
 //! [`SAMPLES_KEPT`], so the table holds a few thousand rows at most.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::model::RowsBasis;
 
@@ -213,17 +213,22 @@ impl Store {
 
 /// PostgreSQL's relations summed per table (a partitioned table's partitions into it). A
 /// relation's rows are `reltuples` once analysed, else the live-tuple counter; a table with
-/// any relation on the counter says so.
+/// any relation on the counter says so, unless that relation is empty (no pages, no live
+/// tuples: an empty partition, which PostgreSQL before 14 shows as never analysed) and
+/// another relation of the table was analysed.
 fn sum_partitions(relations: Vec<PgRelation>) -> Vec<TableSizeNow> {
     let mut tables: BTreeMap<String, TableSizeNow> = BTreeMap::new();
+    let mut analysed_any: BTreeSet<String> = BTreeSet::new();
     for r in relations {
         // Never analysed: −1 since PostgreSQL 14; before, 0 with no pages counted either.
         let analysed = r.reltuples > 0 || (r.reltuples == 0 && r.relpages > 0);
         let (rows, basis) = if analysed {
+            analysed_any.insert(r.name.clone());
             (r.reltuples, RowsBasis::Statistics)
         } else {
             (r.live.max(0), RowsBasis::LiveTuples)
         };
+        let empty = r.relpages == 0 && r.live <= 0;
         let table = tables.entry(r.name.clone()).or_insert(TableSizeNow {
             table: r.name,
             rows: 0,
@@ -232,8 +237,13 @@ fn sum_partitions(relations: Vec<PgRelation>) -> Vec<TableSizeNow> {
         });
         table.rows += rows;
         table.bytes += r.bytes.max(0);
-        if basis == RowsBasis::LiveTuples {
+        if basis == RowsBasis::LiveTuples && !empty {
             table.rows_basis = basis;
+        }
+    }
+    for (name, table) in &mut tables {
+        if !analysed_any.contains(name) {
+            table.rows_basis = RowsBasis::LiveTuples;
         }
     }
     tables.into_values().collect()
@@ -344,6 +354,9 @@ mod tests {
             relation("deployments", 3, 1, 3, 8192),
             relation("json_reports", 0, 0, 0, 16_384),
             relation("quarantine", 0, 2, 7, 8192),
+            // An analysed partition and an empty one (0 and 0: "never analysed" before 14).
+            relation("timings", 50, 3, 50, 8192),
+            relation("timings", 0, 0, 0, 8192),
         ]);
         let by_name = |n: &str| tables.iter().find(|t| t.table == n).expect(n).clone();
         let raw = by_name("raw_events");
@@ -362,6 +375,11 @@ mod tests {
             (quarantine.rows, quarantine.rows_basis),
             (0, RowsBasis::Statistics)
         );
-        assert_eq!(tables.len(), 4);
+        let timings = by_name("timings");
+        assert_eq!(
+            (timings.rows, timings.rows_basis),
+            (50, RowsBasis::Statistics)
+        );
+        assert_eq!(tables.len(), 5);
     }
 }

@@ -355,6 +355,42 @@ impl TestApp {
         }
     }
 
+    /// `serve` with no deployments, these billing settings (the `/db` token) and this
+    /// authentication, on 127.0.0.1.
+    pub async fn spawn_with_auth(
+        db: &TestDb,
+        billing: server::cmd::serve::BillingSettings,
+        auth: server::config::auth::AuthSettings,
+    ) -> Self {
+        let settings = Settings {
+            deployments: deployments(r#"{"deployments": []}"#),
+            database_url: db.url.as_str().into(),
+            listen: Some("127.0.0.1:0".parse().unwrap()),
+            web: true,
+            consumers: true,
+            demo: false,
+            site_root: "target/site".into(),
+            billing,
+            redaction: Default::default(),
+            retention: server::retention::Policy::default(),
+        };
+        let app = Application::build_with_auth(settings, auth)
+            .await
+            .expect("application builds");
+        let port = app.port().expect("bound");
+        let store = app.store().clone();
+        let board = app.board().clone();
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(app.run(shutdown.clone()));
+        Self {
+            port,
+            store,
+            board,
+            shutdown,
+            handle,
+        }
+    }
+
     /// Waits until `deployment` has consumers and every one of them is connected.
     pub async fn wait_connected(&self, deployment: &str) {
         eventually(20, "consumers connected", || async {

@@ -5,6 +5,7 @@
 
 mod aggregate;
 mod api_v1;
+mod auth;
 mod billing_day;
 mod dbapi;
 mod dbapi_writes;
@@ -15,9 +16,11 @@ mod faults;
 mod helpers;
 mod ingest;
 mod limits;
+mod live_tail;
 mod metrics;
 mod mysql_plans;
 mod no_panic;
+mod partitions;
 mod proxy;
 mod prune;
 mod redaction;
@@ -28,6 +31,7 @@ mod stacky;
 mod stacky_cli;
 mod stacky_usage;
 mod table_sizes;
+mod units;
 mod usage_pages;
 mod verifier;
 mod versions;

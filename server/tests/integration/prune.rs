@@ -10,6 +10,7 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use server::cmd::prune::run_schedule_every;
 use server::retention::{Policy, DAY_US};
+use server::store::partitions::{day_name, day_start, DAYS_AHEAD};
 use server::store::prune::{PruneOptions, Step, TableOutcome};
 use server::store::stacky::NewJsonReport;
 use server::store::Store;
@@ -533,7 +534,8 @@ async fn pruned_cursors_resume_mariadb() {
 }
 
 /// `serve` and `worker` prune on a schedule (here: first run after 50 ms) until shutdown; a
-/// policy that prunes nothing starts no schedule.
+/// policy that prunes nothing starts no schedule (PostgreSQL: one that only keeps the coming
+/// days' raw_events partitions).
 async fn scheduled(backend: Backend) {
     let db = TestDb::new(backend);
     let rows = Rows { db: &db, backend };
@@ -541,16 +543,33 @@ async fn scheduled(backend: Backend) {
     let now = now_micros();
     fx.ingest(updates(now - 100 * DAY_US, 4)).await;
     fx.ingest(updates(now - DAY_US, 2)).await;
+    let stop_off = CancellationToken::new();
     let off = run_schedule_every(
         fx.store.clone(),
         Policy::off(),
         Duration::ZERO,
-        Duration::ZERO,
-        CancellationToken::new(),
+        Duration::from_secs(3_600),
+        stop_off.clone(),
     );
-    tokio::time::timeout(Duration::from_secs(5), off)
-        .await
-        .expect("an empty policy schedules nothing");
+    if let Backend::Postgres = backend {
+        // PostgreSQL: the schedule still creates the coming days' raw_events partitions.
+        let off = tokio::spawn(off);
+        let last = day_name(day_start(now) + DAYS_AHEAD * DAY_US);
+        eventually(20, "the partitions created ahead", || async {
+            let partitions = fx.store.raw_event_partitions().await.unwrap();
+            partitions.iter().any(|p| p.name == last)
+        })
+        .await;
+        stop_off.cancel();
+        tokio::time::timeout(Duration::from_secs(10), off)
+            .await
+            .expect("the schedule stops on shutdown")
+            .expect("no panic");
+    } else {
+        tokio::time::timeout(Duration::from_secs(5), off)
+            .await
+            .expect("an empty policy schedules nothing");
+    }
     let shutdown = CancellationToken::new();
     let every = Duration::from_secs(3_600);
     let schedule = run_schedule_every(

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use server::reports::{
     build, parse_date, run_once, store_report, walk_row, BuildOptions, PeriodLength, ReportKind,
 };
-use server::store::report_inputs::WalkRow;
+use server::store::report_inputs::{WalkRow, WindowRow};
 use server::store::StatusWrite;
 use server::verifier::model::{ExistsStatus, Service};
 
@@ -361,17 +361,32 @@ async fn stored_and_served(app: &TestApp, fx: &Fixture) {
     );
 }
 
-/// The request walk's narrow rows, whose flags the database computes, are what the walk's
-/// own rules make of the same events read whole.
-async fn walk_rows_match_whole_rows(fx: &Fixture) {
+/// Every nova event but the `.exists` as the window read gives them, in request, time and
+/// id order.
+async fn window_walk_rows(fx: &Fixture, from: i64, to: i64) -> Vec<WalkRow> {
     let mut rows = Vec::new();
     fx.store
-        .walk_window_requests(0, i64::MAX, |row| rows.push(row))
+        .walk_window(from, to, |row| {
+            if row.kind != WindowRow::EXISTS {
+                rows.push(row.walk);
+            }
+        })
         .await
         .expect("walked");
+    rows.sort_by(|a, b| (&a.request_id, a.when_us, a.id).cmp(&(&b.request_id, b.when_us, b.id)));
+    rows
+}
+
+/// The request walk's narrow rows, whose flags the database computes, are what the walk's
+/// own rules make of the same events read whole; the lookups by request give exactly the
+/// requests' events (outside a window, when given one).
+async fn walk_rows_match_whole_rows(fx: &Fixture) {
+    let rows = window_walk_rows(fx, 0, i64::MAX).await;
+    let mut requests: Vec<String> = rows.iter().map(|r| r.request_id.clone()).collect();
+    requests.dedup();
     let mut whole = Vec::new();
     fx.store
-        .walk_window_request_raws(0, i64::MAX, |raw| whole.push(walk_row(&raw)))
+        .request_raws(&requests, |raw| whole.push(walk_row(&raw)))
         .await
         .expect("read");
     assert!(!rows.is_empty());
@@ -380,6 +395,30 @@ async fn walk_rows_match_whole_rows(fx: &Fixture) {
         assert!(rows.iter().any(|r| r.has(bits)), "no row with flag {bits}");
     }
     assert!(rows.iter().any(|r| r.operation() == Some("create")));
+
+    // A window around the middle of the events: its requests' events outside it.
+    let mut times: Vec<i64> = rows.iter().map(|r| r.when_us).collect();
+    times.sort_unstable();
+    let (from, to) = (times[times.len() / 3], times[2 * times.len() / 3]);
+    let inside = |t: i64| t > from && t <= to;
+    let expected: Vec<WalkRow> = rows
+        .iter()
+        .filter(|r| !inside(r.when_us))
+        .cloned()
+        .collect();
+    assert!(expected.len() > 1 && expected.len() < rows.len());
+    let mut got = Vec::new();
+    fx.store
+        .walk_requests(&requests, Some((from, to)), |row| got.push(row))
+        .await
+        .expect("read");
+    assert_eq!(got, expected);
+    let mut all = Vec::new();
+    fx.store
+        .walk_requests(&requests, None, |row| all.push(row))
+        .await
+        .expect("read");
+    assert_eq!(all, rows);
 }
 
 /// Events whose states, queue and names only differ from the walk's words by case, and one
@@ -409,15 +448,12 @@ fn odd_states() -> Messages {
 async fn odd_walk_rows_match(fx: &Fixture) {
     fx.ingest(odd_states()).await;
     walk_rows_match_whole_rows(fx).await;
-    let mut odd = Vec::new();
-    fx.store
-        .walk_window_requests(0, i64::MAX, |row| {
-            if row.request_id == "req-d" {
-                odd.push((row.flags, row.operation()));
-            }
-        })
+    let odd: Vec<(i64, Option<&str>)> = window_walk_rows(fx, 0, i64::MAX)
         .await
-        .expect("walked");
+        .into_iter()
+        .filter(|row| row.request_id == "req-d")
+        .map(|row| (row.flags, row.operation()))
+        .collect();
     let deleted = WalkRow::OLD_STATE_ERROR | WalkRow::STATE_DELETED;
     assert_eq!(
         odd,

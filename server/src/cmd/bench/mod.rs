@@ -23,11 +23,13 @@
 //! - `queries`: `stacktach bench-queries`, the read side at a million stored events.
 //! - `verify`: `stacktach bench-verify`, the usage verifier over N exists per database.
 //! - `reports`: `stacktach bench-reports`, every report over a day of N events per database.
+//! - `prune`: `stacktach bench-prune`, the ingest rate while retention prunes, per database.
 
 mod broker;
 mod database;
 mod fill;
 mod ingest;
+mod prune;
 mod queries;
 mod report;
 mod reports;
@@ -35,6 +37,7 @@ mod run;
 mod usage;
 mod verify;
 
+pub use prune::{run_prune, PruneBenchArgs};
 pub use queries::{run as run_queries, QueryBenchArgs};
 pub use reports::{run_reports, ReportBenchArgs};
 pub use run::{run, BenchArgs};

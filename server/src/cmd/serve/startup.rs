@@ -1,6 +1,7 @@
 //! Building and running the application: [`Application::build`] opens and migrates the store,
-//! registers the deployments and binds the port; [`Application::run`] runs the consumers, the
-//! demo and the web server until shutdown, then stops them in order.
+//! registers the deployments and binds the port ([`Application::build_with_auth`] also checks
+//! the authentication settings against the address first); [`Application::run`] runs the
+//! consumers, the demo and the web server until shutdown, then stops them in order.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,7 +19,9 @@ use super::demo::Demo;
 use super::site::leptos_options;
 use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
 use crate::cmd::verify::load_config as load_verifier_config;
+use crate::config::auth::{AuthSettings, Exposure};
 use crate::config::{DatabaseUrl, DeploymentConfig, DeploymentsFile};
+use crate::http::auth::Authenticator;
 use crate::http::router::router;
 use crate::http::web::{DemoStatus, ServerBackend};
 use crate::http::worker::{self, WorkerState};
@@ -64,14 +67,30 @@ pub struct Application {
     deployments: Vec<DeploymentRef>,
     /// The usage verifier to run in this process, when a verifier config was given.
     verifier: Option<RunSettings>,
+    /// Who may use the web server's surfaces.
+    auth: Arc<Authenticator>,
 }
 
 impl Application {
-    /// Opens and migrates the store, registers the deployments, and binds the listener.
+    /// [`Self::build_with_auth`] with authentication mode `none` (so on loopback only).
     ///
     /// # Errors
-    /// An unreachable database, a failed migration, or a port that cannot be bound.
+    /// As [`Self::build_with_auth`].
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_auth(settings, AuthSettings::default()).await
+    }
+
+    /// Checks `auth` (mode `none` serves a non-loopback address only with `--insecure`, and
+    /// warns then), reads its users file, opens and migrates the store, registers the
+    /// deployments, and binds the listener. A worker's `/healthz` and `/metrics` are not
+    /// authenticated, so `auth` applies to the web server only.
+    ///
+    /// # Errors
+    /// Mode `none` on a non-loopback address without `--insecure`, a mode without what it
+    /// needs, a bad users file, an unreachable database, a failed migration, or a port that
+    /// cannot be bound.
+    pub async fn build_with_auth(settings: Settings, auth: AuthSettings) -> anyhow::Result<Self> {
+        let auth = authenticator(&settings, &auth)?;
         let verifier = match &settings.billing.verifier_config {
             Some(path) => Some(RunSettings::from_config(&load_verifier_config(path)?)),
             None => None,
@@ -118,6 +137,7 @@ impl Application {
             board,
             deployments,
             verifier,
+            auth,
         })
     }
 
@@ -160,6 +180,10 @@ impl Application {
             metrics,
             shutdown.clone(),
         ));
+        if self.settings.web {
+            let (store, hub) = (self.store.clone(), self.hub.clone());
+            background.spawn(crate::live::run_tail(store, hub, shutdown.clone()));
+        }
         if self.settings.billing.daily_reports {
             let store = self.store.clone();
             background.spawn(crate::reports::run_daily(store, shutdown.clone()));
@@ -274,6 +298,9 @@ impl Application {
                 hub: self.hub.clone(),
             })
         };
+        // The peer address reaches the handlers: proxy mode trusts a header only from the
+        // allow-listed proxies, and failures are limited per client.
+        let routes = routes.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, routes)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await
@@ -301,10 +328,26 @@ impl Application {
             hub: self.hub.clone(),
             backend,
             metrics: self.board.metrics().clone(),
-            db_api_token: self.settings.billing.db_api_token.clone(),
+            auth: self.auth.clone(),
         };
         Ok(router(state))
     }
+}
+
+/// The web server's authenticator, after the startup rule: mode `none` serves a non-loopback
+/// address only with `--insecure` (and warns then). A worker's endpoints are not
+/// authenticated, so the rule is the web server's only.
+fn authenticator(settings: &Settings, auth: &AuthSettings) -> anyhow::Result<Arc<Authenticator>> {
+    if let (true, Some(addr)) = (settings.web, settings.listen) {
+        auth.validate()?;
+        if auth.check_listen(addr)? == Exposure::Insecure {
+            tracing::warn!(%addr, "Serving without authentication on a non-loopback address (--insecure): everyone who reaches it can read everything.");
+        }
+        tracing::info!(mode = %auth.mode, "Authentication configured.");
+    }
+    let authenticator = Authenticator::new(auth, settings.billing.db_api_token.as_ref())
+        .context("cannot set up authentication")?;
+    Ok(Arc::new(authenticator))
 }
 
 fn exit_on_exception(e: AmqpError) -> anyhow::Error {

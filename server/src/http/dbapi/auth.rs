@@ -1,33 +1,31 @@
 //! The bearer token of the `/db` write endpoints. v2 had none (anyone who reached the port
 //! could rewrite billing state); here a write needs `Authorization: Bearer <token>` equal to
-//! the configured token, compared in constant time, and no token configured means no writes.
-//! Neither the token nor what a client sent is ever logged or echoed.
+//! one of the configured tokens (`--db-api-token-file`, `--api-tokens-file` and their
+//! variables), whatever the authentication mode of the other surfaces, compared in constant
+//! time; no token configured means no writes. Neither a token nor what a client sent is ever
+//! logged or echoed.
 
-use axum::http::{header, HeaderMap};
-use sha2::{Digest, Sha256};
+use axum::http::HeaderMap;
 
 use super::error::DbApiError;
-use crate::config::Secret;
+use crate::http::auth::{bearer, BearerTokens};
 
-/// Whether the request may write: `Ok` with the right token; 401 without one, 403 with a
+/// Whether the request may write: `Ok` with a right token; 401 without one, 403 with a
 /// wrong one or when writes are disabled.
-pub(super) fn authorize(
-    configured: Option<&Secret>,
-    headers: &HeaderMap,
-) -> Result<(), DbApiError> {
-    let Some(expected) = configured else {
+pub(super) fn authorize(configured: &BearerTokens, headers: &HeaderMap) -> Result<(), DbApiError> {
+    if configured.is_empty() {
         return Err(DbApiError::Forbidden(
             "The /db write endpoints are disabled: no token is configured \
              (serve --db-api-token-file FILE, or STACKTACH_DB_API_TOKEN)."
                 .into(),
         ));
-    };
+    }
     let Some(given) = bearer(headers) else {
         return Err(DbApiError::Unauthorized(
             "Authentication required: send 'Authorization: Bearer <token>'.".into(),
         ));
     };
-    if same(given, expected.expose().as_bytes()) {
+    if configured.matches(given) {
         Ok(())
     } else {
         tracing::warn!("A /db write was refused: wrong bearer token.");
@@ -35,27 +33,11 @@ pub(super) fn authorize(
     }
 }
 
-/// The token of an `Authorization: Bearer <token>` header (the scheme in any case).
-fn bearer(headers: &HeaderMap) -> Option<&[u8]> {
-    let value = headers.get(header::AUTHORIZATION)?.as_bytes();
-    let (scheme, token) = value.split_at(value.iter().position(|b| *b == b' ')?);
-    let token = token.trim_ascii();
-    (scheme.eq_ignore_ascii_case(b"bearer") && !token.is_empty()).then_some(token)
-}
-
-/// Equality that takes the same time wherever the texts differ: both are hashed first (so
-/// lengths do not show either), then every byte of the digests is compared.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let (x, y) = (Sha256::digest(a), Sha256::digest(b));
-    x.iter()
-        .zip(y.iter())
-        .fold(0_u8, |acc, (p, q)| acc | (p ^ q))
-        == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Secret;
+    use axum::http::header;
 
     fn headers(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -65,7 +47,8 @@ mod tests {
 
     #[test]
     fn bearer_tokens_are_checked() {
-        let token = Secret::new("s3cret");
+        let token = BearerTokens::new(vec![Secret::new("s3cret")]);
+        let none = BearerTokens::default();
         let status = |r: Result<(), DbApiError>| match r {
             Ok(()) => 200,
             Err(DbApiError::Unauthorized(_)) => 401,
@@ -75,25 +58,13 @@ mod tests {
             }
             Err(_) => 0,
         };
-        assert_eq!(
-            status(authorize(Some(&token), &headers("Bearer s3cret"))),
-            200
-        );
-        assert_eq!(
-            status(authorize(Some(&token), &headers("bearer  s3cret "))),
-            200
-        );
-        assert_eq!(
-            status(authorize(Some(&token), &headers("Bearer s3cre"))),
-            403
-        );
-        assert_eq!(
-            status(authorize(Some(&token), &headers("Basic czNjcmV0"))),
-            401
-        );
-        assert_eq!(status(authorize(Some(&token), &headers("Bearer"))), 401);
-        assert_eq!(status(authorize(Some(&token), &HeaderMap::new())), 401);
-        assert_eq!(status(authorize(None, &headers("Bearer s3cret"))), 403);
+        assert_eq!(status(authorize(&token, &headers("Bearer s3cret"))), 200);
+        assert_eq!(status(authorize(&token, &headers("bearer  s3cret "))), 200);
+        assert_eq!(status(authorize(&token, &headers("Bearer s3cre"))), 403);
+        assert_eq!(status(authorize(&token, &headers("Basic czNjcmV0"))), 401);
+        assert_eq!(status(authorize(&token, &headers("Bearer"))), 401);
+        assert_eq!(status(authorize(&token, &HeaderMap::new())), 401);
+        assert_eq!(status(authorize(&none, &headers("Bearer s3cret"))), 403);
     }
 
     /// Captured log output.
@@ -122,9 +93,9 @@ mod tests {
             // Other tests' threads may have cached these callsites as uninteresting while no
             // subscriber of theirs wanted them: ask every callsite again, now that ours is set.
             tracing::callsite::rebuild_interest_cache();
-            let token = Secret::new("s3cret");
-            assert!(authorize(Some(&token), &headers("Bearer sent-by-client")).is_err());
-            assert!(authorize(Some(&token), &HeaderMap::new()).is_err());
+            let token = BearerTokens::new(vec![Secret::new("s3cret")]);
+            assert!(authorize(&token, &headers("Bearer sent-by-client")).is_err());
+            assert!(authorize(&token, &HeaderMap::new()).is_err());
         });
         let text = String::from_utf8(log.0.lock().expect("log buffer").clone()).unwrap();
         assert!(text.contains("wrong bearer token"), "{text}");

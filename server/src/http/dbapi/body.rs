@@ -23,7 +23,7 @@ impl Write<'_> {
         if !allowed.contains(self.method) {
             return Err(DbApiError::BadRequest("Invalid method".into()));
         }
-        authorize(state.db_api_token.as_ref(), self.headers)
+        authorize(state.auth.tokens(), self.headers)
     }
 
     /// [`Write::admit`] for `PUT`/`POST`, then the body as a JSON object.

@@ -14,7 +14,13 @@
 //! - `walk`: [`Store::prune_step`], the paged walk and the chunk deletes.
 //! - `refs`: what readers ask after a prune (the oldest kept event id for the live cursor,
 //!   which of a page's event ids still exist).
+//! - `partition_plan` (pure) and `partition_drop` (its I/O): the events step on PostgreSQL,
+//!   whose `raw_events` is partitioned by day (migration 0014): a partition wholly past the
+//!   horizon goes as a table, its referenced events moved into a replacement; the other
+//!   partitions are walked as above.
 
+mod partition_drop;
+mod partition_plan;
 mod refs;
 mod steps;
 mod walk;
@@ -23,6 +29,7 @@ use std::time::Duration;
 
 use crate::retention::TableClass;
 
+pub use partition_plan::{PartitionAction, PartitionOutcome};
 pub use steps::Step;
 
 /// Rows per page (and so at most per delete transaction) unless configured.
@@ -62,9 +69,13 @@ pub struct TableOutcome {
     pub class: TableClass,
     /// Rows deleted (dry run: rows that would be).
     pub rows: u64,
-    /// Delete transactions run (dry run: pages with rows to delete).
+    /// Delete transactions run (dry run: pages with rows to delete); a partition dropped
+    /// counts as one.
     pub chunks: u32,
     /// A dry run stopped counting at [`PruneOptions::max_pages`]: `rows` is a lower bound.
     pub capped: bool,
     pub elapsed: Duration,
+    /// PostgreSQL's `raw_events`: the partitions wholly past the horizon, each dropped (its
+    /// rows are in `rows` too) or, in a dry run, what would go. Empty for every other table.
+    pub partitions: Vec<PartitionOutcome>,
 }

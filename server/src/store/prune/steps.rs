@@ -17,6 +17,16 @@ const DONE_STATUSES: &str = "('verified', 'reconciled', 'failed', 'sent_failed')
 /// "Sent": the billing feed confirmed it with a 2xx `send_status` (`/db/confirm/…`).
 const SENT: &str = "send_status BETWEEN 200 AND 299";
 
+/// The usage rows that keep a raw event past its horizon: (table, column holding the event's
+/// id). The verifier and the reports read those bodies.
+pub(crate) const RAW_EVENT_REFS: [(&str, &str); 5] = [
+    ("instance_exists", "raw_id"),
+    ("image_exists", "raw_id"),
+    ("instance_deletes", "raw_id"),
+    ("image_deletes", "raw_id"),
+    ("image_usages", "last_raw_id"),
+];
+
 /// One table's prune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -200,13 +210,7 @@ impl Step {
                 none_alike(sql, t, "image_usages", "uuid");
             }
             Self::RawEvents => {
-                for (table, column) in [
-                    ("instance_exists", "raw_id"),
-                    ("image_exists", "raw_id"),
-                    ("instance_deletes", "raw_id"),
-                    ("image_deletes", "raw_id"),
-                    ("image_usages", "last_raw_id"),
-                ] {
+                for (table, column) in RAW_EVENT_REFS {
                     unreferenced(sql, t, table, column);
                 }
             }

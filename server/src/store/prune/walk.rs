@@ -6,12 +6,17 @@ use std::time::{Duration, Instant};
 
 use crate::store::backend::{on_db, Conn, Store};
 use crate::store::error::StoreError;
+use crate::store::prune::partition_drop;
+use crate::store::prune::partition_plan::{plan, PartitionAction};
 use crate::store::prune::steps::Step;
 use crate::store::prune::{PruneOptions, TableOutcome};
 use crate::store::sql::Sql;
 
 impl Store {
     /// Prunes (or, with `dry_run`, counts) the rows of `step`'s table older than `cutoff`.
+    /// PostgreSQL's partitioned `raw_events` first loses its partitions wholly past the
+    /// cutoff (`partition_drop`); the walk then reads only the partitions that reach back
+    /// past it.
     ///
     /// # Errors
     /// Database errors; the pages deleted before the error stay deleted (each page is its own
@@ -23,7 +28,6 @@ impl Store {
         options: &PruneOptions,
     ) -> Result<TableOutcome, StoreError> {
         let started = Instant::now();
-        let chunk = options.chunk.max(1);
         let mut outcome = TableOutcome {
             table: step.table(),
             class: step.class(),
@@ -31,11 +35,55 @@ impl Store {
             chunks: 0,
             capped: false,
             elapsed: Duration::ZERO,
+            partitions: Vec::new(),
         };
+        let partitions = match self {
+            Self::Postgres(pool) if step == Step::RawEvents => {
+                partition_drop::partitions_of(pool).await?
+            }
+            _ => Vec::new(),
+        };
+        match self {
+            Self::Postgres(pool) if !partitions.is_empty() => {
+                let (rebuilds, walk) = plan(&partitions, cutoff);
+                outcome.partitions = partition_drop::run(pool, &rebuilds, options).await?;
+                for p in &outcome.partitions {
+                    if p.action != PartitionAction::Postponed {
+                        outcome.rows += p.rows;
+                        outcome.chunks += u32::from(p.rows > 0);
+                    }
+                }
+                for partition in &walk {
+                    self.walk(step, partition, cutoff, options, &mut outcome)
+                        .await?;
+                }
+            }
+            _ => {
+                self.walk(step, step.table(), cutoff, options, &mut outcome)
+                    .await?;
+            }
+        }
+        outcome.elapsed = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// The paged walk of `relation` (`step`'s table, or one of its partitions), adding what
+    /// it deleted (or would) to `outcome`.
+    async fn walk(
+        &self,
+        step: Step,
+        relation: &str,
+        cutoff: i64,
+        options: &PruneOptions,
+        outcome: &mut TableOutcome,
+    ) -> Result<(), StoreError> {
+        let chunk = options.chunk.max(1);
         let mut after = i64::MIN;
         let mut pages = 0u32;
         loop {
-            let page = self.prune_page(step, cutoff, after, chunk).await?;
+            let page = self
+                .prune_page(step, relation, cutoff, after, chunk)
+                .await?;
             let Some(&(last, _, _)) = page.last() else {
                 break;
             };
@@ -50,7 +98,7 @@ impl Store {
                 outcome.rows += if options.dry_run {
                     doomed.len() as u64
                 } else {
-                    self.delete_ids(step, cutoff, &doomed).await?
+                    self.delete_ids(step, relation, cutoff, &doomed).await?
                 };
                 outcome.chunks += 1;
             }
@@ -71,14 +119,15 @@ impl Store {
                 tokio::time::sleep(options.pause).await;
             }
         }
-        outcome.elapsed = started.elapsed();
-        Ok(outcome)
+        Ok(())
     }
 
-    /// The next `chunk` rows after id `after`: (id, doomed 0/1, the step's stop time).
+    /// The next `chunk` rows of `relation` after id `after`: (id, doomed 0/1, the step's
+    /// stop time). A partition is read under its table's name, which the conditions use.
     async fn prune_page(
         &self,
         step: Step,
+        relation: &str,
         cutoff: i64,
         after: i64,
         chunk: u32,
@@ -90,17 +139,27 @@ impl Store {
             .push(") AS doomed, ")
             .push(step.stop().unwrap_or("id"))
             .push(" AS stop FROM ")
-            .push(step.table())
-            .push(" WHERE id > ")
+            .push(relation);
+        if relation != step.table() {
+            sql.push(" ").push(step.table());
+        }
+        sql.push(" WHERE id > ")
             .int(after)
             .push(" ORDER BY id LIMIT ")
             .int(i64::from(chunk));
         self.fetch_all(&sql).await
     }
 
-    /// Deletes `ids` of `step`'s table that still meet its own condition, with their
-    /// children first, in one transaction; answers how many rows of the table went.
-    async fn delete_ids(&self, step: Step, cutoff: i64, ids: &[i64]) -> Result<u64, StoreError> {
+    /// Deletes `ids` of `relation` (`step`'s table or a partition of it) that still meet its
+    /// own condition, with their children first, in one transaction; answers how many rows
+    /// went.
+    async fn delete_ids(
+        &self,
+        step: Step,
+        relation: &str,
+        cutoff: i64,
+        ids: &[i64],
+    ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let mut conn = tx.conn();
         for (child, column) in step.children() {
@@ -110,7 +169,7 @@ impl Store {
             rows_affected(&mut conn, &sql).await?;
         }
         let mut sql = Sql::new("DELETE FROM ");
-        sql.push(step.table()).push(" WHERE id IN ");
+        sql.push(relation).push(" WHERE id IN ");
         sql.int_list(ids).persistent(false);
         sql.push(" AND ");
         step.push_recheck(&mut sql, cutoff);

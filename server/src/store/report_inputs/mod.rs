@@ -12,7 +12,8 @@
 //! - `launches`: new and old launches, reconciles, the exists of an audit period, the failed
 //!   launches' cells and compute hosts.
 //! - `images`: the glance side (new and old images, exists, the image events audit's counts).
-//! - `requests`: the requests touched in a window and their events; raw bodies by id.
+//! - `requests`: one time-ordered walk of a window's nova events, the events of chosen requests
+//!   outside it, whole rows of failed requests; raw bodies by id.
 //! - `hours`: verified exists of a period, tenant info and types, the bandwidth sum.
 
 mod exists;
@@ -25,4 +26,4 @@ pub use exists::{ExistsFail, ExistsSpan, ExistsTable, StatusCount};
 pub use hours::{HoursExists, TenantTypeRow};
 pub use images::{ImageEventCounts, NewImage};
 pub use launches::{AuditExists, CellAndHost, LaunchRow};
-pub use requests::{ReportRaw, WalkRow, REQUESTS_PER_QUERY, WALK_OPERATIONS};
+pub use requests::{ReportRaw, WalkRow, WindowRow, REQUESTS_PER_QUERY, WALK_OPERATIONS};

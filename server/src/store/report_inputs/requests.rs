@@ -1,12 +1,10 @@
-//! The requests behind v2's KPI summary (`pretty.py`) and error details reports: the
-//! (instance, request) pairs of the nova events in a window whose instance had a
-//! `compute.instance.update` there, then every nova event of those requests (all time, as v2
-//! read them, without the `.exists`), in one ordered, streamed read (statement-per-chunk reads
-//! took most of the reports' time): narrow rows for the summary, whole rows for the error
-//! details, which list the events of the failed requests.
+//! The requests behind v2's KPI summary (`pretty.py`) and error details reports: every nova
+//! event of a window in one time-ordered, streamed read (the window's (instance, request)
+//! pairs, its updated instances and the request walks all come from it), the parts of its
+//! requests outside the window (v2 read a request's events from all time, without the
+//! `.exists`), and the whole rows of the requests that failed; narrow rows for the walk,
+//! whole rows only for the error details' failed requests.
 //! Windows here are `(from, to]`, as in v2.
-
-use std::collections::HashSet;
 
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
@@ -91,133 +89,109 @@ impl WalkRow {
     }
 }
 
+/// One nova event of a report window as [`Store::walk_window`] streams it: the walk's columns,
+/// the instance (the window's (instance, request) pairs) and what kind of event it is (the
+/// summary counts only the requests of instances updated in the window; `.exists` events are
+/// not walked).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WindowRow {
+    #[sqlx(flatten)]
+    pub walk: WalkRow,
+    #[sqlx(try_from = "OptText")]
+    pub instance: Option<String>,
+    /// [`WindowRow::UPDATE`], [`WindowRow::EXISTS`] or 0.
+    pub kind: i64,
+}
+
+impl WindowRow {
+    /// A `compute.instance.update`.
+    pub const UPDATE: i64 = 1;
+    /// A `compute.instance.exists`.
+    pub const EXISTS: i64 = 2;
+}
+
 impl Store {
-    /// The distinct (instance, request id) pairs of the nova events within `(from, to]` whose
-    /// instance had a `compute.instance.update` within it (from one of `deployments` when
-    /// given), ordered by instance then request. Empty request ids are left out: they name no
-    /// request (v2 would have read every event without one as a single request).
-    ///
-    /// Two plain range reads (every pair of the window, then the updated instances) filtered
-    /// here: one query with the instances as an `IN` subquery made SQLite walk the instance
-    /// index with a table lookup per event, twice as slow on a day of a million events.
+    /// Every nova event within `(from, to]`, in time and id order, as [`WindowRow`]s: the
+    /// window's pairs, updated instances and (but for `.exists`) request walks all come from
+    /// this one read, the only one of the whole window. On SQLite it reads only the `raw_events_window` index, which holds these
+    /// columns: the table's rows carry the notification body (4.7 KB on average), and the
+    /// parsed columns after it sit on each row's overflow page, so reading them from the table
+    /// read the whole body of every event of the day.
     ///
     /// # Errors
     /// Database errors.
-    pub async fn window_requests(
+    pub async fn walk_window(
         &self,
         from: i64,
         to: i64,
-        deployments: Option<&[i64]>,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT DISTINCT instance, request_id FROM raw_events \
-             WHERE exchange = 'nova' AND request_id <> '' AND instance IS NOT NULL AND when_us > ",
-        );
-        sql.int(from).push(" AND when_us <= ").int(to);
-        sql.push(" ORDER BY instance, request_id");
-        let pairs: Vec<(Text, Text)> = self.fetch_all(&sql).await?;
-        let updated: HashSet<String> = self
-            .updated_instances(from, to, deployments)
-            .await?
-            .into_iter()
-            .collect();
-        Ok(pairs
-            .into_iter()
-            .map(|(instance, request)| (instance.0, request.0))
-            .filter(|(instance, _)| updated.contains(instance))
-            .collect())
-    }
-
-    /// The instances with a nova `compute.instance.update` within `(from, to]` (from one of
-    /// `deployments` when given).
-    async fn updated_instances(
-        &self,
-        from: i64,
-        to: i64,
-        deployments: Option<&[i64]>,
-    ) -> Result<Vec<String>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT DISTINCT instance FROM raw_events WHERE exchange = 'nova' \
-             AND event = 'compute.instance.update' AND instance IS NOT NULL AND when_us > ",
-        );
-        sql.int(from).push(" AND when_us <= ").int(to);
-        if let Some(ids) = deployments {
-            sql.push(" AND deployment_id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.int(*id);
-            }
-            if ids.is_empty() {
-                sql.push("NULL");
-            }
-            sql.push(")");
-        }
-        let instances: Vec<Text> = self.fetch_column(&sql).await?;
-        Ok(instances.into_iter().map(String::from).collect())
-    }
-
-    /// Walks every nova event but `compute.instance.exists` of the requests with a nova
-    /// event within `(from, to]` (a superset of [`Self::window_requests`]' requests: the
-    /// caller keeps its own), in request, time and id order, handing each to `each` as a
-    /// [`WalkRow`]: what the walk needs, with the states, queue and event folded into
-    /// [`WalkRow::flags`] by the database. A day of a million events is a million rows here;
-    /// text columns cost an allocation and a copy each, so only the request and tenant come
-    /// as text, and the rows stream instead of sitting in memory together (the error details,
-    /// which list failed requests' events, read whole rows with
-    /// [`Self::walk_window_request_raws`]).
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn walk_window_requests(
-        &self,
-        from: i64,
-        to: i64,
-        each: impl FnMut(WalkRow),
+        each: impl FnMut(WindowRow),
     ) -> Result<(), StoreError> {
-        let flag =
-            |condition: &str, bit: i64| format!("CASE WHEN {condition} THEN {bit} ELSE 0 END");
-        let mut operation = String::from("CASE");
-        for (index, cmd) in WALK_OPERATIONS.iter().enumerate() {
-            let contains = self.contains("event", cmd);
-            operation.push_str(&format!(" WHEN {contains} THEN {}", index + 1));
-        }
-        operation.push_str(" ELSE 0 END");
-        let flags = [
-            flag(&self.contains("routing_key", "error"), WalkRow::ERROR_QUEUE),
-            flag("state = 'error'", WalkRow::STATE_ERROR),
-            flag("old_state = 'error'", WalkRow::OLD_STATE_ERROR),
-            flag("state = 'deleted'", WalkRow::STATE_DELETED),
-            format!("({operation}) * {}", WalkRow::OPERATION_UNIT),
-        ]
-        .join(" + ");
         let columns = format!(
-            "id, request_id, when_us, CAST({flags} AS {}) AS flags, tenant, image_type, \
-             deployment_id",
+            "{}, instance, CAST(CASE WHEN event = 'compute.instance.update' THEN {} \
+             WHEN event = 'compute.instance.exists' THEN {} ELSE 0 END AS {}) AS kind",
+            self.walk_columns(),
+            WindowRow::UPDATE,
+            WindowRow::EXISTS,
             self.bigint()
         );
-        self.for_each_row(&window_request_events(&columns, from, to), each)
-            .await
+        let mut sql = Sql::new(&format!(
+            "SELECT {columns} FROM raw_events{} WHERE when_us > ",
+            self.indexed_by("raw_events_window")
+        ));
+        sql.int(from).push(" AND when_us <= ").int(to);
+        sql.push(" AND exchange = 'nova' ORDER BY when_us, id");
+        self.for_each_row(&sql, each).await
     }
 
-    /// The events of [`Self::walk_window_requests`], in the same order, as whole rows with the
-    /// columns the error details list: for that report, which keeps the events of every
-    /// failed request (a second read of those requests by id cost more than reading the
-    /// columns once).
+    /// The nova events but `.exists` of these requests (only those outside `(from, to]` when
+    /// `outside` is given) as [`WalkRow`]s, in request, time and id order: the parts of a
+    /// window's requests that began before it or went on after it, found through the request
+    /// index (so only those few rows are read from the table).
     ///
     /// # Errors
     /// Database errors.
-    pub async fn walk_window_request_raws(
+    pub async fn walk_requests(
         &self,
-        from: i64,
-        to: i64,
-        each: impl FnMut(ReportRaw),
+        requests: &[String],
+        outside: Option<(i64, i64)>,
+        mut each: impl FnMut(WalkRow),
     ) -> Result<(), StoreError> {
-        let columns = "id, request_id, when_us, routing_key, event, service, host, tenant, \
-                       state, old_state, task, old_task, image_type, deployment_id";
-        self.for_each_row(&window_request_events(columns, from, to), each)
-            .await
+        let columns = self.walk_columns();
+        for chunk in requests.chunks(REQUESTS_PER_QUERY) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {columns} FROM raw_events{} WHERE ",
+                self.indexed_by("raw_events_request")
+            ));
+            if let Some((from, to)) = outside {
+                sql.push("(when_us <= ").int(from);
+                sql.push(" OR when_us > ").int(to).push(") AND ");
+            }
+            self.for_each_row(&requests_in(sql, chunk), &mut each)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The nova events but `.exists` of these requests as whole rows with the columns the
+    /// error details list, in request, time and id order.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn request_raws(
+        &self,
+        requests: &[String],
+        mut each: impl FnMut(ReportRaw),
+    ) -> Result<(), StoreError> {
+        for chunk in requests.chunks(REQUESTS_PER_QUERY) {
+            let sql = Sql::new(
+                "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, \
+                 state, old_state, task, old_task, image_type, deployment_id FROM raw_events \
+                 WHERE ",
+            );
+            self.for_each_row(&requests_in(sql, chunk), &mut each)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The stored notification bodies of these raw events, by id.
@@ -235,18 +209,45 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// The [`WalkRow`] columns: the states, queue and operation folded into `flags` here, so
+    /// only the request and tenant come as text.
+    fn walk_columns(&self) -> String {
+        let flag =
+            |condition: &str, bit: i64| format!("CASE WHEN {condition} THEN {bit} ELSE 0 END");
+        let mut operation = String::from("CASE");
+        for (index, cmd) in WALK_OPERATIONS.iter().enumerate() {
+            let contains = self.contains("event", cmd);
+            operation.push_str(&format!(" WHEN {contains} THEN {}", index + 1));
+        }
+        operation.push_str(" ELSE 0 END");
+        let flags = [
+            flag(&self.contains("routing_key", "error"), WalkRow::ERROR_QUEUE),
+            flag("state = 'error'", WalkRow::STATE_ERROR),
+            flag("old_state = 'error'", WalkRow::OLD_STATE_ERROR),
+            flag("state = 'deleted'", WalkRow::STATE_DELETED),
+            format!("({operation}) * {}", WalkRow::OPERATION_UNIT),
+        ]
+        .join(" + ");
+        format!(
+            "id, request_id, when_us, CAST({flags} AS {}) AS flags, tenant, image_type, \
+             deployment_id",
+            self.bigint()
+        )
+    }
 }
 
-/// `columns` of every nova event but `compute.instance.exists` of the requests with a nova
-/// event within `(from, to]`, in request, time and id order (the two request walks' read).
-fn window_request_events(columns: &str, from: i64, to: i64) -> Sql<'static> {
-    let mut sql = Sql::new(&format!(
-        "SELECT {columns} FROM raw_events \
-         WHERE exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN \
-         (SELECT w.request_id FROM raw_events w WHERE w.exchange = 'nova' \
-         AND w.request_id <> '' AND w.when_us > "
-    ));
-    sql.int(from).push(" AND w.when_us <= ").int(to);
+/// `sql` (ending in `WHERE ` or `AND `) restricted to the nova events but `.exists` of
+/// `requests`, in request, time and id order.
+fn requests_in<'a>(mut sql: Sql<'a>, requests: &'a [String]) -> Sql<'a> {
+    sql.push("exchange = 'nova' AND event <> 'compute.instance.exists' AND request_id IN (");
+    for (i, request) in requests.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(request);
+    }
     sql.push(") ORDER BY request_id, when_us, id");
+    sql.persistent(false);
     sql
 }

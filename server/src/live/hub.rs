@@ -1,6 +1,9 @@
 //! The live hub: committed rows fan out to websocket subscribers, and are counted.
 //!
-//! Only rows that are committed are published. Each subscriber has a bounded buffer (a
+//! Only rows that are committed are published. In a web node the rows come from the database
+//! tail (`super::tail`), which sees every process's commits; the hub's own ingestor then only
+//! wakes the tail. Without a tail (a worker, an import, tests) the ingestor publishes its rows
+//! directly. Each subscriber has a bounded buffer (a
 //! broadcast channel) and applies its own filter (`http::live_ws`); one that falls behind does
 //! not slow ingest — it learns how far it fell behind and catches up from the database.
 //!
@@ -9,11 +12,11 @@
 //! committed batch, where counting in SQL would scan an hour of rows per page view.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::model::{Activity, EventRow};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
 use app::model::now_micros;
 
@@ -66,6 +69,10 @@ pub struct Hub {
     activity: Arc<Mutex<HashMap<i64, Ring>>>,
     /// Rows lagging subscribers skipped (told as a gap), for `/metrics`.
     skipped: Arc<AtomicU64>,
+    /// Set once a database tail feeds this hub: local commits then only wake it.
+    tailed: Arc<AtomicBool>,
+    /// Wakes the tail after a local commit (a stored permit if it is busy reading).
+    wake: Arc<Notify>,
 }
 
 impl Default for Hub {
@@ -82,11 +89,29 @@ impl Hub {
             sender,
             activity: Arc::default(),
             skipped: Arc::default(),
+            tailed: Arc::default(),
+            wake: Arc::default(),
         }
     }
 
+    /// Says that this process committed new events: wakes the tail when one feeds the hub
+    /// (it reads them back with every other process's), else publishes `rows()` directly.
+    pub fn committed(&self, rows: impl FnOnce() -> Vec<EventRow>) {
+        if self.tailed.load(Ordering::Acquire) {
+            self.wake.notify_one();
+        } else {
+            self.publish(rows());
+        }
+    }
+
+    /// Makes a database tail this hub's one source of rows; returns what wakes it.
+    pub(super) fn attach_tail(&self) -> Arc<Notify> {
+        self.tailed.store(true, Ordering::Release);
+        self.wake.clone()
+    }
+
     /// Publishes one committed batch (oldest first). Having no subscriber is normal.
-    pub fn publish(&self, rows: Vec<EventRow>) {
+    pub(super) fn publish(&self, rows: Vec<EventRow>) {
         if rows.is_empty() {
             return;
         }
