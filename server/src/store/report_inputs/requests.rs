@@ -182,12 +182,14 @@ impl Store {
         requests: &[String],
         mut each: impl FnMut(ReportRaw),
     ) -> Result<(), StoreError> {
+        let select = format!(
+            "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, \
+             state, old_state, task, old_task, image_type, deployment_id FROM raw_events{} \
+             WHERE ",
+            self.indexed_by("raw_events_request")
+        );
         for chunk in requests.chunks(REQUESTS_PER_QUERY) {
-            let sql = Sql::new(
-                "SELECT id, request_id, when_us, routing_key, event, service, host, tenant, \
-                 state, old_state, task, old_task, image_type, deployment_id FROM raw_events \
-                 WHERE ",
-            );
+            let sql = Sql::new(&select);
             self.for_each_row(&requests_in(sql, chunk), &mut each)
                 .await?;
         }
