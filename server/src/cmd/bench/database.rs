@@ -49,6 +49,38 @@ pub async fn or_defaults(given: &[DatabaseUrl]) -> Vec<DatabaseUrl> {
     urls
 }
 
+/// Runs `measure` on a fresh, migrated database per URL of `given` (else the defaults), one
+/// after the other, dropping each afterwards (with `keep`: naming it instead). `bench` names
+/// the benchmark in errors; `tag` tells its databases from other benchmarks'.
+///
+/// # Errors
+/// The first database that cannot be created, or whose measurement fails (named).
+pub async fn on_each_fresh(
+    given: &[DatabaseUrl],
+    (bench, tag): (&str, char),
+    keep: bool,
+    measure: impl AsyncFn(&Store) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for (index, url) in or_defaults(given).await.iter().enumerate() {
+        let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+        let db = FreshDb::create(url, &format!("{id}_{index}{tag}")).await?;
+        let result = async {
+            let store = db.open().await?;
+            let outcome = measure(&store).await;
+            store.close().await;
+            outcome
+        }
+        .await;
+        if keep {
+            println!("Kept: {}", db.url());
+        } else {
+            db.drop_it().await;
+        }
+        result.with_context(|| format!("{bench} on {url}"))?;
+    }
+    Ok(())
+}
+
 /// A database that exists only for one benchmark run.
 pub enum FreshDb {
     Sqlite {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 
-use super::database::{self, FreshDb};
+use super::database::on_each_fresh;
 use super::fill::ingest_generated;
 use crate::amqp::batch_limit;
 use crate::cmd::prune::{line, partition_line};
@@ -58,28 +58,14 @@ pub struct PruneBenchArgs {
 /// An unreachable database or a failing statement; fresh databases are removed anyway.
 pub async fn run_prune(args: PruneBenchArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.prune <= args.count, "--prune must not exceed --count");
-    for (index, url) in database::or_defaults(&args.database_urls)
-        .await
-        .iter()
-        .enumerate()
-    {
-        let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-        let db = FreshDb::create(url, &format!("{id}_{index}p")).await?;
-        let result = async {
-            let store = db.open().await?;
-            let outcome = measure(&store, &args).await;
-            store.close().await;
-            outcome
-        }
-        .await;
-        if args.keep {
-            println!("Kept: {}", db.url());
-        } else {
-            db.drop_it().await;
-        }
-        result.with_context(|| format!("bench-prune on {url}"))?;
-    }
-    Ok(())
+    let bench = ("bench-prune", 'p');
+    on_each_fresh(
+        &args.database_urls,
+        bench,
+        args.keep,
+        async |store: &Store| measure(store, &args).await,
+    )
+    .await
 }
 
 /// Fills `store`, then measures ingest alone and during the prune.

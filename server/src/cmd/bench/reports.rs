@@ -7,10 +7,9 @@
 
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Args;
 
-use super::database::{self, FreshDb};
+use super::database::on_each_fresh;
 use super::fill::ingest_generated;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
@@ -51,33 +50,18 @@ pub struct ReportBenchArgs {
 pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
     let now = now_micros();
     let day = now.div_euclid(DAY_US) * DAY_US - DAY_US;
-    for (index, url) in database::or_defaults(&args.database_urls)
-        .await
-        .iter()
-        .enumerate()
-    {
-        let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-        let db = FreshDb::create(url, &format!("{id}_{index}r")).await?;
-        let result = async {
-            let store = db.open().await?;
-            let outcome = async {
-                fill(&store, args.count, args.seed, day).await?;
-                store.analyze().await?;
-                measure(&store, now).await
-            }
-            .await;
-            store.close().await;
-            outcome
-        }
-        .await;
-        if args.keep {
-            println!("Kept: {}", db.url());
-        } else {
-            db.drop_it().await;
-        }
-        result.with_context(|| format!("bench-reports on {url}"))?;
-    }
-    Ok(())
+    let bench = ("bench-reports", 'r');
+    on_each_fresh(
+        &args.database_urls,
+        bench,
+        args.keep,
+        async |store: &Store| {
+            fill(store, args.count, args.seed, day).await?;
+            store.analyze().await?;
+            measure(store, now).await
+        },
+    )
+    .await
 }
 
 /// Ingests `count` generated notifications, their times from `day` + 15 min on.
