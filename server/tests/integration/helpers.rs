@@ -298,18 +298,7 @@ impl TestApp {
         let app = Application::build(settings)
             .await
             .expect("application builds");
-        let port = app.port().expect("bound");
-        let store = app.store().clone();
-        let board = app.board().clone();
-        let shutdown = CancellationToken::new();
-        let handle = tokio::spawn(app.run(shutdown.clone()));
-        Self {
-            port,
-            store,
-            board,
-            shutdown,
-            handle,
-        }
+        Self::running(app)
     }
 
     /// `serve` with no deployments and these billing settings (the `/db` token, …).
@@ -341,18 +330,7 @@ impl TestApp {
         let app = Application::build(settings)
             .await
             .expect("application builds");
-        let port = app.port().expect("bound");
-        let store = app.store().clone();
-        let board = app.board().clone();
-        let shutdown = CancellationToken::new();
-        let handle = tokio::spawn(app.run(shutdown.clone()));
-        Self {
-            port,
-            store,
-            board,
-            shutdown,
-            handle,
-        }
+        Self::running(app)
     }
 
     /// `serve` with no deployments, these billing settings (the `/db` token) and this
@@ -377,6 +355,11 @@ impl TestApp {
         let app = Application::build_with_auth(settings, auth)
             .await
             .expect("application builds");
+        Self::running(app)
+    }
+
+    /// Runs a built application until [`TestApp::stop`].
+    fn running(app: Application) -> Self {
         let port = app.port().expect("bound");
         let store = app.store().clone();
         let board = app.board().clone();
