@@ -2,12 +2,23 @@
 
 use leptos::prelude::*;
 
-use crate::model::DemoMode;
+use crate::model::{DemoMode, DemoUnroutable};
 
-/// Says that the data is generated, and how it reaches the store.
+/// Says that the data is generated, how it reaches the store, and how many simulated
+/// notifications the broker could not route (so were never stored), with the newest one's
+/// exchange and routing key.
 #[component]
-pub fn DemoBanner(demo: Option<DemoMode>) -> impl IntoView {
-    demo.map(|mode| {
+pub fn DemoBanner(demo: Option<DemoMode>, unroutable: Option<DemoUnroutable>) -> impl IntoView {
+    let unroutable = unroutable.map(|u| {
+        let text = format!(
+            "{} simulated notification(s) matched no queue and were lost: nothing on the broker \
+             binds routing key {:?} to exchange {:?} (newest). Check the deployments file's \
+             topics against the broker's bindings.",
+            u.count, u.routing_key, u.exchange
+        );
+        view! { <p class="banner error" role="alert">{text}</p> }
+    });
+    let mode = demo.map(|mode| {
         let text = match mode {
             DemoMode::Broker => {
                 "Demo mode: simulated Nova notifications are being published to the configured \
@@ -19,7 +30,8 @@ pub fn DemoBanner(demo: Option<DemoMode>) -> impl IntoView {
             }
         };
         view! { <p class="banner demo" role="note">{text}</p> }
-    })
+    });
+    view! { {mode} {unroutable} }
 }
 
 /// A failed data load, as text.

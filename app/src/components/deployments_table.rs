@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::processes::liveness_text;
 use super::when::When;
-use crate::model::{ConsumerStatus, DeploymentSummary, EventFilter};
+use crate::model::{ConsumerStatus, DeploymentSummary, EventFilter, Liveness};
 use crate::routes::{self, FeedOrder};
 
 /// Every configured deployment with its consumers' state and recent activity, plus "All".
@@ -71,7 +72,7 @@ fn DeploymentRow(d: DeploymentSummary) -> impl IntoView {
         <tr>
             <td><a href=routes::live_of(Some(d.id))>{d.name.clone()}</a></td>
             <td class=format!("state {}", state.label())>{state.label()}</td>
-            <td>{d.consumers.into_iter().map(|c| view! { <ConsumerCell c/> }).collect_view()}</td>
+            <td>{d.consumers.into_iter().filter(shown).map(|c| view! { <ConsumerCell c/> }).collect_view()}</td>
             <td class="num">{d.per_minute}</td>
             <td class=error_class><a href=errors_href>{d.errors_hour}</a></td>
             <td>{d.last_event.map(|(id, at)| view! { <a href=routes::event(id)><When at/></a> })}</td>
@@ -79,12 +80,34 @@ fn DeploymentRow(d: DeploymentSummary) -> impl IntoView {
     }
 }
 
+/// Whether the home page lists a consumer: not one of a process that exited cleanly (the
+/// status page lists those for a day; here they would only crowd out the running ones).
+fn shown(c: &ConsumerStatus) -> bool {
+    c.process
+        .as_ref()
+        .is_none_or(|p| p.liveness != Liveness::Exited)
+}
+
+/// One consumer: its exchange, state and count; its process, host and last error on hover.
+/// A consumer whose process went silent says so instead of its state.
 #[component]
 fn ConsumerCell(c: ConsumerStatus) -> impl IntoView {
-    let title = c.last_error.clone().unwrap_or_default();
+    let (class, state) = match c.process.as_ref().map(|p| p.liveness) {
+        Some(lost @ Liveness::HeartbeatLost { .. }) => ("lost", liveness_text(lost)),
+        _ => (c.state.label(), c.state.label().to_owned()),
+    };
+    let on = c
+        .process
+        .as_ref()
+        .map(|p| format!("{} (pid {})", p.host, p.pid));
+    let title = [on, c.last_error.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(": ");
     view! {
-        <span class=format!("consumer {}", c.state.label()) title=title>
-            {format!("{}: {} ({} stored)", c.exchange, c.state.label(), c.stored)}
+        <span class=format!("consumer {class}") title=title>
+            {format!("{}: {state} ({} stored)", c.exchange, c.stored)}
         </span>
     }
 }

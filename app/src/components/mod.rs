@@ -4,7 +4,8 @@
 //! # Layout
 //! - times and values: `when` (timestamps, durations), `facts` (label/value tables),
 //!   `notification_json` (a body pretty-printed), `histogram`, `page_title`, `banners`;
-//! - tables: `event_row` (the event table), `deployments_table`, `kpi_table`, `usage_table`;
+//! - tables: `event_row` (the event table), `deployments_table`, `processes` (every process's
+//!   consumers and heartbeats), `kpi_table`, `usage_table`;
 //!   `usage_filters` (the usage tables' form and the section's links);
 //! - reports: `report_tree` (a report's JSON as tables), `percentile_chart` (the KPI summary);
 //! - forms: `feed_form`, `search_form`;
@@ -25,6 +26,7 @@ mod live_feed;
 mod notification_json;
 mod page_title;
 mod percentile_chart;
+mod processes;
 mod report_tree;
 mod search_form;
 mod usage_filters;
@@ -45,6 +47,7 @@ pub use live_feed::{FeedTable, LiveFeed};
 pub use notification_json::{pretty_json, NotificationJson};
 pub use page_title::{escape_html, PageTitle};
 pub use percentile_chart::PercentileChart;
+pub use processes::{liveness_text, ConsumersTable, ProcessesTable};
 pub use report_tree::ReportTree;
 pub use search_form::SearchForm;
 pub use usage_filters::{UsageFilters, UsageNav, UsageSection};

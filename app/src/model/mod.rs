@@ -32,7 +32,10 @@ mod usage;
 mod usage_progress;
 mod verifier;
 
-pub use deployment::{ConsumerState, ConsumerStatus, DemoMode, DeploymentSummary, HomeData};
+pub use deployment::{
+    ConsumerState, ConsumerStatus, DemoMode, DemoUnroutable, DeploymentSummary, HomeData, Liveness,
+    ProcessKind, ProcessStatus,
+};
 pub use detail::{EventColumns, EventDetail, QuarantineDetail, QuarantineRow};
 pub use event::EventRow;
 pub use filter::{EventFilter, TEXT_CRITERIA};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::deployment::DeploymentSummary;
+use super::deployment::{DeploymentSummary, ProcessStatus};
 use super::detail::QuarantineRow;
 use super::time::Micros;
 use super::verifier::VerifierStatus;
@@ -42,6 +42,10 @@ pub struct StatusData {
     /// Rows and bytes per table from the newest sample, with the growth over the last day.
     #[serde(default)]
     pub table_sizes: TableSizes,
+    /// Every process that beat within the day (the one that answered first, then by host,
+    /// kind and start), running, exited or silent.
+    #[serde(default)]
+    pub processes: Vec<ProcessStatus>,
 }
 
 /// The database's tables as the background sampler last measured them (catalog statistics,

@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(data) => view! {
-                        <DemoBanner demo=data.demo/>
+                        <DemoBanner demo=data.demo unroutable=data.demo_unroutable/>
                         <DeploymentsTable deployments=data.deployments/>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),

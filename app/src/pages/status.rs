@@ -1,13 +1,14 @@
-//! `/status`: consumers (state, last message, rate, reconnects), the database and its tables'
-//! sizes, live subscribers, the usage verifier and the quarantine.
+//! `/status`: every process's consumers (state, last message, rate, reconnects, with the
+//! process and host each runs on), the processes and their heartbeats, the database and its
+//! tables' sizes, live subscribers, the usage verifier and the quarantine.
 
 use leptos::prelude::*;
 
 use crate::api::get_status;
-use crate::components::{ErrorBox, MaybeWhen, PageTitle, When};
+use crate::components::{ConsumersTable, ErrorBox, MaybeWhen, PageTitle, ProcessesTable, When};
 use crate::model::{
     format_bytes, format_count, format_duration, format_signed_bytes, format_signed_count,
-    DeploymentSummary, QuarantineRow, RowsBasis, StatusData, TableSize, TableSizes, VerifierStatus,
+    QuarantineRow, RowsBasis, StatusData, TableSize, TableSizes, VerifierStatus,
 };
 use crate::routes;
 
@@ -40,50 +41,15 @@ fn Status(d: StatusData) -> impl IntoView {
     view! {
         <p class="summary" aria-label="Database">{db}</p>
         <h2>"Consumers"</h2>
-        <Consumers deployments=d.deployments/>
+        <ConsumersTable deployments=d.deployments/>
+        <h2>"Processes"</h2>
+        <ProcessesTable processes=d.processes/>
         <h2>"Verifier"</h2>
         <Verifier v=d.verifier/>
         <h2>"Database tables"</h2>
         <Tables sizes=d.table_sizes/>
         <h2>{format!("Quarantine ({} messages)", d.quarantine_total)}</h2>
         <Quarantine rows=d.quarantine/>
-    }
-}
-
-#[component]
-fn Consumers(deployments: Vec<DeploymentSummary>) -> impl IntoView {
-    let rows = deployments
-        .into_iter()
-        .flat_map(|d| {
-            let name = d.name;
-            d.consumers.into_iter().map(move |c| {
-                let state = c.state.label();
-                view! {
-                    <tr>
-                        <td><a href=routes::live_of(Some(d.id))>{name.clone()}</a></td>
-                        <td>{c.exchange}</td>
-                        <td class=format!("state {state}")>{state}</td>
-                        <td class="num">{c.stored}</td>
-                        <td class="num">{c.quarantined}</td>
-                        <td class="num">{c.last_minute}</td>
-                        <td class="mono"><MaybeWhen at=c.last_message/></td>
-                        <td class="num">{c.reconnects}</td>
-                        <td class="wrap">{c.last_error}</td>
-                    </tr>
-                }
-            })
-        })
-        .collect_view();
-    view! {
-        <table class="grid deployments" aria-label="Consumers">
-            <thead><tr>
-                <th scope="col">"Deployment"</th><th scope="col">"Exchange"</th><th scope="col">"State"</th>
-                <th scope="col" class="num">"Stored"</th><th scope="col" class="num">"Quarantined"</th>
-                <th scope="col" class="num">"Last minute"</th><th scope="col">"Last message"</th>
-                <th scope="col" class="num">"Reconnects"</th><th scope="col">"Last error"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
     }
 }
 

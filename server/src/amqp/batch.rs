@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 use crate::ingest::{Incoming, Parsed};
 use crate::notification::Redaction;
 
-/// Deliveries received together, stored in one transaction, acked together. Each is parsed
-/// as it arrives, while the previous batch is being stored.
+/// Deliveries received together, stored in one transaction (in halves when the database
+/// refuses a message for its data), acked together. Each is parsed as it arrives, while the
+/// previous batch is being stored.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
     pub parsed: Parsed,

@@ -1,6 +1,8 @@
-//! The committer stage of a consumer (see `pipeline`): stores each batch in one transaction,
-//! retrying store errors with backoff while beating the heartbeat, acks it with one
-//! multiple-ack that never covers an uncommitted delivery, and reports counts and rates.
+//! The committer stage of a consumer (see `pipeline`): stores each batch (in one transaction,
+//! or in parts around the messages the database refuses, which are quarantined: see
+//! `crate::ingest`), retrying transient store errors with backoff while beating the heartbeat
+//! and resuming where the batch stopped, acks it with one multiple-ack that never covers an
+//! uncommitted delivery, and reports counts and rates.
 
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use super::connection::AmqpError;
 use super::context::{backoff_delay, ConsumerContext};
 use super::rates::RateMeter;
 use crate::amqp::watchdog::{beat_interval, Heartbeat, Stage};
+use crate::ingest::Progress;
 use crate::telemetry::metrics;
 use app::model::now_micros;
 
@@ -129,12 +132,19 @@ impl<'a> Committer<'a> {
         }
     }
 
-    /// Stores the batch, retrying store errors with backoff. `None` on shutdown.
+    /// Stores the batch, retrying transient store errors with backoff (a message the database
+    /// refuses is quarantined by the ingestor, never retried); each retry resumes after the
+    /// parts already stored. `None` on shutdown.
     async fn store(&self, batch: &Batch) -> Option<(u64, u64)> {
         let ctx = self.ctx;
+        let mut progress = Progress::new(&batch.parsed);
         let mut attempt = 0u32;
         loop {
-            match ctx.ingestor.commit(&ctx.deployment, &batch.parsed).await {
+            let stored = ctx
+                .ingestor
+                .resume(&ctx.deployment, &batch.parsed, &mut progress)
+                .await;
+            match stored {
                 Ok(c) => {
                     let labels = [ctx.deployment.name.as_str(), self.exchange];
                     let m = ctx.board.metrics();

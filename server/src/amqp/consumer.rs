@@ -1,5 +1,8 @@
 //! A deployment's consumers: one connection, one consumer task per exchange, reconnected with
-//! capped exponential backoff and jitter, forever, unless `exit_on_exception`.
+//! capped exponential backoff and jitter, forever, unless `exit_on_exception`: then the first
+//! failure stops this deployment alone (board state `Stopped`, with the error) and is returned;
+//! what that means for the process is the caller's (`cmd::serve`: `serve` goes on, a `worker`
+//! exits once none of its deployments is left).
 //!
 //! The tasks themselves are in `pipeline` (receive → store → ack) and are watched by the
 //! `supervisor`, which restarts one whose heartbeat is older than `process_timeout`.

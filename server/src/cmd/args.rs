@@ -73,6 +73,53 @@ impl DeploymentsArg {
     }
 }
 
+/// Which deployments of the file a `worker` runs: `--deployment NAME`, repeatable; none given
+/// means every enabled one. v2 ran one worker process per deployment, so that an
+/// `exit_on_exception` failure ended that deployment's process alone and its supervisor
+/// restarted it; `worker --deployment NAME` is that shape.
+#[derive(Debug, Args)]
+pub struct DeploymentSelection {
+    /// Run only this deployment of the deployments file (repeatable; default: every enabled one)
+    #[arg(long = "deployment", value_name = "NAME")]
+    pub names: Vec<String>,
+}
+
+impl DeploymentSelection {
+    /// `file` with only the named deployments, in file order (all of them when none is named).
+    ///
+    /// # Errors
+    /// A name the file does not have, or one whose deployment is disabled (nothing would
+    /// run): one line naming the file and the name.
+    pub fn select(
+        &self,
+        mut file: config::DeploymentsFile,
+    ) -> Result<config::DeploymentsFile, config::ConfigError> {
+        if self.names.is_empty() {
+            return Ok(file);
+        }
+        for name in &self.names {
+            let reason = match file.get(name) {
+                Some(d) if d.enabled => continue,
+                Some(_) => format!("deployment {name:?} (--deployment) has \"enabled\": false"),
+                None => {
+                    let known = file.deployments.iter().map(|d| format!("{:?}", d.name));
+                    let known = known.collect::<Vec<_>>().join(", ");
+                    let known = if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known
+                    };
+                    format!("no deployment named {name:?} (--deployment); the file has {known}")
+                }
+            };
+            let (path, key) = (file.path.clone(), "deployments".to_owned());
+            return Err(config::ConfigError::Invalid { path, key, reason });
+        }
+        file.deployments.retain(|d| self.names.contains(&d.name));
+        Ok(file)
+    }
+}
+
 /// Where `verify` (and `serve --demo`) find the verifier config when neither an option nor
 /// `STACKTACH_VERIFIER_CONFIG` says: the local sample, which points at this machine's broker.
 pub const DEFAULT_VERIFIER_CONFIG: &str = "etc/stacktach_verifier_config.json";
@@ -266,6 +313,54 @@ mod tests {
         assert!(db_api_token(Some(&missing), None).is_err());
         let cli = Cli::try_parse_from(["stacktach", "serve", "--db-api-token-file", "/t"]);
         assert!(format!("{:?}", cli.expect("parses")).contains("/t"));
+    }
+
+    /// `worker --deployment NAME` (repeatable) keeps the named deployments in file order; an
+    /// unknown or disabled name is one line naming the file and the name.
+    #[test]
+    fn worker_deployment_selection() {
+        use crate::cmd::Command;
+        let file = crate::config::parse(
+            std::path::Path::new("etc/d.json"),
+            r#"{"deployments": [{"name": "east"}, {"name": "west"},
+                                {"name": "north"}, {"name": "off", "enabled": false}]}"#,
+        )
+        .expect("parses");
+        let select = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["stacktach", "worker"][..], args].concat());
+            match cli.expect("parses").command {
+                Command::Worker(a) => a.only.select(file.clone()),
+                _ => unreachable!("a worker"),
+            }
+        };
+        let names = |args: &[&str]| -> Vec<String> {
+            let selected = select(args).expect("selects");
+            selected.deployments.into_iter().map(|d| d.name).collect()
+        };
+        assert_eq!(names(&[]), ["east", "west", "north", "off"]);
+        assert_eq!(names(&["--deployment", "west"]), ["west"]);
+        let two = [
+            "--deployment",
+            "north",
+            "--deployment=east",
+            "--deployment",
+            "east",
+        ];
+        assert_eq!(names(&two), ["east", "north"]);
+        let unknown = select(&["--deployment", "south"]).unwrap_err().to_string();
+        assert_eq!(
+            unknown,
+            r#"etc/d.json: deployments: no deployment named "south" (--deployment); the file has "east", "west", "north", "off""#
+        );
+        let disabled = select(&["--deployment", "off"]).unwrap_err().to_string();
+        assert!(
+            disabled.starts_with("etc/d.json: deployments: "),
+            "{disabled}"
+        );
+        assert!(
+            disabled.contains(r#""off""#) && disabled.contains("false"),
+            "{disabled}"
+        );
     }
 
     /// `serve`, `worker` and `import` take `--redact-keys` (replacing the default list) or

@@ -8,10 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use super::args::{
-    database_url, CommonArgs, DatabaseArgs, DbApiTokenArg, RedactionArgs, VerifierConfigArg,
+    database_url, CommonArgs, DatabaseArgs, DbApiTokenArg, DeploymentSelection, RedactionArgs,
+    VerifierConfigArg,
 };
 use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
-use super::bench::{PruneBenchArgs, ReportBenchArgs};
+use super::bench::{PruneBenchArgs, ReportBenchArgs, TailBenchArgs};
 use super::import::ImportArgs;
 use super::prune::{PruneArgs, RetentionArg};
 use super::report::ReportArgs;
@@ -35,7 +36,9 @@ pub enum Command {
     /// Web app, HTTP APIs, live feed and the consumers of every enabled deployment.
     Serve(ServeArgs),
     /// Consumers only, no web app (to scale ingest apart from the web); with `--listen`,
-    /// readiness `/healthz` and `/metrics` for the orchestrator and Prometheus.
+    /// readiness `/healthz` and `/metrics` for the orchestrator and Prometheus. Exits non-zero
+    /// once every deployment it runs has stopped (`exit_on_exception`), for its supervisor to
+    /// restart it; `--deployment NAME` runs one deployment per process, as v2 did.
     Worker(WorkerArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
@@ -63,6 +66,9 @@ pub enum Command {
     /// Measure ingest while retention prunes: fill N events (M of them expired), compare the
     /// ingest rate alone and during the prune.
     BenchPrune(PruneBenchArgs),
+    /// Measure the live feed across processes: commit at a steady rate through one pool, time
+    /// each row's arrival at a web node's feed fed by the database tail.
+    BenchTail(TailBenchArgs),
     /// Delete what the retention policy no longer keeps (`--dry-run`: count it), in small
     /// chunks, printing per table the rows and the time.
     Prune(PruneArgs),
@@ -103,6 +109,8 @@ pub struct ServeArgs {
 pub struct WorkerArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub only: DeploymentSelection,
     /// Serve `/healthz` (200 once the database answers and every enabled consumer is
     /// connected, else 503 saying what is not) and `/metrics` on this address.
     #[arg(long)]
@@ -142,7 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker(args) => {
             let settings = Settings {
-                deployments: args.common.deployments.load()?,
+                deployments: args.only.select(args.common.deployments.load()?)?,
                 database_url: database_url(&args.common.database)?,
                 listen: args.listen,
                 web: false,
@@ -171,6 +179,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => super::report::run(args).await,
         Command::BenchReports(args) => super::bench::run_reports(args).await,
         Command::BenchPrune(args) => super::bench::run_prune(args).await,
+        Command::BenchTail(args) => super::bench::run_tail_bench(args).await,
         Command::Verify(args) => super::verify::run(args).await,
         Command::Prune(args) => super::prune::run(args).await,
         Command::User(args) => super::user::run(args).await,

@@ -55,9 +55,13 @@ pub struct PruneArgs {
     /// Rows per delete transaction.
     #[arg(long, default_value_t = DEFAULT_CHUNK)]
     pub chunk: u32,
-    /// Pause between chunks, in milliseconds, so ingest gets the database.
+    /// The least pause between chunks, in milliseconds, so ingest gets the database.
     #[arg(long, default_value_t = 20)]
     pub pause_ms: u64,
+    /// The largest share of the time the prune's own statements take, in percent: after a
+    /// chunk that took t, it rests at least t × (100 − P) / P. 100: only the pause.
+    #[arg(long, value_name = "P", default_value_t = 10, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub busy_percent: u8,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -74,6 +78,7 @@ pub async fn run(args: PruneArgs) -> anyhow::Result<()> {
     let options = PruneOptions {
         chunk: args.chunk.max(1),
         pause: Duration::from_millis(args.pause_ms),
+        busy_share: f64::from(args.busy_percent) / 100.0,
         dry_run: args.dry_run,
         max_pages: Some(1_000_000 / args.chunk.max(1)),
     };

@@ -8,17 +8,28 @@
 //! and what it aggregates into with it. The store offers the steps ([`BatchTx`]); this module
 //! decides their order, and [`crate::aggregate`] decides what to write.
 //!
+//! A batch is one transaction, unless the database refuses it for a message's data
+//! ([`StoreError::is_permanent`]: a `\u0000` in text on PostgreSQL, a value over a limit, a
+//! constraint): then it is stored in halves, down to the messages refused alone, which are
+//! quarantined with the database's reason (`bisect`). Only transient errors reach the caller,
+//! which retries, resuming where the batch stopped ([`Progress`]).
+//!
 //! # Layout
 //! - `parse`: [`Incoming`] and [`Parsed`]: messages → rows to insert or quarantine.
 //! - `oversize`: bodies over the database's packet limit (MySQL) → quarantine.
+//! - `bisect`: [`Progress`], a batch stored in parts around the messages the database refuses.
 //! - here: [`Ingestor`], the pipeline after parsing.
 
+mod bisect;
 mod oversize;
 mod parse;
 
+pub use bisect::Progress;
 pub use parse::{Incoming, Parsed};
 
 use app::model::{EventRow, Micros};
+
+use bisect::{part, reason, refused_row, Part, Refused};
 
 use crate::aggregate::{self, Input};
 use crate::live::Hub;
@@ -77,8 +88,9 @@ impl Ingestor {
     /// message, then [`Ingestor::commit`].
     ///
     /// # Errors
-    /// Only transient store errors: the batch was not stored and must not be acked.
-    /// Unparseable messages are not errors; they are quarantined.
+    /// Transient store errors, as [`Ingestor::commit`]: the batch must not be acked.
+    /// Unparseable messages, and messages the database refuses, are not errors; they are
+    /// quarantined.
     pub async fn ingest(
         &self,
         deployment: &DeploymentRef,
@@ -93,18 +105,97 @@ impl Ingestor {
     }
 
     /// Stores a parsed batch in one transaction (events, what they aggregate into, quarantined
-    /// messages), then tells the live hub about the new events.
+    /// messages), then tells the live hub about the new events; in parts around the messages
+    /// the database refuses, which are quarantined (see [`Ingestor::resume`]).
     ///
     /// # Errors
-    /// Only transient store errors: the batch was not stored and must not be acked.
+    /// Transient store errors: the batch was not stored whole and must not be acked (a retry
+    /// with [`Ingestor::resume`] continues where it stopped; this call again starts over,
+    /// which dedupes the events already stored).
     pub async fn commit(
         &self,
         deployment: &DeploymentRef,
         parsed: &Parsed,
     ) -> Result<Committed, StoreError> {
+        self.resume(deployment, parsed, &mut Progress::new(parsed))
+            .await
+    }
+
+    /// Stores what of `parsed` `progress` has not stored yet: the rest of the batch in one
+    /// transaction, unless the database refuses it for a message's data
+    /// ([`StoreError::is_permanent`]). Then each half is stored in its own transaction, in
+    /// batch order, recursively; a single message the database still refuses is quarantined
+    /// with its reason, in a transaction of its own. Parts stored stay stored.
+    ///
+    /// # Errors
+    /// Transient store errors: call again with the same `progress` (and the same `parsed`).
+    /// Also a permanent error of a refused message's quarantine row, which only an operator
+    /// can resolve (logged at ERROR); retrying then loses nothing.
+    pub async fn resume(
+        &self,
+        deployment: &DeploymentRef,
+        parsed: &Parsed,
+        progress: &mut Progress,
+    ) -> Result<Committed, StoreError> {
+        while let Some(range) = progress.next() {
+            let part = part(parsed, range.clone());
+            match self.commit_part(deployment, &part).await {
+                Ok(c) => progress.stored(c, part.event_offset),
+                Err(e) if !e.is_permanent() => return Err(e),
+                Err(_) if range.len() > 1 => progress.split(),
+                Err(e) => {
+                    let why = reason(&e);
+                    self.quarantine_refused(deployment, parsed, range.start, &why)
+                        .await?;
+                    progress.quarantined(why);
+                }
+            }
+        }
+        let (committed, refused) = progress.finish();
+        warn_refused(deployment, &refused);
+        Ok(committed)
+    }
+
+    /// Quarantines unit `unit` of `parsed`, which the database refused alone for `why`, in a
+    /// transaction of its own.
+    ///
+    /// # Errors
+    /// Store errors; a permanent one (the database refuses even the quarantine row, whose
+    /// text is cleaned of what a database refuses) is logged at ERROR: an operator must act.
+    async fn quarantine_refused(
+        &self,
+        deployment: &DeploymentRef,
+        parsed: &Parsed,
+        unit: usize,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let row = refused_row(parsed, unit, why);
+        let stored = self.quarantine(std::slice::from_ref(&row)).await;
+        if let Err(e) = &stored {
+            if e.is_permanent() {
+                tracing::error!(
+                    deployment = %deployment.name,
+                    exchange = %row.exchange,
+                    reason = %why,
+                    error = %e,
+                    "The database refuses a notification and its quarantine row; the batch is \
+                     retried until an operator resolves it."
+                );
+            }
+        }
+        stored.map(drop)
+    }
+
+    /// Stores one part of a batch in one transaction, then tells the live hub; `inserted`
+    /// indexes `part.events`.
+    async fn commit_part(
+        &self,
+        deployment: &DeploymentRef,
+        part: &Part<'_>,
+    ) -> Result<Committed, StoreError> {
         let mut tx = self.store.begin_batch().await?;
         // Known only now: the database's packet limit, read as the batch began.
-        let fitted = oversize::fit(&parsed.events, &parsed.quarantined, tx.max_packet());
+        let fitted = oversize::fit(part.events, part.quarantined, tx.max_packet());
         let (events, quarantined) = (&*fitted.events, &*fitted.quarantined);
         let inserted = tx.insert_events(events).await?;
         aggregate_rounds(&mut tx, events, &inserted).await?;
@@ -131,7 +222,7 @@ impl Ingestor {
     /// quarantine, in one transaction.
     ///
     /// # Errors
-    /// Only transient store errors: nothing was stored.
+    /// Store errors: nothing was stored.
     pub async fn quarantine(&self, rows: &[NewQuarantine]) -> Result<Committed, StoreError> {
         let mut tx = self.store.begin_batch().await?;
         let fitted = oversize::fit(&[], rows, tx.max_packet());
@@ -141,6 +232,20 @@ impl Ingestor {
             quarantined: rows.len(),
             ..Committed::default()
         })
+    }
+}
+
+/// Logs the messages of a batch the database refused, if any: once per batch, without their
+/// bodies (the reason is the database's message and code).
+fn warn_refused(deployment: &DeploymentRef, refused: &Refused) {
+    if let Some(reason) = &refused.first_reason {
+        tracing::warn!(
+            deployment = %deployment.name,
+            count = refused.count,
+            transactions = refused.transactions,
+            first_reason = %reason,
+            "Quarantined notifications the database refuses; the rest of their batch is stored."
+        );
     }
 }
 

@@ -6,7 +6,7 @@
 //! and `stacktach import` writes into a running server's database. A web node therefore learns
 //! about new rows from the database, not from its own ingestor: the tail reads the events past
 //! its cursor (`id > cursor`, oldest first) whenever a local commit wakes it and, for the other
-//! processes' commits, by polling with back-off (50 ms after rows came, doubling to 500 ms
+//! processes' commits, by polling with back-off (20 ms after rows came, doubling to 500 ms
 //! while idle). Reading by id misses nothing because ids commit in order (the ingest lock of
 //! each backend, ARCHITECTURE.md "Invariants"): once id n is visible, no smaller id can commit
 //! later.

@@ -16,7 +16,7 @@
 //! | `lifecycles` (180 days) | `lifecycles` | the instance is `deleted`, its delete (`instance_deletes`) is older, and no timing or tracker of it is left |
 //! | `usage` (400 days) | `instance_exists`, `image_exists`, `instance_usages`, `image_usages`, `instance_deletes`, `image_deletes`, `instance_reconcile` | exists: audit period ended before the horizon **and** verified/reconciled/failed **and** sent (2xx `send_status`), never otherwise; usages: the instance or image was deleted before the horizon and no kept exists points at it; deletes: older, and neither an exists, a usage nor a lifecycle of the instance is left; reconciles: deleted before the horizon |
 //! | `reports` (400 days) | `json_reports` | it was created before the horizon |
-//! | never pruned | `deployments`, `tenant_info`, `tenant_types`, `tenant_info_types`, `ingest_lock` (MySQL), `table_size_samples` (kept small by its own sampler) | reference data, or bounded by design |
+//! | never pruned | `deployments`, `tenant_info`, `tenant_types`, `tenant_info_types`, `ingest_lock` (MySQL), `table_size_samples` (kept small by its own sampler), `process_heartbeats` (rows a day silent deleted by the beating processes) | reference data, or bounded by design |
 //!
 //! A class set to `off` keeps its rows forever.
 //!

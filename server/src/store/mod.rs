@@ -20,7 +20,8 @@
 //!   billing writes.
 //! - `events/`: `raw_events` and `raw_image_meta` (writes, feed, search, detail, `/stacky`).
 //! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read).
-//! - `quarantine`, `deployments`, `reports` (`json_reports`): one table each.
+//! - `quarantine`, `deployments`, `reports` (`json_reports`), `heartbeats`
+//!   (`process_heartbeats`, the shared status board): one table each.
 //! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
 //! - [`report_inputs`]: the reads behind v2's reports (`crate::reports`).
 //! - `verifier`: the usage verifier's batches, evidence, outcomes and counts.
@@ -40,6 +41,7 @@ mod deployments;
 mod error;
 mod events;
 mod explain;
+mod heartbeats;
 mod migrate_repair;
 pub mod partitions;
 mod pool;
@@ -64,6 +66,7 @@ pub use batch::{BatchTx, Committed};
 pub use error::StoreError;
 pub use events::{EventColumns, NewEvent, ScopeSample, TimeWindow};
 pub use explain::{EventsOf, Explained};
+pub use heartbeats::HeartbeatRow;
 pub use quarantine::{NewQuarantine, QuarantineRecord};
 pub use table_sizes::{TableSizeNow, TableSizeSample, SAMPLES_KEPT, SAMPLE_HOUR};
 pub use tx::Tx;

@@ -59,7 +59,8 @@ pub const DUPLICATES: Counter = Counter {
 /// Unparseable messages kept in the quarantine table.
 pub const QUARANTINED: Counter = Counter {
     name: "stacktach_notifications_quarantined_total",
-    help: "Messages that could not be parsed and were quarantined (then acked).",
+    help:
+        "Messages quarantined (then acked): unparseable, or refused by the database for their data.",
     labels: CONSUMER,
 };
 /// Deliveries acked after their batch committed.

@@ -144,6 +144,7 @@ async fn store_without_legacy(db: &TestDb) -> Fixture {
 fn quick() -> PruneOptions {
     PruneOptions {
         pause: Duration::ZERO,
+        busy_share: 1.0,
         ..PruneOptions::default()
     }
 }

@@ -155,6 +155,7 @@ fn rows_of(outcomes: &[TableOutcome], table: &str) -> u64 {
 fn quick() -> PruneOptions {
     PruneOptions {
         pause: Duration::ZERO,
+        busy_share: 1.0,
         ..PruneOptions::default()
     }
 }

@@ -59,14 +59,14 @@ pub async fn on_each_fresh(
     given: &[DatabaseUrl],
     (bench, tag): (&str, char),
     keep: bool,
-    measure: impl AsyncFn(&Store) -> anyhow::Result<()>,
+    measure: impl AsyncFn(&Store, &DatabaseUrl) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     for (index, url) in or_defaults(given).await.iter().enumerate() {
         let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
         let db = FreshDb::create(url, &format!("{id}_{index}{tag}")).await?;
         let result = async {
             let store = db.open().await?;
-            let outcome = measure(&store).await;
+            let outcome = measure(&store, db.url()).await;
             store.close().await;
             outcome
         }

@@ -24,6 +24,7 @@
 //! - `verify`: `stacktach bench-verify`, the usage verifier over N exists per database.
 //! - `reports`: `stacktach bench-reports`, every report over a day of N events per database.
 //! - `prune`: `stacktach bench-prune`, the ingest rate while retention prunes, per database.
+//! - `tail`: `stacktach bench-tail`, commit → live push latency across processes, per database.
 
 mod broker;
 mod database;
@@ -34,6 +35,7 @@ mod queries;
 mod report;
 mod reports;
 mod run;
+mod tail;
 mod usage;
 mod verify;
 
@@ -41,4 +43,5 @@ pub use prune::{run_prune, PruneBenchArgs};
 pub use queries::{run as run_queries, QueryBenchArgs};
 pub use reports::{run_reports, ReportBenchArgs};
 pub use run::{run, BenchArgs};
+pub use tail::{run_tail_bench, TailBenchArgs};
 pub use verify::{run_verify, VerifyBenchArgs};

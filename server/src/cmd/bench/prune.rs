@@ -63,7 +63,7 @@ pub async fn run_prune(args: PruneBenchArgs) -> anyhow::Result<()> {
         &args.database_urls,
         bench,
         args.keep,
-        async |store: &Store| measure(store, &args).await,
+        async |store: &Store, _: &DatabaseUrl| measure(store, &args).await,
     )
     .await
 }

@@ -55,7 +55,7 @@ pub async fn run_reports(args: ReportBenchArgs) -> anyhow::Result<()> {
         &args.database_urls,
         bench,
         args.keep,
-        async |store: &Store| {
+        async |store: &Store, _: &DatabaseUrl| {
             fill(store, args.count, args.seed, day).await?;
             store.analyze().await?;
             measure(store, now).await

@@ -1,15 +1,46 @@
 //! `serve`'s authentication options ([`AuthArgs`]) and their variables, resolved into
 //! [`AuthSettings`]: the option first, else the variable, else the default (mode `none`).
 //! Tokens come from a file or a variable, never from an option (which `ps` would show).
+//! [`authenticator`] applies them at startup.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use anyhow::Context;
 use clap::Args;
 
 use crate::config::auth::{
     parse_header_name, parse_networks, parse_tokens_file, parse_tokens_list, AuthMode,
-    AuthSettings, DEFAULT_PROXY_USER_HEADER,
+    AuthSettings, Exposure, DEFAULT_PROXY_USER_HEADER,
 };
+use crate::config::Secret;
+use crate::http::auth::Authenticator;
+
+/// The web server's authenticator, after the startup rule: mode `none` serves a non-loopback
+/// address only with `--insecure` (and warns then). `web_listen` is where the web server
+/// listens, `None` without one: a worker's endpoints are not authenticated, so the rule is the
+/// web server's only. `db_api_token` guards the `/db` writes.
+///
+/// # Errors
+/// A mode without what it needs, a bad users file, or mode `none` on a non-loopback address
+/// without `--insecure`.
+pub(super) fn authenticator(
+    auth: &AuthSettings,
+    web_listen: Option<SocketAddr>,
+    db_api_token: Option<&Secret>,
+) -> anyhow::Result<Arc<Authenticator>> {
+    if let Some(addr) = web_listen {
+        auth.validate()?;
+        if auth.check_listen(addr)? == Exposure::Insecure {
+            tracing::warn!(%addr, "Serving without authentication on a non-loopback address (--insecure): everyone who reaches it can read everything.");
+        }
+        tracing::info!(mode = %auth.mode, "Authentication configured.");
+    }
+    let authenticator =
+        Authenticator::new(auth, db_api_token).context("cannot set up authentication")?;
+    Ok(Arc::new(authenticator))
+}
 
 /// How `serve` authenticates requests.
 #[derive(Debug, Args)]

@@ -1,7 +1,9 @@
 //! Building and running the application: [`Application::build`] opens and migrates the store,
 //! registers the deployments and binds the port ([`Application::build_with_auth`] also checks
 //! the authentication settings against the address first); [`Application::run`] runs the
-//! consumers, the demo and the web server until shutdown, then stops them in order.
+//! consumers, the demo and the web server until shutdown, then stops them in order. A
+//! deployment stopped by `exit_on_exception` ends neither the web server nor the other
+//! deployments; a worker ends once none of its deployments is left (see `consumers`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,12 +16,14 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::auth::authenticator;
 use super::billing::BillingSettings;
+use super::consumers::{spawn as spawn_consumer, until_all_stopped, Consumers};
 use super::demo::Demo;
 use super::site::leptos_options;
-use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
+use crate::amqp::ConsumerContext;
 use crate::cmd::verify::load_config as load_verifier_config;
-use crate::config::auth::{AuthSettings, Exposure};
+use crate::config::auth::AuthSettings;
 use crate::config::{DatabaseUrl, DeploymentConfig, DeploymentsFile};
 use crate::http::auth::Authenticator;
 use crate::http::router::router;
@@ -90,7 +94,8 @@ impl Application {
     /// needs, a bad users file, an unreachable database, a failed migration, or a port that
     /// cannot be bound.
     pub async fn build_with_auth(settings: Settings, auth: AuthSettings) -> anyhow::Result<Self> {
-        let auth = authenticator(&settings, &auth)?;
+        let web_listen = settings.listen.filter(|_| settings.web);
+        let auth = authenticator(&auth, web_listen, settings.billing.db_api_token.as_ref())?;
         let verifier = match &settings.billing.verifier_config {
             Some(path) => Some(RunSettings::from_config(&load_verifier_config(path)?)),
             None => None,
@@ -161,9 +166,13 @@ impl Application {
 
     /// Runs consumers, demo and web server until `shutdown` is cancelled, then stops them:
     /// consumers finish or abandon their current batch (never acking uncommitted messages).
+    /// A deployment that stops (`exit_on_exception`) is shown `stopped` with its error while
+    /// everything else goes on; without the web app (`worker`) the run ends when every
+    /// deployment has stopped.
     ///
     /// # Errors
-    /// The web server failing, or a consumer stopping with `exit_on_exception`.
+    /// The web server failing, or (without the web app) every deployment stopped with
+    /// `exit_on_exception` ([`super::WorkerStopped`]).
     pub async fn run(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let ingestor = Ingestor::new(self.store.clone(), self.hub.clone())
             .with_redaction(self.settings.redaction.clone());
@@ -180,6 +189,11 @@ impl Application {
             metrics,
             shutdown.clone(),
         ));
+        // Every process beats (the shared status board); a web node shows every process's.
+        let kind = app::model::ProcessKind::of(self.settings.web, self.settings.consumers);
+        let (store, board) = (self.store.clone(), self.board.clone());
+        let beat = crate::telemetry::heartbeat::Heartbeat::new(store, board, kind);
+        background.spawn(beat.run(shutdown.clone()));
         if self.settings.web {
             let (store, hub) = (self.store.clone(), self.hub.clone());
             background.spawn(crate::live::run_tail(store, hub, shutdown.clone()));
@@ -189,20 +203,21 @@ impl Application {
             background.spawn(crate::reports::run_daily(store, shutdown.clone()));
         }
         let outcome = match self.listener.take() {
+            // `serve`: stopped deployments are the status page's news, not the end.
+            Some(listener) if self.settings.web => {
+                self.serve_http(listener, demo_status, shutdown.clone())
+                    .await
+            }
             Some(listener) => {
                 let http = self.serve_http(listener, demo_status, shutdown.clone());
                 tokio::select! {
                     result = http => result,
-                    Some(Ok(Err(e))) = consumers.join_next() => Err(exit_on_exception(e)),
+                    Err(e) = until_all_stopped(&mut consumers, &shutdown) => Err(e.into()),
                 }
             }
-            None => loop {
-                match consumers.join_next().await {
-                    Some(Ok(Err(e))) => break Err(exit_on_exception(e)),
-                    Some(_) => {}
-                    None => break Ok(()),
-                }
-            },
+            None => until_all_stopped(&mut consumers, &shutdown)
+                .await
+                .map_err(Into::into),
         };
         shutdown.cancel();
         while consumers.join_next().await.is_some() {}
@@ -218,24 +233,21 @@ impl Application {
     }
 
     /// One reconnecting consumer task per enabled deployment (none with `--no-consumers`).
-    fn spawn_consumers(
-        &self,
-        ingestor: &Ingestor,
-        shutdown: &CancellationToken,
-    ) -> JoinSet<Result<(), AmqpError>> {
-        let mut consumers = JoinSet::new();
+    fn spawn_consumers(&self, ingestor: &Ingestor, shutdown: &CancellationToken) -> Consumers {
+        let mut consumers = Consumers::new();
         if !self.settings.consumers {
             return consumers;
         }
         for (cfg, dep) in self.enabled() {
-            consumers.spawn(run_deployment(ConsumerContext {
+            let ctx = ConsumerContext {
                 config: cfg.clone(),
                 deployment: dep.clone(),
                 ingestor: ingestor.clone(),
                 board: self.board.clone(),
                 process_timeout: self.settings.deployments.process_timeout,
                 shutdown: shutdown.clone(),
-            }));
+            };
+            spawn_consumer(&mut consumers, ctx);
         }
         consumers
     }
@@ -258,6 +270,7 @@ impl Application {
                     deployment: dep.clone(),
                     ingestor: ingestor.clone(),
                     status: status.clone(),
+                    metrics: self.board.metrics().clone(),
                     shutdown: shutdown.clone(),
                 };
                 background.spawn(demo.run());
@@ -332,26 +345,6 @@ impl Application {
         };
         Ok(router(state))
     }
-}
-
-/// The web server's authenticator, after the startup rule: mode `none` serves a non-loopback
-/// address only with `--insecure` (and warns then). A worker's endpoints are not
-/// authenticated, so the rule is the web server's only.
-fn authenticator(settings: &Settings, auth: &AuthSettings) -> anyhow::Result<Arc<Authenticator>> {
-    if let (true, Some(addr)) = (settings.web, settings.listen) {
-        auth.validate()?;
-        if auth.check_listen(addr)? == Exposure::Insecure {
-            tracing::warn!(%addr, "Serving without authentication on a non-loopback address (--insecure): everyone who reaches it can read everything.");
-        }
-        tracing::info!(mode = %auth.mode, "Authentication configured.");
-    }
-    let authenticator = Authenticator::new(auth, settings.billing.db_api_token.as_ref())
-        .context("cannot set up authentication")?;
-    Ok(Arc::new(authenticator))
-}
-
-fn exit_on_exception(e: AmqpError) -> anyhow::Error {
-    anyhow::Error::new(e).context("a consumer stopped (exit_on_exception)")
 }
 
 #[cfg(test)]

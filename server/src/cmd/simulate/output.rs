@@ -1,6 +1,7 @@
 //! Where `stacktach simulate` sends notifications: each enabled deployment's broker (publisher
-//! confirms, the deployment's exchanges declared first, exchanges it does not configure skipped
-//! and reported once), or a JSON lines file for `stacktach import`.
+//! confirms, the deployment's exchanges declared first, each notification with a routing key
+//! the deployment binds for its exchange, exchanges it does not configure or bind skipped and
+//! reported once), or a JSON lines file for `stacktach import`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::SimulateArgs;
 use super::notigen::Outgoing;
 use super::source::Source;
-use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
+use crate::amqp::publish::{routing_key_for, Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare};
 use crate::config::DeploymentConfig;
 
@@ -39,22 +40,24 @@ pub(crate) async fn publish_deployment(
             break;
         }
         for o in batch {
-            if !cfg.topics.iter().any(|t| t.exchange == o.exchange) {
+            // The key the file binds for this exchange (the generator says `monitor.info`; a
+            // file may bind `notifications.info`), so what is published reaches the queues.
+            let routed = cfg
+                .topics
+                .iter()
+                .find(|t| t.exchange == o.exchange)
+                .and_then(|t| routing_key_for(&t.bindings, &o.routing_key));
+            let Some(routing_key) = routed else {
                 let n = skipped.entry(o.exchange.clone()).or_default();
                 if *n == 0 {
-                    tracing::warn!(deployment = %name, exchange = %o.exchange, "Skipping notifications for an exchange this deployment does not configure.");
+                    tracing::warn!(deployment = %name, exchange = %o.exchange, "Skipping notifications for an exchange this deployment does not configure or bind.");
                 }
                 *n += 1;
                 source.give_back(1);
                 continue;
-            }
+            };
             publisher
-                .publish(
-                    &o.exchange,
-                    &o.routing_key,
-                    &o.message_id,
-                    o.body.as_bytes(),
-                )
+                .publish(&o.exchange, &routing_key, &o.message_id, o.body.as_bytes())
                 .await
                 .with_context(|| format!("deployment {name}: publishing failed"))?;
             *sent.entry(o.exchange).or_default() += 1;
@@ -71,7 +74,7 @@ pub(crate) async fn publish_deployment(
     );
     for (exchange, n) in skipped {
         println!(
-            "Deployment {name}: skipped {n} {exchange} notifications (exchange not configured)."
+            "Deployment {name}: skipped {n} {exchange} notifications (exchange not configured or without a bound queue)."
         );
     }
     Ok(())

@@ -1,15 +1,17 @@
 //! [`ServerBackend`]: the store, the consumers' status board and the live hub's counters
 //! behind the web app's port. It merges the counters into its own answers, so no caller
-//! (server function or `/api/v1` handler) patches what it returns.
+//! (server function or `/api/v1` handler) patches what it returns. The consumers are every
+//! process's, from their heartbeats (`processes`), this process's own from its board.
 
 use app::model::{
     DbInfo, DeploymentSummary, DrillData, EventDetail, EventFilter, EventPage, FeedData, Field,
-    HomeData, InstanceData, Micros, QuarantineDetail, RequestData, ScopeData, ScopeKind,
-    SearchQuery, StatusData, TimingsData, Window,
+    HomeData, InstanceData, Micros, ProcessStatus, QuarantineDetail, RequestData, ScopeData,
+    ScopeKind, SearchQuery, StatusData, TimingsData, Window,
 };
 use app::ssr::{Backend, BackendError};
 
 use super::demo::DemoStatus;
+use super::processes::SharedStatus;
 use super::verifier::verifier_status;
 use super::{detail, lists, pages};
 use super::{reports_pages, usage_pages};
@@ -22,7 +24,7 @@ use crate::telemetry::table_sizes;
 /// The server side of the web app's data needs.
 pub struct ServerBackend {
     pub store: Store,
-    /// The consumers' state, per deployment.
+    /// This process's consumers (and identity); the other processes' come from the database.
     pub board: StatusBoard,
     pub demo: DemoStatus,
     /// Names of deployments configured with `enabled: false`.
@@ -39,13 +41,16 @@ pub(super) fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl ServerBackend {
-    /// Every deployment with its consumers, the live hub's activity counters and its newest
-    /// event.
-    async fn deployments(&self) -> Result<Vec<DeploymentSummary>, StoreError> {
+    /// Every deployment with every process's consumers, the live hub's activity counters and
+    /// its newest event; and every process that beat within the day.
+    async fn deployments(
+        &self,
+    ) -> Result<(Vec<DeploymentSummary>, Vec<ProcessStatus>), StoreError> {
+        let mut shared = SharedStatus::load(&self.store, &self.board).await?;
         let names = self.store.deployments().await?;
         let last = self.store.last_events().await?;
         let activity = self.live.activity_now();
-        Ok(names
+        let deployments = names
             .into_iter()
             .map(|(id, name)| {
                 let last_event = last
@@ -57,14 +62,15 @@ impl ServerBackend {
                 DeploymentSummary {
                     id,
                     disabled: self.disabled.contains(&name),
-                    consumers: self.board.of_deployment(&name),
+                    consumers: shared.take_consumers(&name),
                     name,
                     per_minute: counts.map_or(0, |a| a.per_minute),
                     errors_hour: counts.map_or(0, |a| a.errors_hour),
                     last_event,
                 }
             })
-            .collect())
+            .collect();
+        Ok((deployments, shared.processes))
     }
 
     /// The tables' sizes as last sampled, each with the retention that applies to it.
@@ -79,7 +85,7 @@ impl ServerBackend {
     /// The status page: deployments, the newest quarantined messages, the database (with its
     /// tables' sizes as last sampled), and the browsers watching a live feed.
     async fn status_data(&self) -> Result<StatusData, StoreError> {
-        let deployments = self.deployments().await?;
+        let (deployments, processes) = self.deployments().await?;
         let (quarantine, quarantine_total) = self
             .store
             .quarantine_list(StatusData::QUARANTINE_LIMIT)
@@ -95,6 +101,7 @@ impl ServerBackend {
             subscribers: self.live.subscribers() as u64,
             verifier: verifier_status(&self.store, self.board.metrics()).await?,
             table_sizes: self.table_sizes().await?,
+            processes,
         })
     }
 }
@@ -103,8 +110,9 @@ impl ServerBackend {
 impl Backend for ServerBackend {
     async fn home(&self) -> Result<HomeData, BackendError> {
         Ok(HomeData {
-            deployments: self.deployments().await.map_err(backend_error)?,
+            deployments: self.deployments().await.map_err(backend_error)?.0,
             demo: self.demo.get(),
+            demo_unroutable: self.demo.unroutable(),
         })
     }
 

@@ -5,6 +5,7 @@
 //!
 //! # Layout
 //! - `backend`: [`ServerBackend`], what it holds, the trait's answers, deployments and status;
+//! - `processes`: every process's consumers, from the heartbeats and this process's board;
 //! - `demo`: [`DemoStatus`], what `serve --demo` is doing;
 //! - `lists`: the live feed's first page and the drill-down;
 //! - `cursor`: the id-cursor lists of `/api/v1` (events, quarantine) and deployment lookup;
@@ -20,6 +21,7 @@ mod demo;
 mod detail;
 mod lists;
 mod pages;
+mod processes;
 mod reports_pages;
 mod usage;
 mod usage_pages;

@@ -24,8 +24,6 @@
 //! way, so a usage horizon of 400 days keeps about 13 month partitions of referenced events
 //! rather than 400 day partitions that every id lookup probes.
 
-use std::time::Duration;
-
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::store::partitions::{
@@ -227,7 +225,7 @@ async fn copy_referenced(
     Ok(counts)
 }
 
-/// Deletes, in chunks with a pause between them, the `raw_image_meta` rows of the events of
+/// Deletes, in chunks with a rest between them, the `raw_image_meta` rows of the events of
 /// `source` that go: not copied into `fresh`, not referenced.
 async fn delete_doomed_meta(
     c: &mut PgConnection,
@@ -249,6 +247,7 @@ async fn delete_doomed_meta(
     );
     let mut after = n.lo - 1;
     loop {
+        let worked = std::time::Instant::now();
         let page: Vec<i64> = sqlx::query_scalar(
             "SELECT raw_id FROM raw_image_meta WHERE raw_id > $1 AND raw_id <= $2 \
              ORDER BY raw_id LIMIT $3",
@@ -266,15 +265,7 @@ async fn delete_doomed_meta(
         if page.len() < options.chunk.max(1) as usize {
             return Ok(());
         }
-        pause(options.pause).await;
-    }
-}
-
-async fn pause(pause: Duration) {
-    if pause.is_zero() {
-        tokio::task::yield_now().await;
-    } else {
-        tokio::time::sleep(pause).await;
+        options.rest(worked.elapsed()).await;
     }
 }
 

@@ -1,6 +1,7 @@
 //! The walk: a table read by id in pages of `chunk` rows, each page's doomed rows deleted by
-//! primary key in one short transaction of their own, with a pause between pages so ingest
-//! gets the database between them.
+//! primary key in one short transaction of their own, with a rest between pages so ingest
+//! gets the database between them (at least the pause, and long enough to keep the prune to
+//! its share of the time: [`PruneOptions::rest_after`]).
 
 use std::time::{Duration, Instant};
 
@@ -81,6 +82,7 @@ impl Store {
         let mut after = i64::MIN;
         let mut pages = 0u32;
         loop {
+            let worked = Instant::now();
             let page = self
                 .prune_page(step, relation, cutoff, after, chunk)
                 .await?;
@@ -113,11 +115,7 @@ impl Store {
                 outcome.capped = true;
                 break;
             }
-            if options.pause.is_zero() {
-                tokio::task::yield_now().await;
-            } else {
-                tokio::time::sleep(options.pause).await;
-            }
+            options.rest(worked.elapsed()).await;
         }
         Ok(())
     }
