@@ -3,8 +3,8 @@
 # notifications/s through RabbitMQ into two `stacktach worker` processes competing on the same
 # durable queues and one `stacktach serve --no-consumers` web node, all on one fresh database
 # (PostgreSQL by default; SOAK_DATABASE=mysql or sqlite for the others), with a live feed open on
-# the web node's websocket the whole time. It samples every process's RSS each minute, prints
-# the curve (start, every 10 minutes, end), then checks published = stored (no loss, no
+# the web node's websocket the whole time. It prints every process's RSS each minute (start to
+# end), then checks published = stored (no loss, no
 # duplicate) and that the live feed saw every stored row.
 #
 #   scripts/soak.sh                       build the release binary if needed, then soak
@@ -28,6 +28,17 @@ BIN=$ROOT/target/release/stacktach
 ID=soak_$$_$(date +%s)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stacktach-soak-XXXXXX")
 PIDS=()
+VHOST_MADE=
+drop_db() { :; }
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do timeout 20 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true; done
+  [ -n "$VHOST_MADE" ] && { rabbitmqctl -q delete_vhost "$ID" || true; }
+  drop_db || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+command -v node >/dev/null || { echo "soak needs node (the live feed client)" >&2; exit 1; }
 
 if [ -z "${SOAK_SKIP_BUILD:-}" ]; then
   echo "==> cargo build --release -p server --bin stacktach"
@@ -37,33 +48,24 @@ fi
 
 case "$DATABASE" in
   postgres)
+    drop_db() { psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $ID WITH (FORCE)"; }
     psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $ID"
     URL="postgres://postgres@127.0.0.1:5432/$ID"
-    drop_db() { psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $ID WITH (FORCE)"; }
     count_sql() { psql -h 127.0.0.1 -U postgres -d "$ID" -tAc "$1"; } ;;
   mysql)
+    drop_db() { mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $ID"; }
     mariadb -h 127.0.0.1 -u root -e "CREATE DATABASE $ID"
     URL="mysql://root@127.0.0.1:3306/$ID"
-    drop_db() { mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $ID"; }
     count_sql() { mariadb -h 127.0.0.1 -u root -N -D "$ID" -e "$1"; } ;;
   sqlite)
     URL="sqlite://$WORK/soak.db"
-    drop_db() { :; }
     count_sql() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$WORK/soak.db" "$1"; } ;;
   *) echo "SOAK_DATABASE must be postgres, mysql or sqlite" >&2; exit 2 ;;
 esac
 
 rabbitmqctl -q add_vhost "$ID"
+VHOST_MADE=1
 rabbitmqctl -q set_permissions -p "$ID" guest '.*' '.*' '.*'
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rabbitmqctl -q delete_vhost "$ID" || true
-  drop_db || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 cat >"$WORK/deployments.json" <<EOF
 {"deployments": [{"name": "soak", "rabbit_host": "127.0.0.1", "rabbit_port": 5672,
@@ -94,7 +96,8 @@ for p in "$PORT" $((PORT + 1)) $((PORT + 2)); do
   curl -sf "http://127.0.0.1:$p/healthz" >/dev/null || { echo "process on :$p never became ready" >&2; tail "$WORK"/*.log >&2; exit 1; }
 done
 
-# The live feed: a websocket client on the web node counting the distinct rows it receives.
+# The live feed: a websocket client on the web node counting the distinct rows it receives,
+# from the first event on (`after=0`: it may connect after the first commits).
 if ! node -e 'process.exit(typeof WebSocket === "undefined" ? 1 : 0)'; then
   export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-websocket"
 fi
@@ -103,18 +106,20 @@ import { writeFileSync } from "node:fs";
 const [url, out] = process.argv.slice(2);
 const ids = new Set();
 let messages = 0;
+let gaps = 0;
 const ws = new WebSocket(url);
 ws.onmessage = (m) => {
   messages += 1;
   const msg = JSON.parse(m.data);
   for (const row of msg.rows ?? []) ids.add(row.id);
+  if (msg.type !== "rows") gaps += 1;
 };
 ws.onerror = (e) => { console.error("feed error", e.message ?? e); process.exit(1); };
-const save = () => writeFileSync(out, JSON.stringify({ distinct: ids.size, messages }));
-setInterval(save, 5000);
+const save = () => writeFileSync(out, JSON.stringify({ distinct: ids.size, messages, gaps }));
+setInterval(save, 1000);
 process.on("SIGTERM", () => { save(); process.exit(0); });
 EOF
-start feed node "$WORK/feed.mjs" "ws://127.0.0.1:$PORT/live/ws" "$WORK/feed.json"
+start feed node "$WORK/feed.mjs" "ws://127.0.0.1:$PORT/live/ws?after=0" "$WORK/feed.json"
 
 COUNT=$((MINUTES * 60 * RATE))
 echo "==> soak: $MINUTES min at $RATE/s ($COUNT notifications), database $DATABASE, work dir $WORK"
@@ -141,14 +146,20 @@ for _ in $(seq 120); do
   sleep 1
 done
 distinct=$(count_sql "SELECT COUNT(DISTINCT dedupe_key) FROM raw_events" | tr -d ' ')
-sleep 6 # the feed client saves every 5 s
-fed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["distinct"])' "$WORK/feed.json" 2>/dev/null || echo 0)
-echo "published $COUNT, stored $stored (+$quarantined quarantined), distinct $distinct, live feed rows $fed"
+fed=0
+for _ in $(seq 30); do # the feed client saves every second
+  fed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["distinct"])' "$WORK/feed.json" 2>/dev/null || echo 0)
+  [ "$fed" -ge "$stored" ] && break
+  sleep 1
+done
+echo "published $COUNT, stored $stored (+$quarantined quarantined), distinct $distinct, live feed $(cat "$WORK/feed.json" 2>/dev/null)"
 for name in worker-1 worker-2 web; do
   if grep -qi 'panic\|error' "$WORK/$name.log"; then
     echo "--- $name log (errors):"; grep -i 'panic\|error' "$WORK/$name.log" | head -5
   fi
 done
+# Published = stored exactly: as many rows as notifications, each message id once (the dedupe
+# index is per timestamp, so a duplicate with another timestamp would show here).
 [ "$((stored + quarantined))" -eq "$COUNT" ] && [ "$distinct" -eq "$stored" ] \
   || { echo "SOAK FAILED: published != stored" >&2; exit 1; }
 [ "$fed" -eq "$stored" ] || { echo "SOAK FAILED: the live feed saw $fed of $stored rows" >&2; exit 1; }

@@ -20,6 +20,10 @@ pub enum AmqpError {
     Lapin(#[from] lapin::Error),
     #[error("the consumer of queue(s) on exchange {0:?} was cancelled by the broker")]
     Cancelled(String),
+    /// A bug: the deployment's task panicked (the panic's message). The deployment is stopped
+    /// as if it had `exit_on_exception`, so a worker left with nothing exits non-zero.
+    #[error("the consumer task panicked: {0}")]
+    Panicked(String),
 }
 
 /// Opens the deployment's AMQP connection.

@@ -11,7 +11,11 @@
 //!
 //! What is stored stays stored: a transient error part-way returns with [`Progress`]
 //! remembering the parts still to store, and the retry resumes there, so no quarantine row
-//! (which has no dedupe key) is written twice.
+//! (which has no dedupe key) is written twice by the same process. A batch whose `Progress`
+//! is lost (the process restarts, the watchdog restarts the consumer, a commit's outcome is
+//! unknown) is redelivered and stored again from the start: its events dedupe, but a message
+//! quarantined before may be quarantined a second time. A duplicate in the quarantine is
+//! visible and harmless; a lost message would be neither.
 
 use std::ops::Range;
 

@@ -111,7 +111,7 @@ impl Ingestor {
     /// # Errors
     /// Transient store errors: the batch was not stored whole and must not be acked (a retry
     /// with [`Ingestor::resume`] continues where it stopped; this call again starts over,
-    /// which dedupes the events already stored).
+    /// which dedupes the events already stored but may quarantine a refused message twice).
     pub async fn commit(
         &self,
         deployment: &DeploymentRef,

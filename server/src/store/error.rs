@@ -108,29 +108,27 @@ fn rejects_data(db: &dyn DatabaseError) -> bool {
 
 /// PostgreSQL: SQLSTATE class 22 (data exception: `22021` invalid byte sequence, as for a
 /// `\u0000` in text, `22P05` untranslatable character, `22001` string too long, `22003`
-/// numeric value out of range, …), class 23 (integrity constraint violation; ingest's own
-/// dedupe conflict never gets here, `ON CONFLICT` absorbs it) and class 54 (program limit
-/// exceeded: `54000` for an index row over a btree page's limit). Everything else is
-/// transient, among them class 08 (connection), 40 (`40001` serialisation failure, `40P01`
-/// deadlock), 53 (insufficient resources), 55 (`55P03` lock not available), 57 (`57014`
-/// cancelled, `57P01`–`57P03` shutdown) and 58 (system I/O).
+/// numeric value out of range, …), `23514` (a `CHECK` refused the row) and class 54 (program
+/// limit exceeded: `54000` for an index row over a btree page's limit).
+///
+/// The rest of class 23 is transient on purpose: ingest writes every key, reference and
+/// `NOT NULL` column itself, so a unique, foreign-key or not-null violation says the schema
+/// or a concurrent writer is wrong for now (a migration half rolled out, a row another
+/// process just deleted), not that this message is; quarantining on it would ack every
+/// message of every batch until someone noticed. Retrying stalls visibly and loses nothing.
+/// Everything else is transient too, among them class 08 (connection), 40 (`40001`
+/// serialisation failure, `40P01` deadlock), 53 (insufficient resources), 55 (`55P03` lock
+/// not available), 57 (`57014` cancelled, `57P01`–`57P03` shutdown) and 58 (system I/O).
 fn postgres_rejects(sqlstate: &str) -> bool {
-    ["22", "23", "54"]
-        .iter()
-        .any(|class| sqlstate.starts_with(class))
+    sqlstate.starts_with("22") || sqlstate.starts_with("54") || sqlstate == "23514"
 }
 
 /// MySQL/MariaDB error numbers that refuse the data. (Their SQLSTATE is too coarse alone:
 /// `1366` incorrect string value is the catch-all `HY000`.)
-const MYSQL_REJECTS: [u16; 22] = [
-    1048, // ER_BAD_NULL_ERROR: column cannot be null
-    1062, // ER_DUP_ENTRY
+const MYSQL_REJECTS: [u16; 13] = [
     1071, // ER_TOO_LONG_KEY: key over the index's limit (3,072 bytes on InnoDB)
     1118, // ER_TOO_BIG_ROWSIZE
     1153, // ER_NET_PACKET_TOO_LARGE: a statement over max_allowed_packet
-    1169, // ER_DUP_UNIQUE
-    1216, // ER_NO_REFERENCED_ROW
-    1217, // ER_ROW_IS_REFERENCED
     1264, // ER_WARN_DATA_OUT_OF_RANGE
     1265, // WARN_DATA_TRUNCATED
     1292, // ER_TRUNCATED_WRONG_VALUE
@@ -138,11 +136,7 @@ const MYSQL_REJECTS: [u16; 22] = [
     1366, // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: incorrect string value
     1367, // ER_ILLEGAL_VALUE_FOR_TYPE
     1406, // ER_DATA_TOO_LONG
-    1451, // ER_ROW_IS_REFERENCED_2
-    1452, // ER_NO_REFERENCED_ROW_2
-    1586, // ER_DUP_ENTRY_WITH_KEY_NAME
     1690, // ER_DATA_OUT_OF_RANGE
-    1859, // ER_DUP_UNKNOWN_IN_INDEX
     3819, // ER_CHECK_CONSTRAINT_VIOLATED (MySQL)
     4025, // ER_CONSTRAINT_FAILED (MariaDB's CHECK)
 ];
@@ -161,23 +155,25 @@ const MYSQL_TRANSIENT: [u16; 9] = [
 ];
 
 /// MySQL/MariaDB: the numbers of [`MYSQL_REJECTS`], and any other error whose SQLSTATE is of
-/// class 22 (data exception) or 23 (integrity constraint violation), unless its number is
-/// one of [`MYSQL_TRANSIENT`] (deadlock, lock wait timeout, connections lost or refused).
+/// class 22 (data exception), unless its number is one of [`MYSQL_TRANSIENT`] (deadlock,
+/// lock wait timeout, connections lost or refused). Duplicate keys, foreign keys and
+/// `NOT NULL` (class 23 but a `CHECK`) are transient, for the reason [`postgres_rejects`]
+/// gives.
 fn mysql_rejects(number: u16, sqlstate: Option<&str>) -> bool {
     if MYSQL_TRANSIENT.contains(&number) {
         return false;
     }
-    MYSQL_REJECTS.contains(&number)
-        || sqlstate.is_some_and(|s| s.starts_with("22") || s.starts_with("23"))
+    MYSQL_REJECTS.contains(&number) || sqlstate.is_some_and(|s| s.starts_with("22"))
 }
 
-/// SQLite, by the primary code of its extended result code: `SQLITE_CONSTRAINT` (19, a
-/// `CHECK`, `NOT NULL`, unique or trigger's `RAISE(ABORT)`), `SQLITE_TOOBIG` (18, a value
-/// over `SQLITE_MAX_LENGTH`) and `SQLITE_MISMATCH` (20). Everything else is transient, among
-/// them `SQLITE_BUSY` (5, and 261, 517, 773), `SQLITE_LOCKED` (6, 262), `SQLITE_IOERR` (10
-/// and its extended codes) and `SQLITE_FULL` (13).
+/// SQLite, by its extended result code: `SQLITE_CONSTRAINT_CHECK` (275) and
+/// `SQLITE_CONSTRAINT_TRIGGER` (1811, a trigger's `RAISE(ABORT)`), `SQLITE_TOOBIG` (18, a
+/// value over `SQLITE_MAX_LENGTH`) and `SQLITE_MISMATCH` (20). Unique, primary-key, foreign-key
+/// and not-null violations are transient, for the reason [`postgres_rejects`] gives; so is
+/// everything else, among them `SQLITE_BUSY` (5, and 261, 517, 773), `SQLITE_LOCKED` (6,
+/// 262), `SQLITE_IOERR` (10 and its extended codes) and `SQLITE_FULL` (13).
 fn sqlite_rejects(extended: i32) -> bool {
-    matches!(extended & 0xff, 18..=20)
+    matches!(extended, 275 | 1811) || matches!(extended & 0xff, 18 | 20)
 }
 
 #[cfg(test)]
@@ -186,9 +182,7 @@ mod tests {
 
     #[test]
     fn postgres_data_and_limit_classes_are_permanent() {
-        for code in [
-            "22021", "22P05", "22001", "22003", "23505", "23514", "54000",
-        ] {
+        for code in ["22021", "22P05", "22001", "22003", "23514", "54000"] {
             assert!(postgres_rejects(code), "{code}");
         }
     }
@@ -198,6 +192,8 @@ mod tests {
         let transient = [
             "08006", "08003", "40001", "40P01", "53100", "53300", "55P03", "57014", "57P01",
             "57P02", "57P03", "58030", "42P01", "XX000", "25P02",
+            // The schema's or a concurrent writer's fault, not the message's.
+            "23505", "23503", "23502",
         ];
         for code in transient {
             assert!(!postgres_rejects(code), "{code}");
@@ -211,7 +207,6 @@ mod tests {
             (1366, "HY000"),
             (1071, "42000"),
             (1264, "22003"),
-            (1062, "23000"),
             (4025, "23000"),
             (3819, "HY000"),
         ];
@@ -234,6 +229,10 @@ mod tests {
             (1146, Some("42S02")),
             (1644, Some("40001")),
             (1054, None),
+            // Duplicate key, foreign key, not null: the schema's or a concurrent writer's.
+            (1062, Some("23000")),
+            (1452, Some("23000")),
+            (1048, Some("23000")),
         ];
         for (number, state) in transient {
             assert!(!mysql_rejects(number, state), "{number}");
@@ -242,8 +241,8 @@ mod tests {
 
     #[test]
     fn sqlite_constraint_and_size_errors_are_permanent() {
-        // SQLITE_CONSTRAINT, _CHECK, _NOTNULL, _TRIGGER, _UNIQUE; SQLITE_TOOBIG, _MISMATCH.
-        for code in [19, 275, 1299, 1811, 2067, 18, 20] {
+        // SQLITE_CONSTRAINT_CHECK, _TRIGGER; SQLITE_TOOBIG, _MISMATCH.
+        for code in [275, 1811, 18, 20] {
             assert!(sqlite_rejects(code), "{code}");
         }
     }
@@ -251,8 +250,11 @@ mod tests {
     #[test]
     fn sqlite_busy_locked_and_io_errors_are_transient() {
         // BUSY, BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT, LOCKED, LOCKED_SHAREDCACHE, IOERR,
-        // IOERR_WRITE, FULL, NOMEM, ERROR, CANTOPEN, READONLY.
-        for code in [5, 261, 517, 773, 6, 262, 10, 778, 13, 7, 1, 14, 8] {
+        // IOERR_WRITE, FULL, NOMEM, ERROR, CANTOPEN, READONLY; CONSTRAINT (plain), _NOTNULL,
+        // _UNIQUE, _PRIMARYKEY, _FOREIGNKEY: the schema's or a concurrent writer's fault.
+        for code in [
+            5, 261, 517, 773, 6, 262, 10, 778, 13, 7, 1, 14, 8, 19, 1299, 2067, 1555, 787,
+        ] {
             assert!(!sqlite_rejects(code), "{code}");
         }
     }

@@ -105,6 +105,10 @@ impl From<Stored> for HeartbeatRow {
     }
 }
 
+/// The most rows a status read returns (the newest beats): hundreds of processes with a
+/// handful of consumers each.
+pub const MAX_HEARTBEAT_ROWS: i64 = 2_000;
+
 const COLUMNS: &str = "process_id, deployment, exchange, pid, host, kind, started_at, beat_at, \
      stopped_at, state, stored_count, quarantined, reconnects, last_minute, last_message, \
      last_error";
@@ -174,8 +178,9 @@ impl Store {
         tx.commit().await
     }
 
-    /// Every row whose beat is at or after `since` (UTC µs; index `(beat_at)`), by process
-    /// and consumer.
+    /// The newest [`MAX_HEARTBEAT_ROWS`] rows whose beat is at or after `since` (UTC µs;
+    /// index `(beat_at)`), by process and consumer. Bounded because every status request
+    /// reads it: a crash-looping unit (a new process id every restart) must not grow the page.
     ///
     /// # Errors
     /// Database errors.
@@ -184,19 +189,36 @@ impl Store {
             "SELECT {COLUMNS} FROM process_heartbeats WHERE beat_at >= "
         ));
         sql.int(since)
-            .push(" ORDER BY process_id, deployment, exchange");
+            .push(" ORDER BY beat_at DESC LIMIT ")
+            .int(MAX_HEARTBEAT_ROWS);
         let rows: Vec<Stored> = self.fetch_all(&sql).await?;
-        Ok(rows.into_iter().map(HeartbeatRow::from).collect())
+        let mut rows: Vec<HeartbeatRow> = rows.into_iter().map(HeartbeatRow::from).collect();
+        rows.sort_by(|a, b| {
+            (&a.process_id, &a.deployment, &a.exchange).cmp(&(
+                &b.process_id,
+                &b.deployment,
+                &b.exchange,
+            ))
+        });
+        Ok(rows)
     }
 
-    /// Deletes every row whose beat is before `before` (UTC µs): the processes that stopped
-    /// beating that long ago. Answers how many rows went.
+    /// Deletes every row whose beat is before `before` (UTC µs: the processes that stopped
+    /// beating that long ago), and the rows of processes that said they exited before
+    /// `exited_before`. Answers how many rows went.
     ///
     /// # Errors
     /// Database errors.
-    pub async fn expire_heartbeats(&self, before: i64) -> Result<u64, StoreError> {
+    pub async fn expire_heartbeats(
+        &self,
+        before: i64,
+        exited_before: i64,
+    ) -> Result<u64, StoreError> {
         let mut sql = Sql::new("DELETE FROM process_heartbeats WHERE beat_at < ");
-        sql.int(before);
+        sql.int(before)
+            .push(" OR (stopped_at IS NOT NULL AND stopped_at < ")
+            .int(exited_before)
+            .push(")");
         self.execute_rows(&sql).await
     }
 }

@@ -28,6 +28,9 @@ pub const LOST_AFTER_US: i64 = 3 * BEAT_EVERY.as_micros() as i64;
 /// Rows whose beat is older than this (a day, in µs) are deleted by the writers, and readers
 /// do not look further back.
 pub const EXPIRE_AFTER_US: i64 = 86_400_000_000;
+/// A process that said it exited (its final beat) is listed for an hour: long enough to see a
+/// restart happen, short enough that a crash-looping unit does not fill the page.
+pub const EXITED_EXPIRE_AFTER_US: i64 = 3_600_000_000;
 
 /// How often a writer deletes the expired rows (its first beat does too).
 const EXPIRE_EVERY: Duration = Duration::from_secs(60);
@@ -79,8 +82,10 @@ fn mask_passwords(text: &str) -> String {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
         let end = tail
-            .find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
             .unwrap_or(tail.len());
+        // The whole word up to its last `@`: a password may hold an unescaped `/` (a path
+        // holding `@` is masked too, which errs the safe way).
         let authority = &tail[..end];
         match authority.rfind('@') {
             Some(userinfo_end) => {
@@ -213,7 +218,10 @@ impl Heartbeat {
         let rows = beat_rows(&self.board, self.kind, at, stopping);
         self.store.record_heartbeat(&rows).await?;
         if expire {
-            let gone = self.store.expire_heartbeats(at - EXPIRE_AFTER_US).await?;
+            let gone = self
+                .store
+                .expire_heartbeats(at - EXPIRE_AFTER_US, at - EXITED_EXPIRE_AFTER_US)
+                .await?;
             if gone > 0 {
                 tracing::info!(
                     rows = gone,
@@ -263,6 +271,10 @@ mod tests {
         assert_eq!(
             sanitise_error("db postgres://u:pw@h/db and amqp://guest@h/ fine"),
             "db postgres://u:***@h/db and amqp://guest@h/ fine"
+        );
+        assert_eq!(
+            sanitise_error("amqp://u:ab/cd@h:5672/%2f refused"),
+            "amqp://u:***@h:5672/%2f refused"
         );
         assert_eq!(
             sanitise_error("line one\nline two\t!\n"),

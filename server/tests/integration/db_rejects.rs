@@ -325,6 +325,57 @@ async fn postgres_retries_a_serialisation_failure() {
     retried_not_quarantined(run, "flaky.example", 2).await;
 }
 
+/// A refusal and a transient error in one batch: the `\u0000` messages split the batch, and
+/// the flaky event's part then fails twice with a serialisation failure, mid-split. The retry
+/// resumes where the split stopped: every good message and the flaky one stored once, each
+/// refused message quarantined exactly once (a quarantine row has no dedupe key, so a
+/// restarted split would write it twice).
+#[tokio::test]
+async fn postgres_a_refusal_and_a_transient_error_in_one_batch() {
+    let run = Run::start(Backend::Postgres).await;
+    run.execute(
+        "CREATE SEQUENCE st_test_flaky;
+         CREATE FUNCTION st_test_flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.host = 'flaky.example' AND nextval('st_test_flaky') <= 2 THEN
+             RAISE EXCEPTION 'st_test_flaky' USING ERRCODE = 'serialization_failure';
+           END IF;
+           RETURN NEW;
+         END $$;
+         CREATE TRIGGER st_test_flaky BEFORE INSERT ON raw_events
+           FOR EACH ROW EXECUTE FUNCTION st_test_flaky();",
+    )
+    .await;
+    let mut good = workload(67, 200, &["nova"]);
+    let flaky = update("flaky", "compute.flaky.example", "inst-f", "req-f");
+    let [nul_host, nul_instance] = with_nul();
+    let stream: Vec<Msg> = good[..100]
+        .iter()
+        .chain([&nul_host, &flaky, &nul_instance])
+        .chain(&good[100..])
+        .cloned()
+        .collect();
+    publish_all(&run.vhost, &stream).await;
+    good.push(flaky);
+    let r = wait_stored(&run.db.url, &good, 45).await;
+    assert_eq!((r.lost, r.duplicates), (0, 0), "stored once each");
+    eventually(20, "both refused messages quarantined", || async {
+        stored_ids(&run.db.url).await.1 >= 2
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (_, total) = run.app.store.quarantine_list(10).await.unwrap();
+    assert_eq!(total, 2, "each refused message quarantined exactly once");
+    assert!(
+        commit_retries(&run.app).await >= 1,
+        "the flaky part was retried"
+    );
+    run.app.stop().await;
+    for queue in QUEUES {
+        assert_eq!(queue_depth(&run.vhost, queue).await, 0, "{queue} drained");
+    }
+}
+
 /// The same on MariaDB: a SIGNAL of SQLSTATE 40001 (a deadlock's), counted in a MyISAM
 /// table, which a rollback does not undo.
 #[tokio::test]
@@ -399,6 +450,12 @@ async fn postgres_errors_are_classified() {
     let long = sqlx::query("INSERT INTO st_test_t VALUES ($1)").bind(random_text(10_000));
     let e = long.execute(&mut conn).await.unwrap_err();
     assert_class(e, true, &["index row", "SQLSTATE 54000"]);
+    // A duplicate key is the schema's or a concurrent writer's doing, never the message's.
+    let dup = "CREATE TABLE st_test_u (k INT PRIMARY KEY); INSERT INTO st_test_u VALUES (1)";
+    sqlx::raw_sql(dup).execute(&mut conn).await.unwrap();
+    let again = sqlx::raw_sql("INSERT INTO st_test_u VALUES (1)");
+    let e = again.execute(&mut conn).await.unwrap_err();
+    assert_class(e, false, &["SQLSTATE 23505"]);
     // A lock not granted in time (55P03): another connection holds the table.
     let mut holder = sqlx::PgConnection::connect(&db.url).await.unwrap();
     let hold = "BEGIN; LOCK TABLE st_test_t IN ACCESS EXCLUSIVE MODE";
@@ -424,6 +481,9 @@ async fn mariadb_errors_are_classified() {
     let long = sqlx::query("INSERT INTO st_test_t VALUES (2, ?)").bind("abcd");
     let e = long.execute(&mut conn).await.unwrap_err();
     assert_class(e, true, &["Data too long", "MySQL error 1406"]);
+    let dup = sqlx::query("INSERT INTO st_test_t VALUES (1, 'b')");
+    let e = dup.execute(&mut conn).await.unwrap_err();
+    assert_class(e, false, &["Duplicate entry", "MySQL error 1062"]);
     // A lock wait timeout (1205): another connection holds the row.
     let mut holder = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
     for sql in ["BEGIN", "SELECT v FROM st_test_t WHERE id = 1 FOR UPDATE"] {
@@ -452,6 +512,11 @@ async fn sqlite_errors_are_classified() {
     let refused = sqlx::query("INSERT INTO st_test_t VALUES (?)").bind("x");
     let e = refused.execute(&mut conn).await.unwrap_err();
     assert_class(e, true, &["CHECK constraint failed", "SQLite error 275"]);
+    let unique = "CREATE TABLE st_test_u (k INT UNIQUE); INSERT INTO st_test_u VALUES (1)";
+    sqlx::raw_sql(unique).execute(&mut conn).await.unwrap();
+    let again = sqlx::raw_sql("INSERT INTO st_test_u VALUES (1)");
+    let e = again.execute(&mut conn).await.unwrap_err();
+    assert_class(e, false, &["UNIQUE constraint failed", "SQLite error 2067"]);
     // Busy (5): another connection holds the write lock, and this one does not wait.
     sqlx::raw_sql("BEGIN EXCLUSIVE")
         .execute(&mut conn)

@@ -22,6 +22,7 @@ mod live_tail;
 mod metrics;
 mod mysql_plans;
 mod no_panic;
+mod outages;
 mod partitions;
 mod proxy;
 mod prune;

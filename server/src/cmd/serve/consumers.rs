@@ -10,6 +10,10 @@
 //! `worker --deployment NAME` is that shape, and its process exits as soon as that deployment
 //! stops.
 
+use std::panic::AssertUnwindSafe;
+
+use app::model::ConsumerState;
+use futures::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -42,19 +46,42 @@ fn join(stopped: &[DeploymentStopped]) -> String {
 /// The consumer tasks: each ends with `Ok` at shutdown, or with the deployment that stopped.
 pub(super) type Consumers = JoinSet<Result<(), DeploymentStopped>>;
 
-/// Starts the reconnecting consumers of one deployment.
+/// Starts the reconnecting consumers of one deployment. A panic inside them (a bug) stops
+/// the deployment like a failure with `exit_on_exception`: marked stopped on the board and
+/// counted by [`until_all_stopped`], never a silently missing deployment.
 pub(super) fn spawn(consumers: &mut Consumers, ctx: ConsumerContext) {
     let deployment = ctx.deployment.name.clone();
     let broker = ctx.config.redacted_uri();
+    let board = ctx.board.clone();
     consumers.spawn(async move {
-        run_deployment(ctx)
+        let outcome = AssertUnwindSafe(run_deployment(ctx))
+            .catch_unwind()
             .await
-            .map_err(|error| DeploymentStopped {
-                deployment,
-                broker,
-                error,
-            })
+            .unwrap_or_else(|panic| {
+                let error = AmqpError::Panicked(panic_message(panic.as_ref()));
+                tracing::error!(deployment = %deployment, error = %error, "A deployment's consumers panicked; the deployment is stopped.");
+                board.set_deployment_state(
+                    &deployment,
+                    ConsumerState::Stopped,
+                    Some(error.to_string()),
+                );
+                Err(error)
+            });
+        outcome.map_err(|error| DeploymentStopped {
+            deployment,
+            broker,
+            error,
+        })
     });
+}
+
+/// The text of a panic's payload (`panic!` with a literal or a formatted message).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned())
 }
 
 /// Waits until every consumer task has ended (a worker's life).
@@ -90,6 +117,23 @@ pub(super) async fn until_all_stopped(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panic_reads_as_its_message() {
+        let seven = std::hint::black_box(7);
+        let literal = tokio::spawn(async move {
+            assert!(seven != 7, "index out of bounds");
+        })
+        .await;
+        let formatted = tokio::spawn(async move {
+            assert!(seven != 7, "bad {seven}");
+        })
+        .await;
+        for (joined, text) in [(literal, "index out of bounds"), (formatted, "bad 7")] {
+            let panic = joined.expect_err("panicked").into_panic();
+            assert_eq!(panic_message(panic.as_ref()), text);
+        }
+    }
 
     fn stopped(name: &str) -> DeploymentStopped {
         DeploymentStopped {
