@@ -265,16 +265,6 @@ async fn mariadb_quarantines_what_a_constraint_refuses() {
     constraint_refuses(Backend::MariaDb, 69).await;
 }
 
-/// The retries the consumer made, by the metrics it serves.
-async fn commit_retries(app: &TestApp) -> u64 {
-    let (_, metrics) = http_get(app.port, "/metrics").await;
-    metrics
-        .lines()
-        .filter(|l| l.starts_with("stacktach_commit_retries_total{"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
-}
-
 /// Publishes one notification alone (a batch of one: were its transient error taken for a
 /// refusal, it would be quarantined at once) and checks that it is stored exactly once after
 /// `retries` or more retries, and nothing is quarantined.

@@ -548,3 +548,13 @@ pub fn nova_body(
                     "old_task_state": "spawning"}
     })
 }
+
+/// Batches retried after a store error, from `/metrics`.
+pub async fn commit_retries(app: &TestApp) -> u64 {
+    let (_, metrics) = http_get(app.port, "/metrics").await;
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("stacktach_commit_retries_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
