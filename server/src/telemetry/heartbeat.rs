@@ -15,6 +15,7 @@ use std::time::Duration;
 use app::model::{now_micros, ConsumerState, Liveness, ProcessKind};
 use tokio_util::sync::CancellationToken;
 
+use crate::config::redact_url;
 use crate::store::{HeartbeatRow, Store, StoreError};
 use crate::telemetry::status::StatusBoard;
 
@@ -74,34 +75,20 @@ pub fn sanitise_error(text: &str) -> String {
     cut
 }
 
-/// `scheme://user:secret@host` → `scheme://user:***@host`, for every URL in `text`.
+/// Every URL in `text` (a word holding `://`) with its password masked by the one rule the
+/// configuration uses to print URLs ([`redact_url`]: user-info passwords, even holding `/`,
+/// and `…password=` query parameters).
 fn mask_passwords(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (head, tail) = rest.split_at(at + 3);
-        out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .unwrap_or(tail.len());
-        // The whole word up to its last `@`: a password may hold an unescaped `/` (a path
-        // holding `@` is masked too, which errs the safe way).
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(userinfo_end) => {
-                let userinfo = &authority[..userinfo_end];
-                match userinfo.split_once(':') {
-                    Some((user, _)) => out.push_str(&format!("{user}:***")),
-                    None => out.push_str(userinfo),
-                }
-                out.push_str(&authority[userinfo_end..]);
+    text.split_inclusive(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .map(|piece| {
+            let body = piece.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+            if body.contains("://") {
+                format!("{}{}", redact_url(body), &piece[body.len()..])
+            } else {
+                piece.to_owned()
             }
-            None => out.push_str(authority),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+        })
+        .collect()
 }
 
 /// The rows of one beat at `at` (UTC µs): one per consumer on the board, or, for a process
@@ -275,6 +262,10 @@ mod tests {
         assert_eq!(
             sanitise_error("amqp://u:ab/cd@h:5672/%2f refused"),
             "amqp://u:***@h:5672/%2f refused"
+        );
+        assert_eq!(
+            sanitise_error("\"postgres://h/db?sslpassword=x&user=u\" refused"),
+            "\"postgres://h/db?sslpassword=***&user=u\" refused"
         );
         assert_eq!(
             sanitise_error("line one\nline two\t!\n"),

@@ -19,10 +19,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::amqp::{run_deployment, AmqpError, ConsumerContext};
 
-/// A deployment whose consumers stopped for good: it sets `exit_on_exception` and failed.
-/// Names the broker by its URI with the password masked.
+/// A deployment whose consumers stopped for good: it sets `exit_on_exception` and failed, or
+/// its task panicked. Names the broker by its URI with the password masked.
 #[derive(Debug, thiserror::Error)]
-#[error("deployment {deployment} ({broker}) stopped (exit_on_exception): {error}")]
+#[error("deployment {deployment} ({broker}) stopped ({}): {error}", why(.error))]
 pub struct DeploymentStopped {
     /// The deployment's name.
     pub deployment: String,
@@ -37,6 +37,14 @@ pub struct DeploymentStopped {
 #[derive(Debug, thiserror::Error)]
 #[error("no deployment left running: {}", join(.0))]
 pub struct WorkerStopped(pub Vec<DeploymentStopped>);
+
+/// Why a deployment stopped for good: its setting, or a bug.
+fn why(error: &AmqpError) -> &'static str {
+    match error {
+        AmqpError::Panicked(_) => "panic",
+        _ => "exit_on_exception",
+    }
+}
 
 fn join(stopped: &[DeploymentStopped]) -> String {
     let lines: Vec<String> = stopped.iter().map(ToString::to_string).collect();
