@@ -71,3 +71,57 @@ pub fn aggregate(inputs: &[Input<'_>], stored: Stored) -> Writes {
     images.finish(&mut writes);
     writes
 }
+
+/// The aggregate rows `inputs` may read or write, as sorted, distinct 32-bit hashes (FNV-1a of
+/// a kind tag and the key): every Nova instance (its lifecycle, timings, usage and deletes),
+/// every request id (its tracker), every Glance event's image (its usage or delete) and every
+/// image an `image.exists` names. A batch holds a
+/// lock on each while it aggregates (`BatchTx::lock_keys`); two keys sharing a hash only wait
+/// for each other needlessly.
+pub fn lock_keys(inputs: &[Input<'_>]) -> Vec<i32> {
+    let mut hashes = Vec::new();
+    for input in inputs {
+        match input.detail {
+            Detail::Nova(_) => {
+                if let Some(instance) = input.instance() {
+                    hashes.push(fnv1a(b'i', instance));
+                }
+                if !input.request_id.is_empty() {
+                    hashes.push(fnv1a(b'r', input.request_id));
+                }
+            }
+            Detail::Glance(glance) => {
+                hashes.extend(glance.uuid.as_deref().map(|uuid| fnv1a(b'g', uuid)));
+                if input.event == image::EXISTS {
+                    hashes.extend(image::entry_uuids(glance).map(|uuid| fnv1a(b'g', uuid)));
+                }
+            }
+            Detail::Generic => {}
+        }
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// 32-bit FNV-1a of `tag` then `key`, as PostgreSQL's `int4`.
+fn fnv1a(tag: u8, key: &str) -> i32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in std::iter::once(tag).chain(key.bytes()) {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash.cast_signed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fnv1a;
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // FNV-1a 32 of "a" and of "foobar" (the reference test vectors).
+        assert_eq!(fnv1a(b'a', "").cast_unsigned(), 0xe40c_292c);
+        assert_eq!(fnv1a(b'f', "oobar").cast_unsigned(), 0xbf9c_f968);
+    }
+}

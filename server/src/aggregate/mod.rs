@@ -12,7 +12,7 @@
 //! rest of that step; we skip that step's writes entirely and note it in [`Writes::skipped`].
 //!
 //! # Layout
-//! - `apply`: the entry points [`keys`] and [`aggregate`]; `batch`: what goes in and out
+//! - `apply`: the entry points [`keys`], [`lock_keys`] and [`aggregate`]; `batch`: what goes in and out
 //!   ([`Input`], [`Keys`], [`Stored`], [`Writes`], [`Skip`]).
 //! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers;
 //!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
@@ -29,7 +29,7 @@ mod usage;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{aggregate, keys};
+pub use apply::{aggregate, keys, lock_keys};
 pub use batch::{Input, Keys, Skip, Stored, Writes};
 pub use instance_events::INSTANCE_EVENTS;
 pub use rows::{

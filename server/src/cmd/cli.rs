@@ -12,7 +12,7 @@ use super::args::{
     VerifierConfigArg,
 };
 use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
-use super::bench::{PruneBenchArgs, ReportBenchArgs, TailBenchArgs};
+use super::bench::{PruneBenchArgs, ReportBenchArgs, TailBenchArgs, WorkersBenchArgs};
 use super::import::ImportArgs;
 use super::prune::{PruneArgs, RetentionArg};
 use super::report::ReportArgs;
@@ -69,6 +69,9 @@ pub enum Command {
     /// Measure the live feed across processes: commit at a steady rate through one pool, time
     /// each row's arrival at a web node's feed fed by the database tail.
     BenchTail(TailBenchArgs),
+    /// Measure whether ingest scales with consumers: one consumer draining a queue alone, then
+    /// two draining two queues into one database at once.
+    BenchWorkers(WorkersBenchArgs),
     /// Delete what the retention policy no longer keeps (`--dry-run`: count it), in small
     /// chunks, printing per table the rows and the time.
     Prune(PruneArgs),
@@ -180,6 +183,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchReports(args) => super::bench::run_reports(args).await,
         Command::BenchPrune(args) => super::bench::run_prune(args).await,
         Command::BenchTail(args) => super::bench::run_tail_bench(args).await,
+        Command::BenchWorkers(args) => super::bench::run_workers(args).await,
         Command::Verify(args) => super::verify::run(args).await,
         Command::Prune(args) => super::prune::run(args).await,
         Command::User(args) => super::user::run(args).await,

@@ -113,26 +113,30 @@ impl Feed {
         Ok(())
     }
 
-    /// Sends every committed row after `last`, skipping ahead when too far behind.
+    /// Sends every committed row after `last` up to the feed horizon, skipping ahead when
+    /// too far behind; `last` ends at the horizon (every row up to it was sent or filtered
+    /// out), so the hub's rows, which the tail reads past an earlier horizon, continue it.
     async fn catch_up(&mut self) -> Result<(), FeedError> {
         self.skip_pruned().await?;
+        let horizon = self.store.feed_horizon().await?;
         let mut sent = 0usize;
-        loop {
+        while self.last < horizon {
             if sent >= MAX_CATCH_UP {
-                self.skip_ahead().await?;
+                self.skip_ahead(horizon).await?;
                 sent = 0;
             }
             let rows = self
                 .store
-                .matching_after(self.last, &self.filter, PAGE)
+                .matching_after(self.last, horizon, &self.filter, PAGE)
                 .await?;
             let n = rows.len();
             self.send_rows(rows).await?;
             sent += n;
             if n < PAGE as usize {
-                return Ok(());
+                self.last = horizon;
             }
         }
+        Ok(())
     }
 
     /// When retention deleted the events after `last`, says how many and moves `last` to
@@ -150,8 +154,11 @@ impl Feed {
         Ok(())
     }
 
-    async fn skip_ahead(&mut self) -> Result<(), FeedError> {
-        let newest = self.store.recent_matching(&self.filter, AFTER_SKIP).await?;
+    async fn skip_ahead(&mut self, horizon: i64) -> Result<(), FeedError> {
+        let newest = self
+            .store
+            .recent_matching(&self.filter, AFTER_SKIP, horizon)
+            .await?;
         let Some(oldest_kept) = newest.last().map(|r| r.id) else {
             return Ok(());
         };
@@ -173,7 +180,7 @@ async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(
     let mut rx = state.hub.subscribe();
     let last = match query.after {
         Some(after) => after,
-        None => state.store.max_event_id().await?,
+        None => state.store.feed_horizon().await?,
     };
     let mut feed = Feed {
         socket,

@@ -1,7 +1,7 @@
 //! The ingest pipeline, top to bottom: parse ([`Parsed::push`], as messages arrive) → begin
-//! the batch's transaction → insert the raw events (redeliveries skipped) → per round of at
-//! most `EVENTS_PER_ROUND` new events: aggregation keys → load the stored state → aggregate
-//! (pure) → write → quarantine → commit → live hub.
+//! the batch's transaction → insert the raw events (redeliveries skipped) → lock the aggregate
+//! rows they touch → per round of at most `EVENTS_PER_ROUND` new events: aggregation keys →
+//! load the stored state → aggregate (pure) → write → quarantine → commit → live hub.
 //!
 //! Callers ack the broker only after [`Ingestor::ingest`] (or [`Ingestor::commit`]) returns
 //! `Ok`: then every message of the batch is durably stored, as an event or in the quarantine,
@@ -264,20 +264,22 @@ fn warn_quarantined(deployment: &DeploymentRef, quarantined: &[NewQuarantine], o
 }
 
 /// Aggregates the newly stored `inserted` events (`(index into events, id)`, in id order), in
-/// rounds of at most [`EVENTS_PER_ROUND`]: keys → load → aggregate → write.
+/// rounds of at most [`EVENTS_PER_ROUND`]: keys → load → aggregate → write; first it locks
+/// every aggregate row the events touch, all at once (batches run concurrently on PostgreSQL).
 async fn aggregate_rounds(
     tx: &mut BatchTx,
     events: &[NewEvent],
     inserted: &[(usize, i64)],
 ) -> Result<(), StoreError> {
-    for round in inserted.chunks(EVENTS_PER_ROUND) {
-        let inputs: Vec<Input<'_>> = round
-            .iter()
-            .map(|&(index, raw_id)| input(&events[index], raw_id))
-            .collect();
-        let keys = aggregate::keys(&inputs);
+    let all: Vec<Input<'_>> = inserted
+        .iter()
+        .map(|&(index, raw_id)| input(&events[index], raw_id))
+        .collect();
+    tx.lock_keys(&aggregate::lock_keys(&all)).await?;
+    for inputs in all.chunks(EVENTS_PER_ROUND) {
+        let keys = aggregate::keys(inputs);
         let stored = tx.load(&keys).await?;
-        let writes = aggregate::aggregate(&inputs, stored);
+        let writes = aggregate::aggregate(inputs, stored);
         if !writes.skipped.is_empty() {
             tracing::debug!(
                 count = writes.skipped.len(),

@@ -24,6 +24,16 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// The events parsed so far, in arrival order (what a batch inserts).
+    pub fn events(&self) -> &[NewEvent] {
+        &self.events
+    }
+
+    /// The messages quarantined so far, in arrival order.
+    pub fn quarantined(&self) -> &[NewQuarantine] {
+        &self.quarantined
+    }
+
     /// Parses `message` received on `exchange`: an event, or a quarantine row saying why not
     /// (it does not parse, or a value is longer than the database stores: see
     /// [`NewEvent::over_limit`]). Either way, the body is stored with `redaction` applied (the

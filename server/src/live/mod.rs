@@ -7,9 +7,10 @@
 //! about new rows from the database, not from its own ingestor: the tail reads the events past
 //! its cursor (`id > cursor`, oldest first) whenever a local commit wakes it and, for the other
 //! processes' commits, by polling with back-off (20 ms after rows came, doubling to 500 ms
-//! while idle). Reading by id misses nothing because ids commit in order (the ingest lock of
-//! each backend, ARCHITECTURE.md "Invariants"): once id n is visible, no smaller id can commit
-//! later.
+//! while idle). Reading by id misses nothing because the tail reads only up to the feed
+//! horizon (`store::horizon`): on PostgreSQL batches commit concurrently, so ids commit out of
+//! order, and the horizon stops below the ids of every batch still open; elsewhere ids commit
+//! in order and the horizon is the largest id.
 //!
 //! # Layout
 //! - `hub`: the broadcast channel, per-subscriber bounds, activity counters.
@@ -19,4 +20,4 @@ mod hub;
 mod tail;
 
 pub use hub::{Hub, SUBSCRIBER_BUFFER};
-pub use tail::{run_tail, TAIL_PAGE};
+pub use tail::{Tail, TAIL_PAGE};

@@ -10,8 +10,10 @@ use sqlx::{MySql, Postgres, Sqlite, Transaction};
 use crate::store::backend::{on_db, Conn, Db, Store};
 use crate::store::error::StoreError;
 
-/// The first statement of a PostgreSQL batch: the advisory lock that orders batches (see
-/// [`Store::begin_batch`]), and no sequential scans for the rest of the transaction.
+/// The first statement of a PostgreSQL batch: the locks that announce the event and
+/// quarantine ids it may take (above each id sequence's value now) to the feed horizons
+/// (`store::horizon`; shared locks: batches never wait for each other on them), and no
+/// sequential scans for the rest of the transaction.
 ///
 /// Why the second: every lookup of a batch (trackers by request id, usages by instance, open
 /// timings by instance, the `UPDATE … FROM UNNEST` joins) has an index, but the statements are
@@ -22,8 +24,18 @@ use crate::store::error::StoreError;
 /// rows after 20,000 events). With sequential scans priced out while planning, the cached plans
 /// are index scans whatever the table's size was then. `set_config(…, true)` is `SET LOCAL`:
 /// it ends with the transaction and never touches the pages' and APIs' queries.
-const POSTGRES_BATCH_START: &str =
-    "SELECT pg_advisory_xact_lock(727001), set_config('enable_seqscan', 'off', true)";
+pub(crate) const POSTGRES_BATCH_START: &str = "SELECT pg_advisory_xact_lock_shared(\
+     4611686018427387904 + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+     FROM raw_events_id_seq)), pg_advisory_xact_lock_shared(\
+     2305843009213693952 + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+     FROM quarantine_id_seq)), set_config('enable_seqscan', 'off', true)";
+
+/// The aggregate-key locks of a PostgreSQL batch: one transaction-scoped advisory lock per
+/// key hash (the two-`int4` form, namespace 727002), taken in ascending order in one statement,
+/// so two batches touching the same instance, request or image wait for each other and two
+/// that share no key never do, and no two batches can deadlock on them.
+const POSTGRES_KEY_LOCKS: &str =
+    "SELECT pg_advisory_xact_lock(727002, k) FROM UNNEST($1::int4[]) AS k";
 
 /// The first statement of a MySQL batch: it locks the one row of `ingest_lock` until the
 /// transaction ends (MySQL's `pg_advisory_xact_lock`; see [`Store::begin_batch`]), and reads
@@ -61,11 +73,14 @@ pub struct Committed {
 impl Store {
     /// Opens the transaction of one batch.
     ///
-    /// On PostgreSQL the transaction takes an advisory lock first, so ids are assigned in
-    /// commit order there too (the live feed resumes by id and must never see a smaller id
-    /// commit after a larger one), and aggregation never races another batch. MySQL does the
-    /// same with a locked row (waiting up to `innodb_lock_wait_timeout`, 50 s by default, then
-    /// failing the batch, which is retried). On SQLite the
+    /// On PostgreSQL batches run concurrently: the first statement announces the ids the
+    /// batch may take to the feed horizon (so a reader resuming by id never passes one still
+    /// uncommitted, `store::horizon`), and [`BatchTx::lock_keys`] makes batches that aggregate
+    /// into the same rows wait for each other. MySQL orders batches with a locked row (waiting
+    /// up to `innodb_lock_wait_timeout`, 50 s by default, then failing the batch, which is
+    /// retried), so ids commit in order there: concurrent batches would need per-key locks
+    /// that end with the transaction, which MySQL has only as row locks (`GET_LOCK` belongs to
+    /// the session and outlives a rollback). On SQLite the
     /// transaction is `BEGIN IMMEDIATE`: it holds the database's write lock from the start,
     /// because the batch reads (which keys are stored already) before it writes, and a
     /// deferred transaction could not upgrade its read snapshot to a write if another batch
@@ -103,6 +118,25 @@ impl BatchTx {
             Db::Postgres(tx) => Db::Postgres(&mut **tx),
             Db::MySql(tx) => Db::MySql(&mut **tx),
         }
+    }
+
+    /// Makes this batch the only open one aggregating into the rows of `keys` (hashes of the
+    /// instances, requests and images its events touch, see `aggregate::lock_keys`) until it
+    /// ends: on PostgreSQL, where batches run concurrently, the aggregate rows are read,
+    /// changed in memory and written back, and two batches doing that to one row at once would
+    /// lose one's change. Call it once, before the first load. Elsewhere a no-op (batches
+    /// already run one at a time).
+    ///
+    /// # Errors
+    /// Database errors (a deadlock with a batch waiting on this one's inserts is transient).
+    pub async fn lock_keys(&mut self, keys: &[i32]) -> Result<(), StoreError> {
+        if let (Db::Postgres(tx), false) = (&mut self.tx, keys.is_empty()) {
+            sqlx::query(POSTGRES_KEY_LOCKS)
+                .bind(keys)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// MySQL's `max_allowed_packet` (read when the batch began): one statement, binds

@@ -28,9 +28,9 @@ pub enum EventsOf {
 }
 
 impl Explained {
-    /// The `/api/v1/events` page query.
+    /// The `/api/v1/events` page query (capped at a feed horizon; the largest id stands in).
     pub fn events_page(after: i64, filter: &EventFilter, window: TimeWindow, limit: u32) -> Self {
-        Self(events_page_sql(after, filter, window, limit).into_owned())
+        Self(events_page_sql(after, filter, window, limit, Some(i64::MAX)).into_owned())
     }
 
     /// The events of an instance or a request (instance and request pages and API).
@@ -52,9 +52,9 @@ impl Explained {
     }
 
     /// The newest events matching `filter` (the live feed's first page with a filter, e.g.
-    /// errors only).
+    /// errors only), capped at a feed horizon (the largest id stands in).
     pub fn recent_matching(filter: &EventFilter, limit: u32) -> Self {
-        Self(recent_matching_sql(filter, limit).into_owned())
+        Self(recent_matching_sql(filter, limit, Some(i64::MAX)).into_owned())
     }
 
     /// `/stacky/kpi/`: the quickest finished requests since `since`, optionally of a tenant.

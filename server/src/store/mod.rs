@@ -9,7 +9,8 @@
 //! `RETURNING`) the forms sit side by side. DDL is per backend under `migrations/`.
 //!
 //! Ingest drives a batch through [`BatchTx`]: `insert_events` → rounds of `load` and `write`
-//! (aggregation itself is [`crate::aggregate`], pure) → `insert_quarantine` → `commit`.
+//! (after `lock_keys`; aggregation itself is [`crate::aggregate`], pure) → `insert_quarantine`
+//! → `commit`.
 //!
 //! # Layout
 //! - `backend`: [`Db`] (one variant per database), [`Store`], the `on_db!` dispatch macro and
@@ -17,7 +18,8 @@
 //!   MySQL's server and schema checks and session settings); `sql`: the builder; `text`: how
 //!   a text column decodes on every backend (MySQL's binary collations refuse `String`);
 //!   `error`: [`StoreError`]; `batch`: [`BatchTx`]; `tx`: [`Tx`], a plain transaction for the
-//!   billing writes.
+//!   billing writes; `horizon`: the feed horizon, the highest id every id-resuming reader may
+//!   move to while PostgreSQL batches commit concurrently.
 //! - `events/`: `raw_events` and `raw_image_meta` (writes, feed, search, detail, `/stacky`).
 //! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read).
 //! - `quarantine`, `deployments`, `reports` (`json_reports`), `heartbeats`
@@ -42,6 +44,7 @@ mod error;
 mod events;
 mod explain;
 mod heartbeats;
+mod horizon;
 mod migrate_repair;
 pub mod partitions;
 mod pool;

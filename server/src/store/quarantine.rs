@@ -8,6 +8,7 @@ use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
 use crate::store::events::limits::clip_key;
 use crate::store::events::write_mysql::{chunks, statement_budget};
+use crate::store::horizon::IdFeed;
 use crate::store::sql::Sql;
 use crate::store::text::Text;
 
@@ -141,7 +142,8 @@ impl Store {
     }
 
     /// At most `limit` quarantined messages (without bodies) with an id above `after`,
-    /// oldest first.
+    /// oldest first, up to the quarantine's feed horizon (`store::horizon`): a script paging
+    /// on with the last id never skips a row committed later with a smaller id.
     ///
     /// # Errors
     /// Database errors.
@@ -150,8 +152,10 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<QuarantineRow>, StoreError> {
+        let upto = self.horizon_of(IdFeed::Quarantine).await?;
         let mut sql = self.quarantine_select();
         sql.push(" WHERE q.id > ").int(after);
+        sql.push(" AND q.id <= ").int(upto);
         sql.push(" ORDER BY q.id LIMIT ").int(i64::from(limit));
         let rows: Vec<QuarantineListed> = self.fetch_all(&sql).await?;
         Ok(rows.into_iter().map(QuarantineRow::from).collect())

@@ -7,6 +7,7 @@ mod aggregate;
 mod api_v1;
 mod auth;
 mod billing_day;
+mod concurrent_batches;
 mod db_rejects;
 mod dbapi;
 mod dbapi_writes;

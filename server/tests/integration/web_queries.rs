@@ -340,7 +340,11 @@ async fn check_feed(backend: &ServerBackend, fx: &Fixture) {
     assert_eq!(feed.title, "All");
     assert_eq!(feed.rows.len(), 1);
     assert!(feed.cursor >= feed.rows[0].id);
-    let after = fx.store.matching_after(0, &filter, 100).await.unwrap();
+    let after = fx
+        .store
+        .matching_after(0, feed.cursor, &filter, 100)
+        .await
+        .unwrap();
     assert_eq!(after.len(), 1);
     let all = EventFilter::default();
     let total = fx

@@ -161,7 +161,7 @@ async fn assert_processed(vhost: &TestVhost, app: &TestApp) {
     .await;
     let rows = app
         .store
-        .recent_matching(&EventFilter::default(), 10)
+        .recent_matching(&EventFilter::default(), 10, i64::MAX)
         .await
         .unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");

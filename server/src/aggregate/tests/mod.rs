@@ -153,6 +153,27 @@ fn keys_name_only_what_the_rules_read() {
 }
 
 #[test]
+fn lock_keys_cover_every_instance_and_request_once_in_order() {
+    let mut other = nova(3, "compute.instance.update", 2).request("req-other");
+    other.instance = Some("other-instance".into());
+    let events = [
+        nova(1, "compute.instance.update", 0),
+        nova(2, "compute.instance.create.start", 1),
+        other,
+    ];
+    let inputs: Vec<Input<'_>> = events.iter().map(Event::input).collect();
+    let locks = lock_keys(&inputs);
+    assert_eq!(locks.len(), 4, "two instances and two requests: {locks:?}");
+    assert!(locks.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+    // Stable across runs and processes (two workers must agree), tagged by kind.
+    assert_eq!(lock_keys(&inputs[..1]), lock_keys(&inputs[1..2]));
+    assert_ne!(lock_keys(&inputs[..1]), lock_keys(&inputs[2..]));
+    let mut generic = nova(4, "compute.instance.update", 3);
+    generic.detail = Detail::Generic;
+    assert!(lock_keys(&[generic.input()]).is_empty());
+}
+
+#[test]
 fn generic_events_aggregate_nothing() {
     let mut event = nova(1, "compute.instance.create.start", 0);
     event.detail = Detail::Generic;

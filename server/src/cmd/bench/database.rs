@@ -14,8 +14,10 @@ use sqlx::Connection;
 use crate::config::DatabaseUrl;
 use crate::store::Store;
 
+/// The PostgreSQL server the benchmarks measure without a `--database-url`.
+pub const POSTGRES_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// What every benchmark measures without a `--database-url`, in this order.
-const DEFAULT_URLS: [&str; 2] = ["sqlite:", "postgres://postgres@127.0.0.1:5432/postgres"];
+const DEFAULT_URLS: [&str; 2] = ["sqlite:", POSTGRES_DEFAULT];
 /// The MySQL/MariaDB server the benchmarks add to [`DEFAULT_URLS`] when it answers (its admin
 /// database: the fresh one is created next to it), so a machine without one still runs them.
 const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/mysql";

@@ -25,6 +25,7 @@
 //! - `reports`: `stacktach bench-reports`, every report over a day of N events per database.
 //! - `prune`: `stacktach bench-prune`, the ingest rate while retention prunes, per database.
 //! - `tail`: `stacktach bench-tail`, commit → live push latency across processes, per database.
+//! - `workers`: `stacktach bench-workers`, one consumer's ingest rate against two on one database.
 
 mod broker;
 mod database;
@@ -38,6 +39,7 @@ mod run;
 mod tail;
 mod usage;
 mod verify;
+mod workers;
 
 pub use prune::{run_prune, PruneBenchArgs};
 pub use queries::{run as run_queries, QueryBenchArgs};
@@ -45,3 +47,4 @@ pub use reports::{run_reports, ReportBenchArgs};
 pub use run::{run, BenchArgs};
 pub use tail::{run_tail_bench, TailBenchArgs};
 pub use verify::{run_verify, VerifyBenchArgs};
+pub use workers::{run_workers, WorkersBenchArgs};

@@ -5,7 +5,7 @@
 //! steady `--rate` (a batch every `--batch-ms`, as a consumer's committer takes what arrived)
 //! through an ingestor whose hub has no tail, so nothing in memory links it to the reader,
 //! exactly as a `stacktach worker` or `stacktach import` process; a web node's hub is fed by
-//! the real database tail ([`crate::live::run_tail`]) and one subscriber notes when each row
+//! the real database tail ([`crate::live::Tail`]) and one subscriber notes when each row
 //! arrives. The figure is commit (the writer's `commit` returned) → pushed to the subscriber
 //! (the point where the websocket handler sends it), p50/p95/p99/max, plus rows missing or
 //! seen twice (both must be 0).
@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use clap::Args;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
@@ -24,7 +25,7 @@ use super::database::on_each_fresh;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
-use crate::live::{run_tail, Hub};
+use crate::live::{Hub, Tail};
 use crate::store::Store;
 use app::model::now_micros;
 
@@ -73,9 +74,10 @@ async fn measure(reader: &Store, url: &DatabaseUrl, args: &TailBenchArgs) -> any
     let hub = Hub::new();
     let mut feed = hub.subscribe();
     let shutdown = CancellationToken::new();
-    let tail = tokio::spawn(run_tail(reader.clone(), hub.clone(), shutdown.clone()));
-    // The tail takes its cursor before it attaches; give it that first read.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let tail = Tail::start(reader.clone(), hub.clone(), &shutdown)
+        .await
+        .context("the tail did not start")?;
+    let tail = tokio::spawn(tail.run(shutdown.clone()));
 
     let collect = tokio::spawn(async move {
         let mut seen: HashMap<i64, (Instant, u32)> = HashMap::new();

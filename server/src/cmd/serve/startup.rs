@@ -180,6 +180,13 @@ impl Application {
             tracing::warn!("Credentials are kept: bodies are stored with their tokens and passwords (--keep-credentials).");
         }
         let demo_status = DemoStatus::default();
+        // The tail takes its cursor before anything commits or subscribes (see `Tail::start`).
+        let tail = if self.settings.web {
+            let (store, hub) = (self.store.clone(), self.hub.clone());
+            crate::live::Tail::start(store, hub, &shutdown).await
+        } else {
+            None
+        };
         let mut consumers = self.spawn_consumers(&ingestor, &shutdown);
         let mut background = self.spawn_demo(&ingestor, &demo_status, &shutdown);
         self.spawn_verifier(&mut background, &shutdown);
@@ -194,9 +201,8 @@ impl Application {
         let (store, board) = (self.store.clone(), self.board.clone());
         let beat = crate::telemetry::heartbeat::Heartbeat::new(store, board, kind);
         background.spawn(beat.run(shutdown.clone()));
-        if self.settings.web {
-            let (store, hub) = (self.store.clone(), self.hub.clone());
-            background.spawn(crate::live::run_tail(store, hub, shutdown.clone()));
+        if let Some(tail) = tail {
+            background.spawn(tail.run(shutdown.clone()));
         }
         if self.settings.billing.daily_reports {
             let store = self.store.clone();

@@ -7,9 +7,10 @@ use crate::store::{Store, StoreError};
 /// The newest `limit` rows matching `filter`, the id the websocket resumes after, and the
 /// title ("All" or the deployment's name); `None` when the filter names no deployment.
 ///
-/// The cursor is read *before* the rows: every matching row up to it is then in the rows
-/// query's snapshot, so the socket's backfill (`id > cursor`) misses nothing and repeats
-/// nothing — even when no row matches yet.
+/// The cursor is the feed horizon, read *before* the rows, which stop at it: every row up to
+/// it is committed (or never will be), so the socket's backfill (`id > cursor`) misses nothing
+/// and repeats nothing — even when no row matches yet, and while PostgreSQL batches still
+/// open hold smaller ids than ones already committed.
 pub(super) async fn feed(
     store: &Store,
     filter: &EventFilter,
@@ -25,9 +26,8 @@ pub(super) async fn feed(
             }
         }
     };
-    let before = store.max_event_id().await?;
-    let rows = store.recent_matching(filter, limit).await?;
-    let cursor = rows.first().map_or(before, |r| r.id.max(before));
+    let cursor = store.feed_horizon().await?;
+    let rows = store.recent_matching(filter, limit, cursor).await?;
     Ok(Some(FeedData {
         filter: filter.clone(),
         title,

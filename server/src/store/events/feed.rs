@@ -34,7 +34,8 @@ impl Store {
             .await
     }
 
-    /// The newest `limit` events matching `filter`, newest first.
+    /// The newest `limit` events matching `filter` with an id up to `upto` (a feed horizon,
+    /// [`Store::feed_horizon`]), newest first.
     ///
     /// # Errors
     /// Database errors.
@@ -42,23 +43,28 @@ impl Store {
         &self,
         filter: &EventFilter,
         limit: u32,
+        upto: i64,
     ) -> Result<Vec<EventRow>, StoreError> {
-        self.fetch_events(&recent_matching_sql(filter, limit)).await
+        self.fetch_events(&recent_matching_sql(filter, limit, Some(upto)))
+            .await
     }
 
-    /// Events matching `filter` with an id above `after`, oldest first, at most `limit`: the
-    /// live feed's backfill.
+    /// Events matching `filter` with `after < id <= upto` (`upto` a feed horizon, so no row
+    /// below a returned one can still commit), oldest first, at most `limit`: the live
+    /// feed's backfill and tail.
     ///
     /// # Errors
     /// Database errors.
     pub async fn matching_after(
         &self,
         after: i64,
+        upto: i64,
         filter: &EventFilter,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
         let mut sql = Sql::new(EVENT_SELECT);
         sql.push(" WHERE e.id > ").int(after);
+        sql.push(" AND e.id <= ").int(upto);
         push_filter(&mut sql, filter);
         sql.push(" ORDER BY e.id LIMIT ").int(i64::from(limit));
         self.fetch_events(&sql).await
@@ -81,7 +87,8 @@ impl Store {
     }
 
     /// At most `limit` events with an id above `after` that match `filter` and `window`,
-    /// oldest id first.
+    /// oldest id first, up to the feed horizon: a client that pages on with the last id it got
+    /// never skips a row committed later with a smaller id.
     ///
     /// # Errors
     /// Database errors.
@@ -92,12 +99,13 @@ impl Store {
         window: TimeWindow,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let sql = events_page_sql(after, filter, window, limit);
+        let upto = self.feed_horizon().await?;
+        let sql = events_page_sql(after, filter, window, limit, Some(upto));
         self.fetch_events(&sql).await
     }
 
-    /// The highest stored event id (0 when empty): every event committed later has a higher id
-    /// (ids are assigned in commit order), so it is the cursor of every feed.
+    /// The highest stored event id (0 when empty). Not a feed's cursor: on PostgreSQL a smaller
+    /// id may still commit ([`Store::feed_horizon`] is the cursor).
     ///
     /// # Errors
     /// Database errors.
@@ -149,10 +157,14 @@ pub(crate) fn recent_events_sql(deployment: Option<i64>, limit: u32) -> Sql<'sta
     sql
 }
 
-/// The newest `limit` events matching `filter`, newest first (the live feed's first page).
-pub(crate) fn recent_matching_sql(filter: &EventFilter, limit: u32) -> Sql<'_> {
+/// The newest `limit` events matching `filter` (with an id up to `upto`, if given), newest
+/// first (the live feed's first page).
+pub(crate) fn recent_matching_sql(filter: &EventFilter, limit: u32, upto: Option<i64>) -> Sql<'_> {
     let mut sql = Sql::new(EVENT_SELECT);
     sql.push(" WHERE 1 = 1");
+    if let Some(upto) = upto {
+        sql.push(" AND e.id <= ").int(upto);
+    }
     push_filter(&mut sql, filter);
     sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
     sql
@@ -168,6 +180,7 @@ pub(crate) fn events_page_sql<'a>(
     filter: &'a EventFilter,
     window: TimeWindow,
     limit: u32,
+    upto: Option<i64>,
 ) -> Sql<'a> {
     let windowed = window.since.is_some() || window.until.is_some();
     let mut sql = Sql::new(EVENT_SELECT);
@@ -178,6 +191,9 @@ pub(crate) fn events_page_sql<'a>(
     // From the start, no `id > 0`: it tempts PostgreSQL into a bitmap of the whole primary key.
     if after > 0 {
         sql.push(" AND e.id > ").int(after);
+    }
+    if let Some(upto) = upto {
+        sql.push(" AND e.id <= ").int(upto);
     }
     push_filter(&mut sql, filter);
     if let Some(since) = window.since {

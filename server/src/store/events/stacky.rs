@@ -114,7 +114,8 @@ impl Store {
     }
 
     /// The watch feed after `cursor`: events of `service` (optionally one deployment and one
-    /// event name) with `cursor < id <= min(cursor + window, newest)`, by `when`. Returns the
+    /// event name) with `cursor < id <= min(cursor + window, horizon)` (the feed horizon, so
+    /// no smaller id commits after the cursor passed it), by `when`. Returns the
     /// rows and the new cursor (the window's end), so a client that echoes it back misses
     /// nothing, however late an event arrives, and a big backlog is read `window` ids at a
     /// time.
@@ -127,7 +128,7 @@ impl Store {
         window: i64,
         filter: &WatchFilter,
     ) -> Result<WatchPage, StoreError> {
-        let newest = self.max_event_id().await?;
+        let newest = self.feed_horizon().await?;
         let upto = newest.min(cursor.saturating_add(window)).max(cursor);
         let mut sql = Sql::new(RAW_SELECT);
         sql.push(" WHERE e.id > ").int(cursor);
@@ -149,7 +150,7 @@ impl Store {
         limit: i64,
         filter: &WatchFilter,
     ) -> Result<WatchPage, StoreError> {
-        let newest = self.max_event_id().await?;
+        let newest = self.feed_horizon().await?;
         let mut sql = Sql::new(RAW_SELECT);
         sql.push(" WHERE e.when_us > ").int(from);
         sql.push(" AND e.when_us <= ").int(to);
