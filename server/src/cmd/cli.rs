@@ -11,7 +11,7 @@ use super::args::{
     database_url, CommonArgs, DatabaseArgs, DbApiTokenArg, DeploymentSelection, RedactionArgs,
     VerifierConfigArg,
 };
-use super::bench::{BenchArgs, QueryBenchArgs, VerifyBenchArgs};
+use super::bench::{BenchArgs, LatencyBenchArgs, QueryBenchArgs, VerifyBenchArgs};
 use super::bench::{PruneBenchArgs, ReportBenchArgs, TailBenchArgs, WorkersBenchArgs};
 use super::import::ImportArgs;
 use super::prune::{PruneArgs, RetentionArg};
@@ -72,6 +72,9 @@ pub enum Command {
     /// Measure whether ingest scales with consumers: one consumer draining a queue alone, then
     /// two draining two queues into one database at once.
     BenchWorkers(WorkersBenchArgs),
+    /// Measure publish → committed at a trickle (10 notifications/s): what a quiet region's
+    /// notifications wait.
+    BenchLatency(LatencyBenchArgs),
     /// Delete what the retention policy no longer keeps (`--dry-run`: count it), in small
     /// chunks, printing per table the rows and the time.
     Prune(PruneArgs),
@@ -184,6 +187,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchPrune(args) => super::bench::run_prune(args).await,
         Command::BenchTail(args) => super::bench::run_tail_bench(args).await,
         Command::BenchWorkers(args) => super::bench::run_workers(args).await,
+        Command::BenchLatency(args) => super::bench::run_latency(args).await,
         Command::Verify(args) => super::verify::run(args).await,
         Command::Prune(args) => super::prune::run(args).await,
         Command::User(args) => super::user::run(args).await,

@@ -25,12 +25,14 @@
 //! - `reports`: `stacktach bench-reports`, every report over a day of N events per database.
 //! - `prune`: `stacktach bench-prune`, the ingest rate while retention prunes, per database.
 //! - `tail`: `stacktach bench-tail`, commit → live push latency across processes, per database.
+//! - `latency`: `stacktach bench-latency`, publish → committed at a trickle, per database.
 //! - `workers`: `stacktach bench-workers`, one consumer's ingest rate against two on one database.
 
 mod broker;
 mod database;
 mod fill;
 mod ingest;
+mod latency;
 mod prune;
 mod queries;
 mod report;
@@ -41,6 +43,7 @@ mod usage;
 mod verify;
 mod workers;
 
+pub use latency::{run_latency, LatencyBenchArgs};
 pub use prune::{run_prune, PruneBenchArgs};
 pub use queries::{run as run_queries, QueryBenchArgs};
 pub use reports::{run_reports, ReportBenchArgs};
