@@ -37,6 +37,19 @@ pub(crate) const POSTGRES_BATCH_START: &str = "SELECT pg_advisory_xact_lock_shar
 const POSTGRES_KEY_LOCKS: &str =
     "SELECT pg_advisory_xact_lock(727002, k) FROM UNNEST($1::int4[]) AS k";
 
+/// The gate every PostgreSQL batch passes before its key locks: shared by the batches that
+/// lock their keys one by one, exclusive for one with more than [`MAX_KEY_LOCKS`] keys, which
+/// then aggregates alone instead of filling PostgreSQL's lock table (it holds
+/// `max_locks_per_transaction` × `max_connections` locks for the whole server, 6,400 by
+/// default: a few batches of a thousand events, an instance and a request each, would exhaust
+/// it and every transaction would fail with "out of shared memory").
+const POSTGRES_GATE_SHARED: &str = "SELECT pg_advisory_xact_lock_shared(727003, 0)";
+const POSTGRES_GATE_ALONE: &str = "SELECT pg_advisory_xact_lock(727003, 0)";
+
+/// The most key locks one batch takes; a batch of the default prefetch (200: batches of up to
+/// 100 events) stays under it.
+pub const MAX_KEY_LOCKS: usize = 256;
+
 /// The first statement of a MySQL batch: it locks the one row of `ingest_lock` until the
 /// transaction ends (MySQL's `pg_advisory_xact_lock`; see [`Store::begin_batch`]), and reads
 /// the largest statement the server accepts, which the batch's inserts stay under.
@@ -124,18 +137,25 @@ impl BatchTx {
     /// instances, requests and images its events touch, see `aggregate::lock_keys`) until it
     /// ends: on PostgreSQL, where batches run concurrently, the aggregate rows are read,
     /// changed in memory and written back, and two batches doing that to one row at once would
-    /// lose one's change. Call it once, before the first load. Elsewhere a no-op (batches
-    /// already run one at a time).
+    /// lose one's change. A batch with more than [`MAX_KEY_LOCKS`] keys aggregates alone
+    /// instead (one lock, waiting for every other batch's aggregation). Call it once, before
+    /// the first load. Elsewhere a no-op (batches already run one at a time).
     ///
     /// # Errors
     /// Database errors (a deadlock with a batch waiting on this one's inserts is transient).
     pub async fn lock_keys(&mut self, keys: &[i32]) -> Result<(), StoreError> {
-        if let (Db::Postgres(tx), false) = (&mut self.tx, keys.is_empty()) {
-            sqlx::query(POSTGRES_KEY_LOCKS)
-                .bind(keys)
-                .execute(&mut **tx)
-                .await?;
+        let (Db::Postgres(tx), false) = (&mut self.tx, keys.is_empty()) else {
+            return Ok(());
+        };
+        if keys.len() > MAX_KEY_LOCKS {
+            sqlx::query(POSTGRES_GATE_ALONE).execute(&mut **tx).await?;
+            return Ok(());
         }
+        sqlx::query(POSTGRES_GATE_SHARED).execute(&mut **tx).await?;
+        sqlx::query(POSTGRES_KEY_LOCKS)
+            .bind(keys)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 

@@ -14,6 +14,10 @@
 //! `x <= L` did so before the sequence was read, after its lock was taken, so if it is still
 //! open it is in `W` with a bound below `x`.
 //!
+//! This needs the id sequences to hand out values one at a time across sessions (`CACHE 1`,
+//! what the migrations create): with a per-session cache a batch could take an id below the
+//! value it announced.
+//!
 //! The quarantine's ids (`/api/v1/quarantine` pages by them) have a horizon of their own, the
 //! same way: a batch announces a bound for each table.
 //!

@@ -65,7 +65,7 @@ mod versions;
 
 pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
 pub use backend::{Db, Store};
-pub use batch::{BatchTx, Committed};
+pub use batch::{BatchTx, Committed, MAX_KEY_LOCKS};
 pub use error::StoreError;
 pub use events::{EventColumns, NewEvent, ScopeSample, TimeWindow};
 pub use explain::{EventsOf, Explained};

@@ -10,7 +10,7 @@ use app::model::{LiveMessage, Micros};
 use futures::StreamExt;
 use server::ingest::{Incoming, Parsed};
 use server::notification::Redaction;
-use server::store::{BatchTx, Store};
+use server::store::{BatchTx, Store, MAX_KEY_LOCKS};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::{deployments, http_get, nova_body, Backend, TestApp, TestDb};
@@ -141,6 +141,58 @@ async fn postgres_batches_sharing_an_aggregate_key_wait_for_each_other() {
         .expect("it goes on once the first commits")
         .expect("joined");
     store.close().await;
+}
+
+/// A batch with more keys than `MAX_KEY_LOCKS` takes one lock and aggregates alone: it waits
+/// for a small batch, and a small batch with none of its keys waits for it.
+#[tokio::test]
+async fn postgres_a_batch_with_too_many_keys_aggregates_alone() {
+    let db = TestDb::new(Backend::Postgres);
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let many: Vec<i32> = (0..=MAX_KEY_LOCKS as i32).map(|k| k * 2).collect();
+
+    let mut small = store.begin_batch().await.expect("begin");
+    small.lock_keys(&[1]).await.expect("lock");
+    let mut big = waiting_batch(&store, many.clone());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), &mut big)
+            .await
+            .is_err(),
+        "the big batch went ahead of a small one"
+    );
+    small.commit().await.expect("commit");
+    let big = tokio::time::timeout(Duration::from_secs(5), big)
+        .await
+        .expect("it goes on once the small one commits")
+        .expect("joined");
+
+    let mut later = waiting_batch(&store, vec![3]);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), &mut later)
+            .await
+            .is_err(),
+        "a small batch went ahead of the big one"
+    );
+    big.commit().await.expect("commit");
+    tokio::time::timeout(Duration::from_secs(5), later)
+        .await
+        .expect("it goes on once the big one commits")
+        .expect("joined")
+        .commit()
+        .await
+        .expect("commit");
+    store.close().await;
+}
+
+/// A task that opens a batch and locks `keys`, answering the open batch.
+fn waiting_batch(store: &Store, keys: Vec<i32>) -> tokio::task::JoinHandle<BatchTx> {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let mut tx = store.begin_batch().await.expect("begin");
+        tx.lock_keys(&keys).await.expect("lock");
+        tx
+    })
 }
 
 /// While the batch holding `open_id` is open: the horizon is below it, and no reader shows
