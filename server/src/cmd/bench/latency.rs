@@ -20,9 +20,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::broker;
 use super::database::on_each_fresh;
+use super::report::{BrokerArgs, Latencies};
 use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare, run_deployment, ConsumerContext};
-use crate::config::{DatabaseUrl, DeploymentConfig, Secret, DEFAULT_PREFETCH};
+use crate::config::{DatabaseUrl, DeploymentConfig};
 use crate::ingest::{DeploymentRef, Ingestor};
 use crate::live::Hub;
 use crate::store::Store;
@@ -41,12 +42,8 @@ pub struct LatencyBenchArgs {
     /// and, when it answers, the local MySQL/MariaDB).
     #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
-    /// The broker; the benchmark uses a queue of its own bound to exchange `nova` there.
-    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
-    pub amqp: Secret,
-    /// The consumer's prefetch.
-    #[arg(long, default_value_t = DEFAULT_PREFETCH)]
-    pub prefetch: u16,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
 }
 
 /// Runs the latency benchmark on each database.
@@ -60,7 +57,7 @@ pub async fn run_latency(args: LatencyBenchArgs) -> anyhow::Result<()> {
     );
     println!(
         "stacktach bench-latency: publish → committed, {} notifications/s for {} s, prefetch {}",
-        args.rate, args.seconds, args.prefetch
+        args.rate, args.seconds, args.broker.prefetch
     );
     on_each_fresh(
         &args.database_urls,
@@ -69,7 +66,7 @@ pub async fn run_latency(args: LatencyBenchArgs) -> anyhow::Result<()> {
         async |store: &Store, _: &DatabaseUrl| {
             let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
             let name = format!("stacktach-bench-{id}");
-            let cfg = broker::deployment(args.amqp.expose(), &name, args.prefetch)?;
+            let cfg = broker::deployment(args.broker.amqp.expose(), &name, args.broker.prefetch)?;
             let measured = measure(store, &cfg, &args).await;
             if let Err(e) = broker::delete_queue(&cfg).await {
                 tracing::warn!(queue = %name, error = %e, "Could not delete the benchmark queue.");
@@ -191,7 +188,7 @@ fn print_latencies(
     seen: &HashMap<String, Instant>,
     args: &LatencyBenchArgs,
 ) {
-    let mut latencies: Vec<f64> = published
+    let latencies: Vec<f64> = published
         .iter()
         .filter_map(|(instance, at)| {
             let committed = seen.get(instance)?;
@@ -199,24 +196,12 @@ fn print_latencies(
         })
         .collect();
     let missing = published.len() - latencies.len();
-    latencies.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let latencies = Latencies::new(latencies);
     println!(
         "\n== {backend}: publish → committed, {} notifications at {}/s ==",
         published.len(),
         args.rate
     );
-    println!(
-        "p50 {:.1} ms   p95 {:.1} ms   p99 {:.1} ms   max {:.1} ms   never committed: {missing}",
-        at(0.50),
-        at(0.95),
-        at(0.99),
-        at(1.0)
-    );
+    println!("{}   never committed: {missing}", latencies.line());
     println!("Target (issue 15): p99 <= 25 ms at 10 notifications/s.");
 }

@@ -52,6 +52,48 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// Milliseconds, sorted: the latency figures the latency benchmarks print.
+pub struct Latencies(Vec<f64>);
+
+impl Latencies {
+    /// Sorts `millis`.
+    pub fn new(mut millis: Vec<f64>) -> Self {
+        millis.sort_by(f64::total_cmp);
+        Self(millis)
+    }
+
+    /// The `q` quantile (nearest rank; NaN when empty).
+    pub fn at(&self, q: f64) -> f64 {
+        let last = self.0.len().saturating_sub(1) as f64;
+        self.0
+            .get((last * q).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// `p50 … p95 … p99 … max …`, in milliseconds.
+    pub fn line(&self) -> String {
+        format!(
+            "p50 {:.1} ms   p95 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
+            self.at(0.50),
+            self.at(0.95),
+            self.at(0.99),
+            self.at(1.0)
+        )
+    }
+}
+
+/// The broker options of the benchmarks that run the real consumer.
+#[derive(Debug, clap::Args)]
+pub struct BrokerArgs {
+    /// The broker; the benchmark uses queues of its own bound to exchange `nova` there.
+    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
+    pub amqp: crate::config::Secret,
+    /// The consumer's prefetch (a deployment's `prefetch`; a batch is at most half of it).
+    #[arg(long, default_value_t = crate::config::DEFAULT_PREFETCH)]
+    pub prefetch: u16,
+}
+
 /// The ceilings measured with simple standalone loaders on a 2-core machine (~91,000 Nova
 /// notifications of 2.8 KB, one consumer), which the report prints below its table.
 pub const CEILINGS: &str = "\

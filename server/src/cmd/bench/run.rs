@@ -6,11 +6,11 @@ use anyhow::Context;
 use clap::Args;
 
 use super::database::{self, FreshDb};
-use super::report::{Row, CEILINGS};
+use super::report::{BrokerArgs, Row, CEILINGS};
 use super::usage::PhaseMeter;
 use super::{broker, ingest, report};
 use crate::amqp::batch_limit;
-use crate::config::{DatabaseUrl, Secret, DEFAULT_PREFETCH};
+use crate::config::DatabaseUrl;
 
 /// `stacktach bench` options. `Debug` shows no password: the database URLs print redacted
 /// and the broker URL as `***`.
@@ -25,12 +25,8 @@ pub struct BenchArgs {
     /// answers, mysql://root@127.0.0.1:3306/mysql.
     #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
-    /// The broker; the benchmark uses a queue of its own bound to exchange `nova` there.
-    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
-    pub amqp: Secret,
-    /// The consumer's prefetch (a deployment's `prefetch`; a batch is at most half of it).
-    #[arg(long, default_value_t = DEFAULT_PREFETCH)]
-    pub prefetch: u16,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -43,12 +39,12 @@ pub struct BenchArgs {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
     let name = format!("stacktach-bench-{id}");
-    let cfg = broker::deployment(args.amqp.expose(), &name, args.prefetch)?;
+    let cfg = broker::deployment(args.broker.amqp.expose(), &name, args.broker.prefetch)?;
     println!(
         "stacktach bench: {} Nova notifications per run, consumer prefetch {} (batches of up to {}), queue {name} on {}",
         args.count,
-        args.prefetch,
-        batch_limit(args.prefetch),
+        args.broker.prefetch,
+        batch_limit(args.broker.prefetch),
         cfg.redacted_uri()
     );
     let result = tokio::select! {
@@ -149,8 +145,12 @@ async fn ingest_alone(
 ) -> anyhow::Result<Row> {
     let store = db.open().await?;
     let meter = PhaseMeter::start();
-    let measured =
-        ingest::ingest_only(&store, name, (filled.count, args.seed, args.prefetch)).await;
+    let measured = ingest::ingest_only(
+        &store,
+        name,
+        (filled.count, args.seed, args.broker.prefetch),
+    )
+    .await;
     let usage = meter.finish();
     store.close().await;
     let alone = measured?;

@@ -22,6 +22,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 use super::database::on_each_fresh;
+use super::report::Latencies;
 use crate::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use crate::config::DatabaseUrl;
 use crate::ingest::{DeploymentRef, Incoming, Ingestor};
@@ -169,25 +170,13 @@ fn print_latencies(
         }
     }
     let twice = seen.values().filter(|(_, n)| *n > 1).count();
-    latencies.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let latencies = Latencies::new(latencies);
     println!(
         "\n== {backend}: commit → live push across processes, {} events at {}/s, a batch every {} ms ==",
         committed.len(),
         args.rate,
         args.batch_ms
     );
-    println!(
-        "p50 {:.1} ms   p95 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
-        at(0.50),
-        at(0.95),
-        at(0.99),
-        at(1.0)
-    );
+    println!("{}", latencies.line());
     println!("missing {missing}, seen twice {twice}, lag gaps {gaps} (all must be 0)");
 }

@@ -16,9 +16,9 @@ use clap::Args;
 use super::broker::{self, Filled};
 use super::database::{self, FreshDb};
 use super::ingest;
-use super::report::{self, Row};
+use super::report::{self, BrokerArgs, Row};
 use super::usage::PhaseMeter;
-use crate::config::{DatabaseUrl, DeploymentConfig, Secret, DEFAULT_PREFETCH};
+use crate::config::{DatabaseUrl, DeploymentConfig};
 
 /// `stacktach bench-workers` options.
 #[derive(Debug, Args)]
@@ -30,12 +30,8 @@ pub struct WorkersBenchArgs {
     /// postgres://postgres@127.0.0.1:5432/postgres.
     #[arg(long = "database-url")]
     pub database_urls: Vec<DatabaseUrl>,
-    /// The broker; the benchmark uses two queues of its own bound to exchange `nova` there.
-    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
-    pub amqp: Secret,
-    /// Each consumer's prefetch.
-    #[arg(long, default_value_t = DEFAULT_PREFETCH)]
-    pub prefetch: u16,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
     /// Seed of the first queue's generator (the second's is the next).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -47,15 +43,15 @@ pub struct WorkersBenchArgs {
 /// An unreachable broker or database; the queues and databases are removed anyway.
 pub async fn run_workers(args: WorkersBenchArgs) -> anyhow::Result<()> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-    let amqp = args.amqp.expose();
+    let (amqp, prefetch) = (args.broker.amqp.expose(), args.broker.prefetch);
     let cfgs = [
-        broker::deployment(amqp, &format!("stacktach-bench-{id}-a"), args.prefetch)?,
-        broker::deployment(amqp, &format!("stacktach-bench-{id}-b"), args.prefetch)?,
+        broker::deployment(amqp, &format!("stacktach-bench-{id}-a"), prefetch)?,
+        broker::deployment(amqp, &format!("stacktach-bench-{id}-b"), prefetch)?,
     ];
     println!(
         "stacktach bench-workers: {} Nova notifications per queue, prefetch {}, on {}",
         args.count,
-        args.prefetch,
+        prefetch,
         cfgs[0].redacted_uri()
     );
     let result = tokio::select! {
@@ -78,7 +74,7 @@ async fn measure(
     cfgs: &[DeploymentConfig; 2],
     id: &str,
 ) -> anyhow::Result<Vec<Row>> {
-    let filled = fill_both(args, cfgs).await?;
+    let filled = fill(args, cfgs).await?;
     let meter = PhaseMeter::start();
     let started = Instant::now();
     tokio::try_join!(
@@ -92,8 +88,8 @@ async fn measure(
         args.database_urls.clone()
     };
     for (index, url) in urls.iter().enumerate() {
-        let one = one_consumer(args, &cfgs[0], url, &format!("{id}_{index}w1")).await?;
-        let two = two_consumers(args, cfgs, url, &format!("{id}_{index}w2")).await?;
+        let one = drain(args, &cfgs[..1], url, &format!("{id}_{index}w1")).await?;
+        let two = drain(args, cfgs, url, &format!("{id}_{index}w2")).await?;
         println!(
             "{}: two consumers / one = {:.2}",
             two.what,
@@ -106,64 +102,40 @@ async fn measure(
     Ok(rows)
 }
 
-/// Fills each queue with its own notifications.
-async fn fill_both(
-    args: &WorkersBenchArgs,
-    cfgs: &[DeploymentConfig; 2],
-) -> anyhow::Result<[Filled; 2]> {
-    let a = broker::fill(&cfgs[0], args.count, args.seed)
-        .await
-        .context("cannot fill the first queue")?;
-    let b = broker::fill(&cfgs[1], args.count, args.seed + 1)
-        .await
-        .context("cannot fill the second queue")?;
-    Ok([a, b])
-}
-
-/// One consumer draining the first queue into a fresh database.
-async fn one_consumer(
-    args: &WorkersBenchArgs,
-    cfg: &DeploymentConfig,
-    url: &DatabaseUrl,
-    id: &str,
-) -> anyhow::Result<Row> {
-    let filled = broker::fill(cfg, args.count, args.seed).await?;
-    let db = FreshDb::create(url, id).await?;
-    let measured = async {
-        let store = db.open().await?;
-        let meter = PhaseMeter::start();
-        let started = Instant::now();
-        let consumed = ingest::consume(cfg, &store, filled.count).await;
-        let what = format!("(b) one consumer -> {}", db.backend());
-        let row = row(&what, std::slice::from_ref(&filled), started, meter);
-        store.close().await;
-        consumed.map(|_| row)
+/// Fills each queue of `cfgs` with its own notifications (seeds `seed`, `seed + 1`, …).
+async fn fill(args: &WorkersBenchArgs, cfgs: &[DeploymentConfig]) -> anyhow::Result<Vec<Filled>> {
+    let mut filled = Vec::with_capacity(cfgs.len());
+    for (seed, cfg) in (args.seed..).zip(cfgs) {
+        let f = broker::fill(cfg, args.count, seed)
+            .await
+            .with_context(|| format!("cannot fill queue {}", cfg.name))?;
+        filled.push(f);
     }
-    .await;
-    db.drop_it().await;
-    let row = measured?;
-    println!("{}: {:.0}/s", row.what, row.rate());
-    Ok(row)
+    Ok(filled)
 }
 
-/// Two consumers draining both queues at once into one fresh database.
-async fn two_consumers(
+/// One consumer per queue of `cfgs`, all at once, draining into one fresh database.
+async fn drain(
     args: &WorkersBenchArgs,
-    cfgs: &[DeploymentConfig; 2],
+    cfgs: &[DeploymentConfig],
     url: &DatabaseUrl,
     id: &str,
 ) -> anyhow::Result<Row> {
-    let filled = fill_both(args, cfgs).await?;
+    let filled = fill(args, cfgs).await?;
     let db = FreshDb::create(url, id).await?;
     let measured = async {
         let store = db.open().await?;
         let meter = PhaseMeter::start();
         let started = Instant::now();
-        let consumed = tokio::try_join!(
-            ingest::consume(&cfgs[0], &store, filled[0].count),
-            ingest::consume(&cfgs[1], &store, filled[1].count),
-        );
-        let what = format!("(b) two consumers, one each -> {}", db.backend());
+        let consumers = cfgs
+            .iter()
+            .zip(&filled)
+            .map(|(cfg, f)| ingest::consume(cfg, &store, f.count));
+        let consumed = futures::future::try_join_all(consumers).await;
+        let what = match cfgs.len() {
+            1 => format!("(b) one consumer -> {}", db.backend()),
+            n => format!("(b) {n} consumers, one each -> {}", db.backend()),
+        };
         let row = row(&what, &filled, started, meter);
         store.close().await;
         consumed.map(|_| row)
