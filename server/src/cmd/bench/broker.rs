@@ -150,7 +150,8 @@ pub async fn delete_queue(cfg: &DeploymentConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn close(connection: Connection) {
+/// Closes a benchmark connection politely (a dropped one makes lapin log an error).
+pub async fn close(connection: Connection) {
     let _ = connection.close(200, "benchmark".into()).await;
 }
 

@@ -178,6 +178,7 @@ async fn publish_steadily(
         published.push((instance, at));
     }
     publisher.close().await?;
+    broker::close(connection).await;
     Ok(published)
 }
 
