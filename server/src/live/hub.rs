@@ -3,9 +3,11 @@
 //! Only rows that are committed are published. In a web node the rows come from the database
 //! tail (`super::tail`), which sees every process's commits; the hub's own ingestor then only
 //! wakes the tail. Without a tail (a worker, an import, tests) the ingestor publishes its rows
-//! directly. Each subscriber has a bounded buffer (a
-//! broadcast channel) and applies its own filter (`http::live_ws`); one that falls behind does
-//! not slow ingest — it learns how far it fell behind and catches up from the database.
+//! directly, as each batch commits (out of id order when batches commit concurrently, which
+//! is why a web node, whose subscribers resume by id, always reads through its tail). Each
+//! subscriber has a bounded buffer (a broadcast channel) and applies its own filter
+//! (`http::live_ws`); one that falls behind does not slow ingest — it learns how far it fell
+//! behind and catches up from the database.
 //!
 //! The hub also keeps per-deployment activity counters (events in the last minute, errors in
 //! the last hour) for the home and status pages: counting here costs one short lock per
