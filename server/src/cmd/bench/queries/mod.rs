@@ -4,7 +4,7 @@
 //! ending now), prints the plans of the instance, request, host, event, feed and time-window
 //! queries, then calls each
 //! `/api/v1` endpoint's query path `--calls` times with keys drawn from the stored rows and
-//! prints p50/p95/max in milliseconds.
+//! prints p50/p95/p99/max in milliseconds.
 //!
 //! # Layout
 //! - `run`: [`QueryBenchArgs`] and [`run`]: fresh or existing databases, the fill, the
