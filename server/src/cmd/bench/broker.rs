@@ -23,6 +23,17 @@ use crate::config::{redact_url, DeploymentConfig, ExchangeTopics, QueueBinding, 
 pub const NOOP_PREFETCH: u16 = 200;
 const NOOP_ACK_EVERY: u64 = 100;
 
+/// The broker options of the benchmarks that run the real consumer.
+#[derive(Debug, clap::Args)]
+pub struct BrokerArgs {
+    /// The broker; the benchmark uses queues of its own bound to exchange `nova` there.
+    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
+    pub amqp: Secret,
+    /// The consumer's prefetch (a deployment's `prefetch`; a batch is at most half of it).
+    #[arg(long, default_value_t = crate::config::DEFAULT_PREFETCH)]
+    pub prefetch: u16,
+}
+
 /// A deployment with one exchange (`nova`) and the benchmark's queue, on the broker of `amqp`.
 ///
 /// # Errors

@@ -18,9 +18,9 @@ use clap::Args;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
-use super::broker;
+use super::broker::{self, BrokerArgs};
 use super::database::on_each_fresh;
-use super::report::{BrokerArgs, Latencies};
+use super::report::Latencies;
 use crate::amqp::publish::{Publisher, DEFAULT_WINDOW};
 use crate::amqp::{connect, declare, run_deployment, ConsumerContext};
 use crate::config::{DatabaseUrl, DeploymentConfig};

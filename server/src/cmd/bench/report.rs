@@ -83,17 +83,6 @@ impl Latencies {
     }
 }
 
-/// The broker options of the benchmarks that run the real consumer.
-#[derive(Debug, clap::Args)]
-pub struct BrokerArgs {
-    /// The broker; the benchmark uses queues of its own bound to exchange `nova` there.
-    #[arg(long, default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
-    pub amqp: crate::config::Secret,
-    /// The consumer's prefetch (a deployment's `prefetch`; a batch is at most half of it).
-    #[arg(long, default_value_t = crate::config::DEFAULT_PREFETCH)]
-    pub prefetch: u16,
-}
-
 /// The ceilings measured with simple standalone loaders on a 2-core machine (~91,000 Nova
 /// notifications of 2.8 KB, one consumer), which the report prints below its table.
 pub const CEILINGS: &str = "\

@@ -5,8 +5,9 @@
 use anyhow::Context;
 use clap::Args;
 
+use super::broker::BrokerArgs;
 use super::database::{self, FreshDb};
-use super::report::{BrokerArgs, Row, CEILINGS};
+use super::report::{Row, CEILINGS};
 use super::usage::PhaseMeter;
 use super::{broker, ingest, report};
 use crate::amqp::batch_limit;

@@ -13,10 +13,10 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use super::broker::{self, Filled};
+use super::broker::{self, BrokerArgs, Filled};
 use super::database::{self, FreshDb};
 use super::ingest;
-use super::report::{self, BrokerArgs, Row};
+use super::report::{self, Row};
 use super::usage::PhaseMeter;
 use crate::config::{DatabaseUrl, DeploymentConfig};
 
