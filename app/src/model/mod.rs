@@ -60,7 +60,10 @@ pub use time::{
     civil_from_days, days_from_civil, days_in_month, format_duration, format_micros, is_leap_year,
     Civil, Micros,
 };
-pub use timings::{OpStats, TimingsData, Window, BUCKET_BOUNDS_US, BUCKET_LABELS};
+pub use timings::{
+    buckets_of, rollup_bucket, BucketCount, OpStats, TimingsData, Window, BUCKET_BOUNDS_US,
+    BUCKET_LABELS, ROLLUP_FLOORS_US,
+};
 pub use usage::{
     UsagePage, UsageQuery, UsageRecord, UsageService, UsageTable, EXISTS_STATUSES, FAILED_STATUSES,
 };

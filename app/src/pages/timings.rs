@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::query::{get, query_pairs};
 use crate::api::get_timings;
-use crate::components::{Dur, ErrorBox, Histogram, KpiTable, PageTitle};
+use crate::components::{Dur, ErrorBox, Histogram, KpiTable, PageTitle, When};
 use crate::model::{OpStats, TimingsData, Window};
 use crate::routes;
 
@@ -58,6 +58,11 @@ fn Timings(d: TimingsData) -> impl IntoView {
         .into_any()
     };
     view! {
+        <p class="hint">
+            "Ended since " <When at=d.since/> " (whole hours: the statistics are kept per hour). "
+            "Count, min, average and max are exact; a percentile is within its duration bucket, "
+            "about 12 %."
+        </p>
         {ops}
         <h2>"Slowest requests of the last day"</h2>
         <KpiTable kpis=d.slowest label="Slowest requests"/>

@@ -5,7 +5,7 @@
 
 use super::rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, Timing,
-    TimingEnd, Tracker, TrackerUpdate, Usage,
+    TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };
 use crate::notification::Detail;
 
@@ -75,6 +75,8 @@ pub struct Writes {
     pub lifecycles: Vec<LifecycleWrite>,
     pub timings: Vec<Timing>,
     pub timing_ends: Vec<TimingEnd>,
+    /// What the timings completed in this batch add to the rollups, sorted by key.
+    pub timing_rollups: Vec<TimingRollup>,
     pub trackers: Vec<Tracker>,
     pub tracker_updates: Vec<TrackerUpdate>,
     /// Created usages first, in `RowRef::New` order; then changed stored ones with their ids.

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::batch::{Input, Writes};
+use super::rollup;
 use super::rows::{
     resolve, LifecycleWrite, RowRef, Rows, Timing, TimingEnd, Tracker, TrackerUpdate,
 };
@@ -154,6 +155,12 @@ impl Lifecycles {
     pub fn finish(self, writes: &mut Writes) {
         writes.lifecycles = self.lifecycles;
         let timings = self.timings.finish();
+        writes.timing_rollups = rollup::rollups(
+            timings
+                .new
+                .iter()
+                .chain(timings.changed.iter().map(|(_, t)| t)),
+        );
         writes.timings = timings.new;
         writes.timing_ends = timings
             .changed

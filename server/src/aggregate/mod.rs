@@ -14,7 +14,7 @@
 //! # Layout
 //! - `apply`: the entry points [`keys`], [`lock_keys`] and [`aggregate`]; `batch`: what goes in and out
 //!   ([`Input`], [`Keys`], [`Stored`], [`Writes`], [`Skip`]).
-//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers;
+//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups;
 //!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
 //!   `image`: glance usage, deletes and exists.
 
@@ -23,6 +23,7 @@ mod batch;
 mod image;
 mod instance_events;
 mod lifecycle;
+mod rollup;
 mod rows;
 mod usage;
 
@@ -34,5 +35,5 @@ pub use batch::{Input, Keys, Skip, Stored, Writes};
 pub use instance_events::INSTANCE_EVENTS;
 pub use rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, RowRef,
-    Timing, TimingEnd, Tracker, TrackerUpdate, Usage,
+    Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };

@@ -51,6 +51,21 @@ pub struct TimingEnd {
     pub diff: Option<i64>,
 }
 
+/// The timings of one operation whose end fell in one hour, with durations in one rollup
+/// bucket (`app::model::ROLLUP_FLOORS_US`): added to the stored row of the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimingRollup {
+    /// The hour's start, UTC µs.
+    pub hour_us: i64,
+    pub name: String,
+    pub bucket: i64,
+    pub count: i64,
+    /// The durations' sum, µs.
+    pub total: i64,
+    pub min_us: i64,
+    pub max_us: i64,
+}
+
 /// The API-entry-to-last-`.end` clock of one request (v2 `RequestTracker`; one per request id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracker {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use app::model::EventFilter;
 use sqlx::{MySqlPool, PgPool, SqlitePool};
 
-use crate::store::aggregates::stacky_kpis_sql;
+use crate::store::aggregates::{stacky_kpis_sql, timing_buckets_sql};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
@@ -89,12 +89,10 @@ impl Explained {
         Self(sql)
     }
 
-    /// The timings page's durations of operations that ended since `since`.
-    pub fn timings_since(since: i64) -> Self {
-        let mut sql =
-            Sql::new("SELECT name, diff FROM timings WHERE diff IS NOT NULL AND end_when >= ");
-        sql.int(since);
-        Self(sql)
+    /// The timings page's rollup buckets of the hours from `since_hour` on; `int` is the
+    /// backend's 64-bit cast type (`Store::bigint`).
+    pub fn timing_buckets_since(int: &str, since_hour: i64) -> Self {
+        Self(timing_buckets_sql(int, since_hour))
     }
 
     /// The timings page's slowest requests since `since` (as `Store::slowest_requests`).

@@ -6,6 +6,7 @@ mod bulk;
 mod links;
 mod plans;
 mod render;
+mod rollups;
 mod throughput;
 
 use serde_json::Value;

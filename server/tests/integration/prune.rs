@@ -230,6 +230,8 @@ async fn every_class(backend: Backend) {
     assert_eq!(rows.of("raw_events", "i-new").await, 3);
     // A create timing per instance, and a delete one (end only) per deleted instance.
     assert_eq!(rows.n("SELECT COUNT(*) FROM timings").await, 9);
+    let rolled_up = "SELECT COUNT(*) FROM timing_rollups";
+    assert!(rows.n(rolled_up).await >= 2, "old hours and this one");
 
     // A dry run counts and deletes nothing.
     let dry_run = PruneOptions {
@@ -263,6 +265,11 @@ async fn assert_what_stayed(rows: &Rows<'_>, now: i64) {
     // Timings and trackers: only i-new's are left.
     assert_eq!(rows.n("SELECT COUNT(*) FROM timings").await, 1);
     let cutoff = now - 90 * DAY_US;
+    // Their rollups: the hours wholly before the horizon went, i-new's hour stayed.
+    let rollups = "SELECT COUNT(*) FROM timing_rollups";
+    assert_eq!(rows.n(rollups).await, 1, "i-new's hour");
+    let old = format!("SELECT COUNT(*) FROM timing_rollups WHERE hour_us < {cutoff}");
+    assert_eq!(rows.n(&old).await, 0);
     let trackers = format!("SELECT COUNT(*) FROM request_trackers WHERE start < {cutoff}");
     assert_eq!(rows.n(&trackers).await, 0);
     // Exists: only the verified-and-sent one went.

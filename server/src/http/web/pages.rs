@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use app::model::{
-    now_micros, EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData, ScopeData,
-    ScopeKind, TimingView, TimingsData, Window,
+    now_micros, BucketCount, EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData,
+    ScopeData, ScopeKind, TimingView, TimingsData, Window,
 };
 
 use super::usage;
@@ -147,17 +147,18 @@ async fn drop_pruned_event_ids(store: &Store, data: &mut InstanceData) -> Result
 }
 
 /// Per-operation statistics of timings that ended in `window`, and the slowest requests of
-/// the last day.
+/// the last day. Read from the hourly rollups, so the window starts at the top of the hour it
+/// reaches back into (the page says since when): an hour's window covers one to two hours.
 pub(super) async fn timings(store: &Store, window: Window) -> Result<TimingsData, StoreError> {
     let now = now_micros();
-    let since = now - window.micros();
-    let mut by_name: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (name, diff) in store.durations_since(since).await? {
-        by_name.entry(name).or_default().push(diff);
+    let since = (now - window.micros()).div_euclid(HOUR_US) * HOUR_US;
+    let mut by_name: BTreeMap<String, Vec<BucketCount>> = BTreeMap::new();
+    for (name, bucket) in store.timing_buckets_since(since).await? {
+        by_name.entry(name).or_default().push(bucket);
     }
     let ops = by_name
         .into_iter()
-        .filter_map(|(name, mut durations)| OpStats::compute(name, &mut durations))
+        .filter_map(|(name, buckets)| OpStats::from_buckets(name, &buckets))
         .collect();
     Ok(TimingsData {
         window,

@@ -1,11 +1,11 @@
 //! Reads of timings and request trackers across instances: the KPIs of the request, instance
-//! and timings pages, operation durations, and v2's `/stacky` timings, summary and KPIs.
+//! and timings pages, the timing rollups' buckets, and v2's `/stacky` timings, summary and KPIs.
 //!
-//! Indexes behind them: `timings (end_when)`, `(lifecycle_id)`, `request_trackers (start)`,
+//! Indexes behind them: `timing_rollups (hour_us, name, bucket)`, `timings (lifecycle_id)`, `(name, diff)`, `request_trackers (start)`,
 //! `(request_id)`; slowest-first lists pick their ids from the trackers alone and join only
 //! those rows.
 
-use app::model::{Kpi, Micros};
+use app::model::{BucketCount, Kpi, Micros};
 
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
@@ -87,18 +87,33 @@ impl Store {
         self.kpis(&sql).await
     }
 
-    /// (operation, duration µs) of every complete timing that ended at or after `since`.
+    /// Per operation, the rollup buckets of the timings that ended in the hours starting at or
+    /// after `since_hour` (an hour's start): a range of `timing_rollups_key`, summed per
+    /// (name, bucket), ordered by name then bucket.
     ///
     /// # Errors
     /// Database errors.
-    pub async fn durations_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut sql =
-            Sql::new("SELECT name, diff FROM timings WHERE diff IS NOT NULL AND end_when >= ");
-        sql.int(since);
-        let rows: Vec<(Text, i64)> = self.fetch_all(&sql).await?;
+    pub async fn timing_buckets_since(
+        &self,
+        since_hour: i64,
+    ) -> Result<Vec<(String, BucketCount)>, StoreError> {
+        let sql = timing_buckets_sql(self.bigint(), since_hour);
+        let rows: Vec<(Text, i64, i64, i64, i64, i64)> = self.fetch_all(&sql).await?;
         Ok(rows
             .into_iter()
-            .map(|(name, diff)| (name.into(), diff))
+            .map(|(name, bucket, n, total, min, max)| {
+                let count = u64::try_from(n).unwrap_or_default();
+                (
+                    name.into(),
+                    BucketCount {
+                        bucket,
+                        count,
+                        total,
+                        min,
+                        max,
+                    },
+                )
+            })
             .collect())
     }
 
@@ -167,18 +182,18 @@ impl Store {
     }
 
     /// Per operation, over ALL its complete, non-negative timings: count, min, max, total.
-    /// At most `max` operations, by name. The total is cast to a 64-bit integer (`SIGNED` on
-    /// MySQL/MariaDB, where a SUM is a DECIMAL).
+    /// At most `max` operations, by name. Read from the rollups (bucket 0 holds the negative
+    /// durations), which retention prunes by hour as it prunes the timings. The sums are cast
+    /// to a 64-bit integer (`SIGNED` on MySQL/MariaDB, where a SUM is a DECIMAL).
     ///
     /// # Errors
     /// Database errors.
     pub async fn stacky_timing_summary(&self, max: i64) -> Result<Vec<TimingSummary>, StoreError> {
+        let int = self.bigint();
         let mut sql = Sql::new(&format!(
-            "SELECT name, COUNT(*) AS n, MIN(diff) AS min, MAX(diff) AS max, \
-             CAST(SUM(diff) AS {}) AS total FROM timings \
-             WHERE start_raw_id IS NOT NULL AND end_raw_id IS NOT NULL AND diff >= 0 \
-             GROUP BY name ORDER BY name LIMIT ",
-            self.bigint()
+            "SELECT name, CAST(SUM(n) AS {int}) AS n, MIN(min_us) AS min, MAX(max_us) AS max, \
+             CAST(SUM(total_us) AS {int}) AS total FROM timing_rollups WHERE bucket > 0 \
+             GROUP BY name ORDER BY name LIMIT "
         ));
         sql.int(max);
         self.fetch_all(&sql).await
@@ -214,5 +229,17 @@ pub(crate) fn stacky_kpis_sql(since: i64, tenant: Option<&str>, limit: i64) -> S
         sql.push(" AND e.tenant = ").text(tenant);
     }
     sql.push(" ORDER BY t.duration, t.id LIMIT ").int(limit);
+    sql
+}
+
+/// The statement of [`Store::timing_buckets_since`]; `int` is the backend's 64-bit integer
+/// cast type ([`Store::bigint`]).
+pub(crate) fn timing_buckets_sql(int: &str, since_hour: i64) -> Sql<'static> {
+    let mut sql = Sql::new(&format!(
+        "SELECT name, bucket, CAST(SUM(n) AS {int}) AS n, CAST(SUM(total_us) AS {int}) AS total, \
+         MIN(min_us) AS min, MAX(max_us) AS max FROM timing_rollups WHERE hour_us >= "
+    ));
+    sql.int(since_hour)
+        .push(" GROUP BY name, bucket ORDER BY name, bucket");
     sql
 }

@@ -2,7 +2,7 @@
 //! in dependency order (lifecycles before the timings and trackers that point at them, usages
 //! and deletes before the exists rows that point at them).
 
-use super::{write_image, write_lifecycle, write_usage};
+use super::{write_image, write_lifecycle, write_rollups, write_usage};
 use crate::aggregate::Writes;
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
@@ -20,6 +20,8 @@ impl BatchTx {
         write_lifecycle::write(&mut conn, writes).await?;
         write_usage::write(&mut conn, writes, budget).await?;
         write_image::write(&mut conn, writes).await?;
+        // Last: concurrent batches share these rows, so their locks are held the least.
+        write_rollups::write(&mut conn, &writes.timing_rollups).await?;
         Ok(())
     }
 }

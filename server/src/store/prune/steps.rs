@@ -32,6 +32,7 @@ pub(crate) const RAW_EVENT_REFS: [(&str, &str); 5] = [
 pub enum Step {
     RequestTrackers,
     Timings,
+    TimingRollups,
     Lifecycles,
     InstanceExists,
     ImageExists,
@@ -56,6 +57,7 @@ impl Step {
         [
             Self::RequestTrackers,
             Self::Timings,
+            Self::TimingRollups,
             Self::Lifecycles,
             Self::InstanceExists,
             Self::ImageExists,
@@ -78,6 +80,7 @@ impl Step {
         match self {
             Self::RequestTrackers => "request_trackers",
             Self::Timings => "timings",
+            Self::TimingRollups => "timing_rollups",
             Self::Lifecycles => "lifecycles",
             Self::InstanceExists => "instance_exists",
             Self::ImageExists => "image_exists",
@@ -95,7 +98,7 @@ impl Step {
     /// The class whose horizon applies.
     pub fn class(self) -> TableClass {
         match self {
-            Self::RequestTrackers | Self::Timings => TableClass::Timings,
+            Self::RequestTrackers | Self::Timings | Self::TimingRollups => TableClass::Timings,
             Self::Lifecycles => TableClass::Lifecycles,
             Self::RawEvents => TableClass::Events,
             Self::Quarantine => TableClass::Quarantine,
@@ -126,6 +129,7 @@ impl Step {
         match self {
             Self::RequestTrackers => Some("start"),
             Self::Timings => Some("COALESCE(start_when, end_when)"),
+            Self::TimingRollups => Some("hour_us"),
             Self::InstanceExists | Self::ImageExists => Some("audit_period_ending"),
             Self::RawEvents => Some("when_us"),
             Self::Quarantine => Some("received_us"),
@@ -145,6 +149,8 @@ impl Step {
         match self {
             Self::RequestTrackers => sql.push("start < ").int(cutoff),
             Self::Timings => sql.push("COALESCE(end_when, start_when) < ").int(cutoff),
+            // An hour goes once it is wholly before the horizon.
+            Self::TimingRollups => sql.push("hour_us + 3600000000 <= ").int(cutoff),
             Self::Lifecycles => sql.push("last_state = 'deleted'"),
             Self::InstanceExists | Self::ImageExists => sql
                 .push("audit_period_ending < ")
@@ -179,6 +185,7 @@ impl Step {
         let t = self.table();
         match self {
             Self::RequestTrackers
+            | Self::TimingRollups
             | Self::InstanceExists
             | Self::ImageExists
             | Self::InstanceReconcile

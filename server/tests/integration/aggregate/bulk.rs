@@ -134,9 +134,17 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
         assert_eq!(tracker.start, *start, "{request}");
         assert!(tracker.duration >= 0);
     }
+    let instances: Vec<&String> = expected.last.keys().collect();
+    super::rollups::check(&setup, backend, &instances).await;
     let counts = setup.store.aggregate_counts().await.unwrap();
+    let rollups = setup.store.timing_buckets_since(i64::MIN).await.unwrap();
     assert_eq!(ingest_all(&setup, stream).await, 0, "redelivered");
     assert_eq!(setup.store.aggregate_counts().await.unwrap(), counts);
+    assert_eq!(
+        setup.store.timing_buckets_since(i64::MIN).await.unwrap(),
+        rollups,
+        "a redelivery adds nothing to the rollups"
+    );
     counts
 }
 

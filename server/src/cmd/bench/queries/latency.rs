@@ -195,6 +195,10 @@ async fn time_backend(store: &Store, b: &dyn Backend, s: &Samples, k: &Keys) -> 
         let what = format!("GET /api/v1/timings?window={}", w.param());
         time!(&what, s.rows, |_r| b.timings(w).await?.ops.len());
     }
+    time!("GET /stacky/summary/", s.rows, |_r| store
+        .stacky_timing_summary(1_000)
+        .await?
+        .len());
     time!("GET /api/v1/deployments", s.rows, |_r| b
         .home()
         .await?

@@ -25,7 +25,7 @@ pub(super) async fn print_plans(store: &Store, samples: &Samples) -> anyhow::Res
     };
     let mut plans = lookup_plans(&key);
     plans.extend(page_plans(&key));
-    plans.extend(window_plans(&key));
+    plans.extend(window_plans(&key, store.bigint()));
     plans.extend(feed_plans(&key, &errors));
     plans.push((
         "api events ?errors=true",
@@ -105,7 +105,7 @@ fn feed_plans(key: &EventRow, errors: &EventFilter) -> Vec<Plan> {
 }
 
 /// The lookups bounded by time: a drill-down minute, an API hour, the timings pages.
-fn window_plans(key: &EventRow) -> Vec<Plan> {
+fn window_plans(key: &EventRow, int: &str) -> Vec<Plan> {
     let hour = TimeWindow {
         since: Some(key.when.0),
         until: Some(key.when.0 + HOUR_US),
@@ -120,8 +120,8 @@ fn window_plans(key: &EventRow) -> Vec<Plan> {
             Explained::events_page(0, &EventFilter::default(), hour, 101),
         ),
         (
-            "time window: timings of 7 d",
-            Explained::timings_since(now_micros() - 7 * 24 * HOUR_US),
+            "time window: timing rollups of 7 d",
+            Explained::timing_buckets_since(int, now_micros() - 7 * 24 * HOUR_US),
         ),
         (
             "time window: slowest requests of 24 h",

@@ -1,0 +1,72 @@
+//! Adding a batch's completed timings to `timing_rollups` (migration 0016): one upsert per
+//! chunk that sums counts and totals and keeps the extremes, so a row takes every batch's
+//! share, in any order, from any process.
+//!
+//! Concurrent PostgreSQL batches that complete timings of the same operation in the same hour
+//! update the same rows; the rows come sorted by key ([`crate::aggregate::Writes`]), so two
+//! batches lock shared rows in the same order, and the upsert runs last in the batch, so the
+//! lock is held only until the commit.
+
+use sqlx::PgConnection;
+
+use super::values::Values;
+use crate::aggregate::TimingRollup;
+use crate::store::backend::Conn;
+use crate::store::sql::col;
+
+/// Adds `rows` to the stored rollups.
+pub(super) async fn write(conn: &mut Conn<'_>, rows: &[TimingRollup]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let Conn::Postgres(c) = conn {
+        return upsert_unnest(c, rows).await;
+    }
+    let insert = Values {
+        head: "INSERT INTO timing_rollups (hour_us, name, bucket, n, total_us, min_us, max_us) ",
+        binds_per_row: 7,
+        tail: if conn.is_mysql() {
+            " ON DUPLICATE KEY UPDATE n = n + VALUES(n), total_us = total_us + VALUES(total_us), \
+             min_us = LEAST(min_us, VALUES(min_us)), max_us = GREATEST(max_us, VALUES(max_us))"
+        } else {
+            " ON CONFLICT (hour_us, name, bucket) DO UPDATE SET n = n + excluded.n, \
+             total_us = total_us + excluded.total_us, min_us = MIN(min_us, excluded.min_us), \
+             max_us = MAX(max_us, excluded.max_us)"
+        },
+    };
+    insert
+        .execute(conn, rows, |row, r| {
+            row.bind(r.hour_us)
+                .bind(r.name.as_str())
+                .bind(r.bucket)
+                .bind(r.count)
+                .bind(r.total)
+                .bind(r.min_us)
+                .bind(r.max_us);
+        })
+        .await
+}
+
+/// PostgreSQL: one statement whatever the batch's size (its text never changes, so it is
+/// planned once per connection).
+async fn upsert_unnest(c: &mut PgConnection, rows: &[TimingRollup]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO timing_rollups (hour_us, name, bucket, n, total_us, min_us, max_us) \
+         SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int8[], $4::int8[], $5::int8[], \
+         $6::int8[], $7::int8[]) \
+         ON CONFLICT (hour_us, name, bucket) DO UPDATE SET n = timing_rollups.n + EXCLUDED.n, \
+         total_us = timing_rollups.total_us + EXCLUDED.total_us, \
+         min_us = LEAST(timing_rollups.min_us, EXCLUDED.min_us), \
+         max_us = GREATEST(timing_rollups.max_us, EXCLUDED.max_us)",
+    )
+    .bind(col(rows, |r| r.hour_us))
+    .bind(col(rows, |r| r.name.as_str()))
+    .bind(col(rows, |r| r.bucket))
+    .bind(col(rows, |r| r.count))
+    .bind(col(rows, |r| r.total))
+    .bind(col(rows, |r| r.min_us))
+    .bind(col(rows, |r| r.max_us))
+    .execute(c)
+    .await?;
+    Ok(())
+}
