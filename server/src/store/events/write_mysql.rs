@@ -12,6 +12,8 @@
 //! Galera). The batch holds the `ingest_lock` row, so no other writer adds `raw_events` rows
 //! meanwhile: the `rows` rows from the first id on are exactly this statement's.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use sqlx::MySqlConnection;
 
 use crate::store::backend::{insert_mysql, Conn, Db};
@@ -21,24 +23,34 @@ use crate::store::text::Text;
 /// `(id or deployment id, when_us, dedupe_key)` of a stored event.
 pub(super) type Key = (i64, i64, String);
 
-/// The `(deployment_id, when_us, dedupe_key)` of `keys` that are stored already: one row-value
-/// `IN` list, a range on the unique index `raw_events_dedupe`.
+/// The stored `(deployment_id, when_us, dedupe_key)` that may be among `keys`: every row of a
+/// deployment of `keys` at one of its times, found with one scalar `IN` list per deployment
+/// (a range of the unique index `raw_events_dedupe` per time). A row at the same time with
+/// another key comes along and matches no key of the batch, which compares keys exactly.
+///
+/// Why not a row-value list, `(deployment_id, when_us, dedupe_key) IN ((…), …)`: MariaDB's
+/// range optimizer spends time quadratic in its length on it (measured on 10.11: 20 ms for
+/// 100 keys, 133 ms for 500, 464 ms for 1,000, reading 8 rows), which made larger batches
+/// slower than small ones; the scalar list of the same keys takes 3–6 ms.
 pub(super) async fn stored_keys(
     c: &mut MySqlConnection,
     keys: &[(i64, i64, &str)],
 ) -> Result<Vec<Key>, sqlx::Error> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    let mut times: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (deployment, when, _) in keys {
+        times.entry(*deployment).or_default().insert(*when);
     }
-    let mut sql = Sql::new(
-        "SELECT deployment_id, when_us, dedupe_key FROM raw_events \
-         WHERE (deployment_id, when_us, dedupe_key) IN ",
-    );
-    sql.row_in(keys, |row, (d, w, k)| {
-        row.bind(*d).bind(*w).bind(*k);
-    });
-    sql.persistent(false);
-    fetch_keys(c, &sql).await
+    let mut stored = Vec::new();
+    for (deployment, whens) in times {
+        let whens: Vec<i64> = whens.into_iter().collect();
+        let mut sql = Sql::new(
+            "SELECT deployment_id, when_us, dedupe_key FROM raw_events WHERE deployment_id = ",
+        );
+        sql.int(deployment).push(" AND when_us IN ").int_list(&whens);
+        sql.persistent(false);
+        stored.extend(fetch_keys(c, &sql).await?);
+    }
+    Ok(stored)
 }
 
 /// Runs `insert`, an INSERT of `count` rows into `raw_events`, and answers `(id, when_us,
