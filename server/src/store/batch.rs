@@ -46,8 +46,9 @@ const POSTGRES_KEY_LOCKS: &str =
 const POSTGRES_GATE_SHARED: &str = "SELECT pg_advisory_xact_lock_shared(727003, 0)";
 const POSTGRES_GATE_ALONE: &str = "SELECT pg_advisory_xact_lock(727003, 0)";
 
-/// The most key locks one batch takes; a batch of the default prefetch (200: batches of up to
-/// 100 events) stays under it.
+/// The most key locks one batch takes. A batch of a few hundred events names more and
+/// aggregates alone; its inserts still overlap other batches' (two consumers at the default
+/// prefetch, batches of up to 1,000, store 1.28× as fast as one: `stacktach bench-workers`).
 pub const MAX_KEY_LOCKS: usize = 256;
 
 /// The first statement of a MySQL batch: it locks the one row of `ingest_lock` until the

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::support::parse_ok;
 use crate::config::message::key_path;
-use crate::config::{DeploymentConfig, ExchangeTopics, DEFAULT_PROCESS_TIMEOUT_SECS};
+use crate::config::{
+    DeploymentConfig, ExchangeTopics, DEFAULT_PREFETCH, DEFAULT_PROCESS_TIMEOUT_SECS,
+};
 
 #[test]
 fn defaults_are_applied() {
@@ -36,7 +38,7 @@ fn defaults_are_applied() {
     );
     assert_eq!(d.rabbit_password.expose(), "rabbit");
     assert_eq!(d.rabbit_virtual_host, "/");
-    assert_eq!(d.prefetch, 200);
+    assert_eq!(d.prefetch, DEFAULT_PREFETCH);
     assert_eq!(d.heartbeat_seconds, None);
     assert_eq!(
         file.warnings,

@@ -46,7 +46,9 @@ pub(super) async fn stored_keys(
         let mut sql = Sql::new(
             "SELECT deployment_id, when_us, dedupe_key FROM raw_events WHERE deployment_id = ",
         );
-        sql.int(deployment).push(" AND when_us IN ").int_list(&whens);
+        sql.int(deployment)
+            .push(" AND when_us IN ")
+            .int_list(&whens);
         sql.persistent(false);
         stored.extend(fetch_keys(c, &sql).await?);
     }
