@@ -3,18 +3,20 @@
 -- page and /stacky/summary read these (a few hundred rows per week) instead of every duration,
 -- so they cost the same at 10 million events as at ten thousand. Percentiles come from the
 -- buckets (each about 12 % wide); count, min, max and mean are exact.
+-- Clustered by its key (InnoDB stores rows in primary key order), so the pages' range of hours
+-- reads contiguous rows instead of one primary-key lookup per row; the id (retention walks by
+-- it) is a unique key of its own.
 CREATE TABLE timing_rollups (
-    id       BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    id       BIGINT       NOT NULL AUTO_INCREMENT UNIQUE,
     hour_us  BIGINT       NOT NULL,   -- the hour's start, UTC microseconds
     name     VARCHAR(255) NOT NULL,   -- the operation (the event type without .start/.end)
     bucket   BIGINT       NOT NULL,   -- timing_rollup_buckets
     n        BIGINT       NOT NULL,
     total_us BIGINT       NOT NULL,
     min_us   BIGINT       NOT NULL,
-    max_us   BIGINT       NOT NULL
+    max_us   BIGINT       NOT NULL,
+    CONSTRAINT timing_rollups_key PRIMARY KEY (hour_us, name, bucket)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 /*M!100500 COLLATE=utf8mb4_nopad_bin*/ /*!80017 COLLATE=utf8mb4_0900_bin*/;
--- The upsert's key, and the pages' range by hour.
-CREATE UNIQUE INDEX timing_rollups_key ON timing_rollups (hour_us, name, bucket);
 
 -- The buckets: bucket 0 holds negative durations (an .end stamped before its .start), bucket i
 -- holds [floor of i, floor of i + 1), the last everything from a week up. The same list is

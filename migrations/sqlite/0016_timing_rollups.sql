@@ -13,8 +13,11 @@ CREATE TABLE timing_rollups (
     min_us   INTEGER NOT NULL,
     max_us   INTEGER NOT NULL
 );
--- The upsert's key, and the pages' range by hour.
+-- The upsert's key.
 CREATE UNIQUE INDEX timing_rollups_key ON timing_rollups (hour_us, name, bucket);
+-- The pages' range by hour, read from the index alone (a week is tens of thousands of rows at
+-- a few million events a week; one table lookup each doubled the 7-day page).
+CREATE INDEX timing_rollups_read ON timing_rollups (hour_us, name, bucket, n, total_us, min_us, max_us);
 
 -- The buckets: bucket 0 holds negative durations (an .end stamped before its .start), bucket i
 -- holds [floor of i, floor of i + 1), the last everything from a week up. The same list is
