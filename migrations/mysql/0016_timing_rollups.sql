@@ -1,8 +1,8 @@
 -- Timing rollups: every timing that completes adds itself to one row per (hour its end fell
 -- in, operation, duration bucket), with the count, the sum and the exact extremes. The timings
--- page and /stacky/summary read these (a few hundred rows per week) instead of every duration,
--- so they cost the same at 10 million events as at ten thousand. Percentiles come from the
--- buckets (each about 12 % wide); count, min, max and mean are exact.
+-- page and /stacky/summary read these (a row per hour, operation and duration bucket in use)
+-- instead of every duration, so they grow with the hours and buckets, not with every timing.
+-- Percentiles come from the buckets (each about 12 % wide); count, min, max and mean are exact.
 -- Clustered by its key (InnoDB stores rows in primary key order), so the pages' range of hours
 -- reads contiguous rows instead of one primary-key lookup per row; the id (retention walks by
 -- it) is a unique key of its own.

@@ -1,8 +1,8 @@
 -- Timing rollups: every timing that completes adds itself to one row per (hour its end fell
 -- in, operation, duration bucket), with the count, the sum and the exact extremes. The timings
--- page and /stacky/summary read these (a few hundred rows per week) instead of every duration,
--- so they cost the same at 10 million events as at ten thousand. Percentiles come from the
--- buckets (each about 12 % wide); count, min, max and mean are exact.
+-- page and /stacky/summary read these (a row per hour, operation and duration bucket in use)
+-- instead of every duration, so they grow with the hours and buckets, not with every timing.
+-- Percentiles come from the buckets (each about 12 % wide); count, min, max and mean are exact.
 CREATE TABLE timing_rollups (
     id       INTEGER PRIMARY KEY,
     hour_us  INTEGER NOT NULL,   -- the hour's start, UTC microseconds
@@ -65,5 +65,5 @@ SELECT hour_us, name, bucket, COUNT(*), SUM(diff), MIN(diff), MAX(diff) FROM (
 ) x GROUP BY hour_us, name, bucket;
 
 -- The timings page read durations by end time; it reads the rollups now. The index cost a page
--- per finished timing (and, on PostgreSQL, made every .end's UPDATE a non-HOT one).
+-- per finished timing.
 DROP INDEX timings_end_when;

@@ -61,8 +61,8 @@ pub use time::{
     Civil, Micros,
 };
 pub use timings::{
-    buckets_of, rollup_bucket, BucketCount, OpStats, TimingsData, Window, BUCKET_BOUNDS_US,
-    BUCKET_LABELS, ROLLUP_FLOORS_US,
+    buckets_of, rollup_bucket, rollup_hour, BucketCount, OpStats, TimingsData, Window,
+    BUCKET_BOUNDS_US, BUCKET_LABELS, ROLLUP_FLOORS_US,
 };
 pub use usage::{
     UsagePage, UsageQuery, UsageRecord, UsageService, UsageTable, EXISTS_STATUSES, FAILED_STATUSES,

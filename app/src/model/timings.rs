@@ -60,6 +60,13 @@ pub const ROLLUP_FLOORS_US: [i64; 146] = [
     319_000_000_000, 439_000_000_000, 604_800_000_000,
 ];
 
+/// The start of the rollup hour that holds `at_us` (UTC µs, floored before 1970 too): ingest
+/// files a timing under its end's hour, and the pages read whole hours from one on.
+pub fn rollup_hour(at_us: i64) -> i64 {
+    const HOUR_US: i64 = 3_600_000_000;
+    at_us.div_euclid(HOUR_US) * HOUR_US
+}
+
 /// The rollup bucket of a duration (see [`ROLLUP_FLOORS_US`]).
 pub fn rollup_bucket(duration_us: i64) -> i64 {
     ROLLUP_FLOORS_US.partition_point(|&floor| floor <= duration_us) as i64

@@ -268,7 +268,7 @@ async fn assert_what_stayed(rows: &Rows<'_>, now: i64) {
     // Their rollups: the hours wholly before the horizon went, i-new's hour stayed.
     let rollups = "SELECT COUNT(*) FROM timing_rollups";
     assert_eq!(rows.n(rollups).await, 1, "i-new's hour");
-    let old = format!("SELECT COUNT(*) FROM timing_rollups WHERE hour_us < {cutoff}");
+    let old = format!("SELECT COUNT(*) FROM timing_rollups WHERE hour_us + 3600000000 <= {cutoff}");
     assert_eq!(rows.n(&old).await, 0);
     let trackers = format!("SELECT COUNT(*) FROM request_trackers WHERE start < {cutoff}");
     assert_eq!(rows.n(&trackers).await, 0);

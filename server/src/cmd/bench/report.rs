@@ -62,7 +62,8 @@ impl Latencies {
         Self(millis)
     }
 
-    /// The `q` quantile (nearest rank; NaN when empty).
+    /// The `q` quantile: the value at index `round(q × (n − 1))` of the sorted list (NaN when
+    /// empty).
     pub fn at(&self, q: f64) -> f64 {
         let last = self.0.len().saturating_sub(1) as f64;
         self.0

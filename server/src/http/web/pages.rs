@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use app::model::{
-    now_micros, BucketCount, EventCount, InstanceData, LifecycleView, Micros, OpStats, RequestData,
-    ScopeData, ScopeKind, TimingView, TimingsData, Window,
+    now_micros, rollup_hour, BucketCount, EventCount, InstanceData, LifecycleView, Micros, OpStats,
+    RequestData, ScopeData, ScopeKind, TimingView, TimingsData, Window,
 };
 
 use super::usage;
@@ -151,7 +151,7 @@ async fn drop_pruned_event_ids(store: &Store, data: &mut InstanceData) -> Result
 /// reaches back into (the page says since when): an hour's window covers one to two hours.
 pub(super) async fn timings(store: &Store, window: Window) -> Result<TimingsData, StoreError> {
     let now = now_micros();
-    let since = (now - window.micros()).div_euclid(HOUR_US) * HOUR_US;
+    let since = rollup_hour(now - window.micros());
     let mut by_name: BTreeMap<String, Vec<BucketCount>> = BTreeMap::new();
     for (name, bucket) in store.timing_buckets_since(since).await? {
         by_name.entry(name).or_default().push(bucket);
