@@ -2,13 +2,13 @@
 //! keeps up to date over a websocket once the wasm has loaded.
 //!
 //! The table rows are static HTML, not reactive state: the browser side inserts new rows
-//! (built from the same [`EventRowView`]) and removes old ones directly, so 10,000 rows cost no
+//! (the same markup, `event_row_html`) and removes old ones directly, so 10,000 rows cost no
 //! per-row signals, effects or keyed diffing. The island's own reactive state is the toolbar:
 //! connection, pause, held and skipped counts.
 
 use leptos::prelude::*;
 
-use super::event_row::{EventHeader, EventRowView};
+use super::event_row::{rows_html, EventHeader};
 use super::feed_signals::{ConnState, FeedSignals};
 use crate::model::{EventFilter, EventRow};
 use crate::routes::{self, FeedOrder};
@@ -110,9 +110,7 @@ pub fn FeedTable(
         <table class="grid events" aria-label="Live events" data-cursor=cursor
             data-filter=routes::filter_query(&filter) data-order=order_attr data-max=max_rows>
             <EventHeader/>
-            <tbody>
-                {rows.into_iter().map(|row| view! { <EventRowView row/> }).collect_view()}
-            </tbody>
+            <tbody inner_html=rows_html(&rows, None)></tbody>
         </table>
         {empty.then(|| view! {
             <p class="hint">"No events yet. New ones appear here as they are stored."</p>

@@ -4,7 +4,7 @@
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::model::{EventRow, LiveMessage, Micros};
+use crate::model::{EventRow, LiveMessage, LiveRow, Micros};
 
 fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(obj, &JsValue::from_str(key)).ok()
@@ -19,8 +19,8 @@ fn int(obj: &JsValue, key: &str) -> Option<i64> {
     field(obj, key)?.as_f64().map(|f| f as i64)
 }
 
-fn row(v: &JsValue) -> Option<EventRow> {
-    Some(EventRow {
+fn row(v: &JsValue) -> Option<LiveRow> {
+    let row = EventRow {
         id: int(v, "id")?,
         deployment_id: int(v, "deployment_id")?,
         deployment: text(v, "deployment")?,
@@ -34,6 +34,10 @@ fn row(v: &JsValue) -> Option<EventRow> {
         request_id: text(v, "request_id")?,
         instance: text(v, "instance")?,
         tenant: text(v, "tenant")?,
+    };
+    Some(LiveRow {
+        row,
+        committed: int(v, "committed").map(Micros),
     })
 }
 

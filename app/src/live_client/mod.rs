@@ -7,8 +7,9 @@
 //!   wasm bundle).
 //! - `table`: inserting and trimming rows while the reader's scroll position holds.
 //!
-//! Rows are applied once per animation frame, however many websocket frames arrive: at 1,000
-//! events/s the table changes 60 times a second, not 1,000, and a hidden tab does no work.
+//! Rows are applied in an animation frame at most every [`MIN_RENDER_INTERVAL_MS`], however many
+//! websocket frames arrive: at 1,000 events/s the table changes 10 times a second, not 1,000,
+//! and a hidden tab does no work.
 
 mod decode;
 mod socket;
@@ -46,9 +47,12 @@ struct Feed {
     last_render: Cell<f64>,
 }
 
-/// The least time between two changes of the table. Each change lays the whole table out
-/// again; at 1,000 events/s, changing it every frame kept the page's main thread busy 94 % of
-/// the time, while ten changes a second still read as a live stream.
+/// The least time between two changes of the table. Each change costs a fixed share of
+/// rendering (style, layout and paint of the table body) beside its rows, so fewer, larger
+/// changes keep the page's main thread freer. At 1,000 events/s on the two-core bench machine
+/// (`scripts/bench-live.sh`, the README's live feed benchmark): 100 ms gave commit → painted p50
+/// 120 / p99 203 ms with the main thread 73 % busy; 50 ms gave p50 87–149 / p99 171–339 ms at
+/// 86–95 % busy, the page then too busy to take the frames as they come.
 const MIN_RENDER_INTERVAL_MS: f64 = 100.0;
 
 thread_local! {
@@ -133,25 +137,30 @@ impl Feed {
         }
     }
 
-    /// Shows the queued rows at the next animation frame that is at least
-    /// [`MIN_RENDER_INTERVAL_MS`] after the last change.
+    /// Shows the queued rows at the first animation frame at least [`MIN_RENDER_INTERVAL_MS`]
+    /// after the last change: a timer waits out the rest of the interval, so the page asks for
+    /// no frames meanwhile (each requested frame runs the browser's whole rendering step, even
+    /// when nothing changed).
     fn request_frame(self: &Rc<Self>) {
         use wasm_bindgen::JsCast;
         let feed = self.clone();
-        let flush = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let now = js_sys::Date::now();
-            if now - feed.last_render.get() < MIN_RENDER_INTERVAL_MS {
-                return feed.request_frame();
-            }
-            feed.frame_requested.set(false);
-            feed.last_render.set(now);
-            let rows = std::mem::take(&mut *feed.queued.borrow_mut());
-            table::show(&feed, rows);
-        });
-        if window()
-            .request_animation_frame(flush.unchecked_ref())
-            .is_err()
-        {
+        let wait = MIN_RENDER_INTERVAL_MS - (js_sys::Date::now() - self.last_render.get());
+        let requested = if wait > 0.0 {
+            let later = wasm_bindgen::closure::Closure::once_into_js(move || feed.request_frame());
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                later.unchecked_ref(),
+                wait.ceil() as i32,
+            )
+        } else {
+            let flush = wasm_bindgen::closure::Closure::once_into_js(move || {
+                feed.frame_requested.set(false);
+                feed.last_render.set(js_sys::Date::now());
+                let rows = std::mem::take(&mut *feed.queued.borrow_mut());
+                table::show(&feed, rows);
+            });
+            window().request_animation_frame(flush.unchecked_ref())
+        };
+        if requested.is_err() {
             self.frame_requested.set(false);
         }
     }

@@ -1,18 +1,17 @@
 //! Writing rows into the feed's table without moving what the reader is looking at.
 //!
-//! Rows are built once from [`EventRowView`] and then are plain DOM: a frame's new rows go in
-//! with one `insertBefore` of a fragment, old ones leave with one range deletion. Before a
-//! change we note the first row on screen and its position; afterwards we scroll by however far
-//! it moved. A reader at the live end (the top when newest-first, the bottom when oldest-first)
-//! keeps following new rows instead.
+//! A frame's new rows go in as one string of [`event_row_html`] markup with one
+//! `insertAdjacentHTML` (the browser's parser builds them), old ones leave with one range
+//! deletion. Before a change we note the first row on screen and its position; afterwards we
+//! scroll by however far it moved. A reader at the live end (the top when newest-first, the
+//! bottom when oldest-first) keeps following new rows instead.
 
 use leptos::prelude::*;
-use leptos::tachys::view::{Mountable, Render};
 use wasm_bindgen::JsCast;
-use web_sys::{DocumentFragment, Element, HtmlElement};
+use web_sys::{Element, HtmlElement};
 
 use super::Feed;
-use crate::components::event_row::EventRowView;
+use crate::components::event_row::event_row_html;
 use crate::model::EventRow;
 use crate::routes::FeedOrder;
 
@@ -28,13 +27,8 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
         first_visible(&feed.tbody)
     };
     let before = anchor.as_ref().map(|a| a.get_bounding_client_rect().top());
-    if let Some(fragment) = build(feed.order, rows) {
-        let at = match feed.order {
-            FeedOrder::NewestFirst => feed.tbody.first_child(),
-            FeedOrder::OldestFirst => None,
-        };
-        let _ = feed.tbody.insert_before(&fragment, at.as_ref());
-    }
+    let (html, at) = markup(feed.order, &rows);
+    let _ = feed.tbody.insert_adjacent_html(at, &html);
     trim(feed);
     if let Ok(Some(hint)) = feed.root.query_selector("p.hint") {
         hint.remove();
@@ -57,21 +51,23 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
     }
 }
 
-/// The rows as one fragment in table order, built off-document so the table changes once.
-fn build(order: FeedOrder, rows: Vec<EventRow>) -> Option<DocumentFragment> {
-    let staging = document().create_element("tbody").ok()?;
-    for row in rows {
-        let marker = match order {
-            FeedOrder::NewestFirst => staging.first_child(),
-            FeedOrder::OldestFirst => None,
-        };
-        view! { <EventRowView row/> }
-            .build()
-            .mount(&staging, marker.as_ref());
+/// The rows as one string in table order, and where it goes in the table body.
+fn markup(order: FeedOrder, rows: &[EventRow]) -> (String, &'static str) {
+    // About 700 bytes a row.
+    let mut html = String::with_capacity(rows.len() * 768);
+    match order {
+        FeedOrder::NewestFirst => {
+            rows.iter()
+                .rev()
+                .for_each(|r| event_row_html(r, false, &mut html));
+            (html, "afterbegin")
+        }
+        FeedOrder::OldestFirst => {
+            rows.iter()
+                .for_each(|r| event_row_html(r, false, &mut html));
+            (html, "beforeend")
+        }
     }
-    let range = document().create_range().ok()?;
-    range.select_node_contents(&staging).ok()?;
-    range.extract_contents().ok()
 }
 
 /// Removes rows from the far end beyond the feed's bound (they were shown; not "skipped"),

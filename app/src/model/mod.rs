@@ -42,7 +42,7 @@ pub use filter::{EventFilter, TEXT_CRITERIA};
 pub use lifecycle::{
     InstanceData, Kpi, LifecycleView, RequestData, TimingView, UsageKind, UsageLine,
 };
-pub use live::{FeedData, LiveMessage};
+pub use live::{FeedData, LiveMessage, LiveRow};
 pub use report::{ReportDetail, ReportSummary, ReportsPage, ReportsQuery};
 pub use report_view::{
     duration_seconds, kpi_chart, report_tree, KpiChart, OpPercentiles, ReportNode,

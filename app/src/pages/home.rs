@@ -11,7 +11,7 @@ use crate::routes::FeedOrder;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
-    let feed = Resource::new(|| (), |_| get_feed(EventFilter::default(), FEED_PAGE));
+
     view! {
         <h1>"StackTach"</h1>
         <Suspense fallback=|| view! { <p>"Loading deployments…"</p> }>
@@ -28,9 +28,11 @@ pub fn HomePage() -> impl IntoView {
         <h2>"Commands"</h2>
         <SearchForm query=None/>
         <h2>"Recent activity — All"</h2>
+        // Not a `Resource` (see `pages/mod.rs`): its value would be copied into the page.
         <Suspense fallback=|| view! { <p>"Loading the live feed…"</p> }>
-            {move || Suspend::new(async move {
-                match feed.await {
+            {move || {
+                let feed = get_feed(EventFilter::default(), FEED_PAGE);
+                Suspend::new(async move { match feed.await {
                     Ok(Some(data)) => view! {
                         <LiveFeed>
                             <FeedTable rows=data.rows filter=data.filter cursor=data.cursor
@@ -39,8 +41,8 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
-                }
-            })}
+                }})
+            }}
         </Suspense>
     }
 }

@@ -20,11 +20,12 @@ pub fn LivePage() -> impl IntoView {
         .and_then(|r| r.parse::<u32>().ok())
         .unwrap_or(FEED_PAGE)
         .clamp(1, MAX_FEED_ROWS);
-    let feed = Resource::new(move || filter.clone(), move |f| get_feed(f, rows));
+    // Not a `Resource` (see `pages/mod.rs`): its value would be copied into the page.
     view! {
         <Suspense fallback=|| view! { <p>"Loading the live feed…"</p> }>
-            {move || Suspend::new(async move {
-                match feed.await {
+            {move || {
+                let feed = get_feed(filter.clone(), rows);
+                Suspend::new(async move { match feed.await {
                     Ok(Some(data)) => {
                         let heading = format!("Live feed — {}", data.title);
                         view! {
@@ -45,8 +46,8 @@ pub fn LivePage() -> impl IntoView {
                         <h1>"Live feed"</h1>
                         <ErrorBox message=e.to_string()/>
                     }.into_any(),
-                }
-            })}
+                }})
+            }}
         </Suspense>
     }
 }

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 
-use app::model::{EventFilter, EventRow, LiveMessage};
+use app::model::{EventFilter, LiveMessage, LiveRow};
 
 use super::state::AppState;
 use crate::live::Hub;
@@ -105,9 +105,9 @@ impl Feed {
         Ok(())
     }
 
-    async fn send_rows(&mut self, rows: Vec<EventRow>) -> Result<(), FeedError> {
+    async fn send_rows(&mut self, rows: Vec<LiveRow>) -> Result<(), FeedError> {
         if let Some(last) = rows.last() {
-            self.last = last.id;
+            self.last = last.row.id;
             self.send(&LiveMessage::Rows { rows }).await?;
         }
         Ok(())
@@ -130,7 +130,8 @@ impl Feed {
                 .matching_after(self.last, horizon, &self.filter, PAGE)
                 .await?;
             let n = rows.len();
-            self.send_rows(rows).await?;
+            self.send_rows(rows.into_iter().map(LiveRow::stored).collect())
+                .await?;
             sent += n;
             if n < PAGE as usize {
                 self.last = horizon;
@@ -194,16 +195,16 @@ async fn serve(socket: WebSocket, state: AppState, query: LiveQuery) -> Result<(
         tokio::select! {
             batch = rx.recv() => match batch {
                 Ok(batch) => {
-                    let rows: Vec<EventRow> = batch
+                    let rows: Vec<LiveRow> = batch
                         .iter()
-                        .filter(|r| r.id > feed.last && feed.filter.matches(r))
+                        .filter(|r| r.row.id > feed.last && feed.filter.matches(&r.row))
                         .cloned()
                         .collect();
                     feed.send_rows(rows).await?;
                     // Every row up to the batch's newest was sent or filtered out: a later
                     // catch-up starts there, not at the last match (which may be long ago).
                     if let Some(newest) = batch.last() {
-                        feed.last = feed.last.max(newest.id);
+                        feed.last = feed.last.max(newest.row.id);
                     }
                 }
                 Err(RecvError::Lagged(_)) => feed.catch_up().await?,

@@ -7,6 +7,7 @@
 //! - [`web`]: the web app's backend ([`web::ServerBackend`]); `api_v1`: the JSON API;
 //!   `stacky`: v2's REST API.
 //! - `dbapi`: v2's DB API (`/db/*`: usage reads, stats, the token-guarded billing writes).
+//! - `drill_link`: `/d/{id}/{field}`, the tables' short drill-down links (a redirect).
 //! - `live_ws`: the live feed websocket (backfill, filtered push, explicit gaps).
 //! - `ops`: `/healthz`, `/metrics` and the request metrics middleware.
 //! - [`worker`]: what `stacktach worker --listen` serves: readiness `/healthz` and `/metrics`.
@@ -16,6 +17,7 @@ mod api_v1;
 pub mod auth;
 pub mod csp;
 mod dbapi;
+mod drill_link;
 mod live_ws;
 mod ops;
 mod panic;

@@ -12,7 +12,7 @@ use app::ssr::SharedBackend;
 use app::{shell, App};
 
 use super::state::AppState;
-use super::{api_v1, auth, csp, dbapi, live_ws, ops, panic, stacky};
+use super::{api_v1, auth, csp, dbapi, drill_link, live_ws, ops, panic, stacky};
 
 /// The whole router; tests drive it over a real socket.
 pub fn router(state: AppState) -> Router {
@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stacky::router())
         .merge(api_v1::router())
         .merge(dbapi::router())
+        .merge(drill_link::router())
         .route("/live/ws", get(live_ws::upgrade))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())

@@ -202,7 +202,7 @@ impl Ingestor {
         tx.insert_quarantine(quarantined).await?;
         tx.commit().await?;
         warn_quarantined(deployment, quarantined, fitted.oversize);
-        self.hub.committed(|| {
+        self.hub.committed(inserted.iter().map(|&(_, id)| id), || {
             inserted
                 .iter()
                 .map(|&(i, id)| to_row(id, &deployment.name, &events[i]))

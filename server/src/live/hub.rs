@@ -9,21 +9,30 @@
 //! (`http::live_ws`); one that falls behind does not slow ingest — it learns how far it fell
 //! behind and catches up from the database.
 //!
+//! Rows this process committed carry their commit time to the browser ([`LiveRow`]): the
+//! ingestor notes it per id as each transaction commits, and the tail stamps the rows it reads
+//! back with it, so the feed latency benchmark measures commit → screen.
+//!
 //! The hub also keeps per-deployment activity counters (events in the last minute, errors in
 //! the last hour) for the home and status pages: counting here costs one short lock per
 //! committed batch, where counting in SQL would scan an hour of rows per page view.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use app::model::{Activity, EventRow};
+use app::model::{Activity, EventRow, LiveRow, Micros};
 use tokio::sync::{broadcast, Notify};
 
 use app::model::now_micros;
 
 /// Batches buffered per subscriber before it is considered lagging.
 pub const SUBSCRIBER_BUFFER: usize = 1024;
+
+/// Commit times kept for rows the tail has not read yet. The tail reads a local commit within
+/// milliseconds, so this only fills if it cannot read the database; then the oldest times go
+/// (their rows are pushed without one).
+const COMMIT_TIMES_KEPT: usize = 100_000;
 
 /// Seconds of history the counters keep (one bucket per second).
 const HISTORY_SECS: usize = 3_600;
@@ -67,7 +76,7 @@ impl Ring {
 /// Publishes committed rows to every live subscriber. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
-    sender: broadcast::Sender<Arc<[EventRow]>>,
+    sender: broadcast::Sender<Arc<[LiveRow]>>,
     activity: Arc<Mutex<HashMap<i64, Ring>>>,
     /// Rows lagging subscribers skipped (told as a gap), for `/metrics`.
     skipped: Arc<AtomicU64>,
@@ -75,6 +84,8 @@ pub struct Hub {
     tailed: Arc<AtomicBool>,
     /// Wakes the tail after a local commit (a stored permit if it is busy reading).
     wake: Arc<Notify>,
+    /// When this process committed the rows the tail has not read yet, by id.
+    commit_times: Arc<Mutex<BTreeMap<i64, Micros>>>,
 }
 
 impl Default for Hub {
@@ -93,16 +104,35 @@ impl Hub {
             skipped: Arc::default(),
             tailed: Arc::default(),
             wake: Arc::default(),
+            commit_times: Arc::default(),
         }
     }
 
-    /// Says that this process committed new events: wakes the tail when one feeds the hub
-    /// (it reads them back with every other process's), else publishes `rows()` directly.
-    pub fn committed(&self, rows: impl FnOnce() -> Vec<EventRow>) {
+    /// Says that this process committed the events `ids` just now: with a tail feeding the
+    /// hub, notes their commit time and wakes it (it reads them back with every other
+    /// process's); else publishes `rows()` directly.
+    pub fn committed(&self, ids: impl Iterator<Item = i64>, rows: impl FnOnce() -> Vec<EventRow>) {
+        let at = Micros(now_micros());
         if self.tailed.load(Ordering::Acquire) {
+            self.note_commit(ids, at);
             self.wake.notify_one();
         } else {
-            self.publish(rows());
+            let rows = rows()
+                .into_iter()
+                .map(|row| LiveRow {
+                    row,
+                    committed: Some(at),
+                })
+                .collect();
+            self.send(rows);
+        }
+    }
+
+    fn note_commit(&self, ids: impl Iterator<Item = i64>, at: Micros) {
+        let mut times = self.commit_times.lock().unwrap_or_else(|e| e.into_inner());
+        times.extend(ids.map(|id| (id, at)));
+        while times.len() > COMMIT_TIMES_KEPT {
+            times.pop_first();
         }
     }
 
@@ -112,8 +142,29 @@ impl Hub {
         self.wake.clone()
     }
 
-    /// Publishes one committed batch (oldest first). Having no subscriber is normal.
+    /// Publishes rows the tail read (oldest first), each with its commit time if this process
+    /// committed it. Every row up to the newest one read has been read, so the times noted up
+    /// to it are spent.
     pub(super) fn publish(&self, rows: Vec<EventRow>) {
+        let Some(newest) = rows.last().map(|r| r.id) else {
+            return;
+        };
+        let rows = {
+            let mut times = self.commit_times.lock().unwrap_or_else(|e| e.into_inner());
+            let later = times.split_off(&(newest + 1));
+            let spent = std::mem::replace(&mut *times, later);
+            rows.into_iter()
+                .map(|row| LiveRow {
+                    committed: spent.get(&row.id).copied(),
+                    row,
+                })
+                .collect()
+        };
+        self.send(rows);
+    }
+
+    /// Sends one batch (oldest first) to every subscriber. Having no subscriber is normal.
+    fn send(&self, rows: Vec<LiveRow>) {
         if rows.is_empty() {
             return;
         }
@@ -124,9 +175,9 @@ impl Hub {
         }
     }
 
-    fn count(&self, rows: &[EventRow], now: i64) {
+    fn count(&self, rows: &[LiveRow], now: i64) {
         let mut per_deployment: HashMap<i64, (u64, u64)> = HashMap::new();
-        for row in rows {
+        for LiveRow { row, .. } in rows {
             let c = per_deployment.entry(row.deployment_id).or_default();
             c.0 += 1;
             c.1 += u64::from(row.is_error());
@@ -153,7 +204,7 @@ impl Hub {
     }
 
     /// A new subscription receiving every batch published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<[EventRow]>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<[LiveRow]>> {
         self.sender.subscribe()
     }
 
@@ -181,11 +232,10 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::Micros;
 
-    fn row(deployment_id: i64, routing_key: &str) -> EventRow {
+    fn event(id: i64, deployment_id: i64, routing_key: &str) -> EventRow {
         EventRow {
-            id: 1,
+            id,
             deployment_id,
             deployment: "d".into(),
             exchange: "nova".into(),
@@ -199,6 +249,63 @@ mod tests {
             instance: String::new(),
             tenant: String::new(),
         }
+    }
+
+    fn row(deployment_id: i64, routing_key: &str) -> LiveRow {
+        LiveRow::stored(event(1, deployment_id, routing_key))
+    }
+
+    #[test]
+    fn rows_read_back_carry_this_process_commit_time() {
+        let hub = Hub::new();
+        let _wake = hub.attach_tail();
+        let mut rx = hub.subscribe();
+        let before = now_micros();
+        // This process committed 11 and 13 (12 came from another process), then 20.
+        hub.committed([11, 13].into_iter(), || {
+            unreachable!("a tailed hub reads rows back")
+        });
+        hub.committed([20].into_iter(), Vec::new);
+        hub.publish((11..=13).map(|id| event(id, 1, "monitor.info")).collect());
+        let batch = rx.try_recv().unwrap();
+        let committed: Vec<Option<Micros>> = batch.iter().map(|r| r.committed).collect();
+        assert!(committed[0].is_some_and(|t| t.0 >= before && t.0 <= now_micros()));
+        assert_eq!(committed[1], None);
+        assert_eq!(committed[2], committed[0]);
+        // Times up to the newest row read are spent; later ones wait for their row.
+        assert_eq!(
+            hub.commit_times
+                .lock()
+                .unwrap()
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![20]
+        );
+        hub.publish(vec![event(20, 1, "monitor.info")]);
+        assert!(rx.try_recv().unwrap()[0].committed.is_some());
+        assert!(hub.commit_times.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn untailed_rows_are_published_with_their_commit_time() {
+        let hub = Hub::new();
+        let mut rx = hub.subscribe();
+        hub.committed([5].into_iter(), || vec![event(5, 1, "monitor.info")]);
+        let batch = rx.try_recv().unwrap();
+        assert_eq!(batch[0].row.id, 5);
+        assert!(batch[0].committed.is_some());
+    }
+
+    #[test]
+    fn commit_times_stay_bounded_when_the_tail_reads_nothing() {
+        let hub = Hub::new();
+        let _wake = hub.attach_tail();
+        let n = COMMIT_TIMES_KEPT as i64;
+        hub.committed(1..=n + 10, Vec::new);
+        let times = hub.commit_times.lock().unwrap();
+        assert_eq!(times.len(), COMMIT_TIMES_KEPT);
+        assert_eq!(times.keys().next(), Some(&11));
     }
 
     #[test]

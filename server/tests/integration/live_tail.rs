@@ -46,8 +46,10 @@ async fn another_process_commits(backend: Backend) {
         if let Message::Text(text) = frame {
             match serde_json::from_str::<LiveMessage>(&text).expect("a live message") {
                 LiveMessage::Rows { rows } => {
-                    assert!(rows.iter().all(|r| r.deployment == "cell-tail"));
-                    ids.extend(rows.into_iter().map(|r| r.id));
+                    assert!(rows.iter().all(|r| r.row.deployment == "cell-tail"));
+                    // Another process committed them: no commit time this one saw.
+                    assert!(rows.iter().all(|r| r.committed.is_none()));
+                    ids.extend(rows.into_iter().map(|r| r.row.id));
                 }
                 other => panic!("unexpected {other:?}"),
             }

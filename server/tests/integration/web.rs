@@ -148,9 +148,10 @@ async fn live_socket_backfills_then_pushes(backend: Backend) {
             .expect("valid");
         if let Message::Text(text) = frame {
             match serde_json::from_str::<LiveMessage>(&text).expect("a live message") {
-                LiveMessage::Rows { rows } => {
-                    events.extend(rows.into_iter().map(|r| (r.id, r.event)))
-                }
+                LiveMessage::Rows { rows } => events.extend(
+                    rows.into_iter()
+                        .map(|r| (r.row.id, r.row.event, r.committed)),
+                ),
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -158,6 +159,15 @@ async fn live_socket_backfills_then_pushes(backend: Backend) {
     assert_eq!(events[0].1, "compute.instance.early");
     assert_eq!(events[1].1, "compute.instance.late");
     assert!(events[0].0 < events[1].0);
+    // The backfill was read from the database; the pushed row carries this process's commit
+    // time, which the feed latency benchmark measures from.
+    assert_eq!(events[0].2, None);
+    let committed = events[1].2.expect("a pushed row carries its commit time").0;
+    let now = app::model::now_micros();
+    assert!(
+        committed <= now && committed > now - 10_000_000,
+        "{committed} vs {now}"
+    );
     app.stop().await;
 }
 
@@ -300,6 +310,45 @@ async fn assert_unknowns_are_404s_with_a_csp(port: u16) {
     }
 }
 
+/// The tables' cells link to `/d/<id>/<field>`, which redirects to the full drill-down URL
+/// with the value read from the event (encoded); broken links are 404s.
+async fn assert_drill_links_redirect(port: u16, enc: &str, hostile_id: i64, evil: &str) {
+    let (_, _, html) = get(port, &format!("/search?field=host&value={enc}&count=25")).await;
+    for field in ["host", "tenant", "event", "when"] {
+        let link = format!("href=\"/d/{hostile_id}/{field}\"");
+        assert!(html.contains(&link), "{link} in the search page");
+    }
+    let location = |headers: &str| {
+        headers
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .map(str::to_string)
+    };
+    let (status, headers, _) = get(port, &format!("/d/{hostile_id}/host")).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location(&headers).as_deref(),
+        Some(app::routes::drill(app::model::Field::Host, evil, hostile_id, None).as_str())
+    );
+    assert_eq!(
+        location(&headers),
+        Some(format!(
+            "/events?field=host&value={enc}&around={hostile_id}#ev-{hostile_id}"
+        ))
+    );
+    // An event that is not (or no longer) stored: the drill-down page says so.
+    let (status, headers, _) = get(port, "/d/999999/when").await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location(&headers).as_deref(),
+        Some("/events?field=when&around=999999#ev-999999")
+    );
+    for broken in ["/d/abc/host", "/d/1/json", "/d/1/host%3B"] {
+        let (status, _, body) = get(port, broken).await;
+        assert_eq!(status, 404, "{broken}: {body}");
+    }
+}
+
 /// Every page renders on the server with data, under a strict CSP whose nonce is on every
 /// script; notification content (here hostile) is only ever text.
 #[tokio::test]
@@ -325,6 +374,7 @@ async fn every_page_renders_with_a_nonce_csp_and_untrusted_text_escaped() {
     let (status, _, html) = get(app.port, "/search?field=json&value=x").await;
     assert_eq!(status, 200);
     assert!(html.contains("There is no searchable field called"));
+    assert_drill_links_redirect(app.port, &enc, hostile_id, evil).await;
     app.stop().await;
 }
 
@@ -349,7 +399,7 @@ async fn next_rows(
     what: &str,
 ) -> Vec<String> {
     match next_message(socket).await {
-        LiveMessage::Rows { rows } => rows.into_iter().map(|r| r.event).collect(),
+        LiveMessage::Rows { rows } => rows.into_iter().map(|r| r.row.event).collect(),
         other => panic!("expected {what}, got {other:?}"),
     }
 }

@@ -108,8 +108,8 @@ async fn measure(
             match rows.recv().await {
                 Ok(batch) => {
                     let at = Instant::now();
-                    for row in batch.iter() {
-                        seen.entry(row.instance.clone()).or_insert(at);
+                    for live in batch.iter() {
+                        seen.entry(live.row.instance.clone()).or_insert(at);
                     }
                 }
                 Err(RecvError::Lagged(_)) => {}

@@ -87,8 +87,8 @@ async fn measure(reader: &Store, url: &DatabaseUrl, args: &TailBenchArgs) -> any
             match feed.recv().await {
                 Ok(rows) => {
                     let at = Instant::now();
-                    for row in rows.iter() {
-                        seen.entry(row.id).or_insert((at, 0)).1 += 1;
+                    for live in rows.iter() {
+                        seen.entry(live.row.id).or_insert((at, 0)).1 += 1;
                     }
                 }
                 Err(RecvError::Lagged(n)) => gaps += n,
