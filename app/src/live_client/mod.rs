@@ -51,8 +51,7 @@ struct Feed {
 /// rendering (style, layout and paint of the table body) beside its rows, so fewer, larger
 /// changes keep the page's main thread freer. At 1,000 events/s on the two-core bench machine
 /// (`scripts/bench-live.sh`, the README's live feed benchmark): 100 ms gave commit → painted p50
-/// 120 / p99 203 ms with the main thread 73 % busy; 50 ms gave p50 87–149 / p99 171–339 ms at
-/// 86–95 % busy, the page then too busy to take the frames as they come.
+/// 107 / p99 187 ms with the main thread 57 % busy; 50 ms gave p50 86 / p99 172 ms at 84 %.
 const MIN_RENDER_INTERVAL_MS: f64 = 100.0;
 
 thread_local! {
