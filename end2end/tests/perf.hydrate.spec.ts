@@ -4,6 +4,7 @@
 //
 //   E2E_PERF_RATE    background notifications per second during the latency test (default 200)
 //   E2E_PERF_SECONDS how long the latency test publishes (default 5)
+//   E2E_PERF_TRACE   a file: a Chromium performance trace of the 10,000-row page's second load
 // For the quality bar (1,000/s) run against a release build:
 //   E2E_SERVER_BIN=./target/release/stacktach E2E_PERF_RATE=1000 E2E_PERF_SECONDS=10 \
 //     npx playwright test perf
@@ -66,6 +67,14 @@ test('renders a live feed of 10,000 rows', async ({ page, browser }, testInfo) =
         ),
       );
     });
+    // E2E_PERF_TRACE=FILE: a Chromium performance trace of the second load (not a measurement).
+    const trace = run === 1 ? process.env.E2E_PERF_TRACE : undefined;
+    if (trace) {
+      await browser.startTracing(fresh, {
+        path: trace,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+      });
+    }
     const started = Date.now();
     await fresh.goto(url);
     const feed = liveFeed(fresh);
@@ -82,6 +91,7 @@ test('renders a live feed of 10,000 rows', async ({ page, browser }, testInfo) =
         painted: (window as Window & { __painted?: number }).__painted ?? -1,
       };
     });
+    if (trace) await browser.stopTracing();
     expect(timing.rows).toBe(10_000);
     runs.push({ ...timing, live_ms: live });
     await fresh.close();

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::get_drill;
 use crate::components::{ErrorBox, EventTable, NotFound, PageTitle, When};
@@ -27,16 +28,16 @@ pub fn DrillPage() -> impl IntoView {
     let value = get(&pairs, "value").unwrap_or_default().to_string();
     let deployment = get(&pairs, "deployment").and_then(|d| d.parse().ok());
     let key = (field, value.clone(), around, deployment);
-    let data = Resource::new(
-        move || key.clone(),
-        |(field, value, around, deployment)| get_drill(field, value, around, deployment),
-    );
+    let data = Load::new(move || {
+        let (field, value, around, deployment) = key.clone();
+        get_drill(field, value, around, deployment)
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let value = value.clone();
                 Suspend::new(async move {
-                    match data.await {
+                    match data.get().await {
                         Ok(Some(d)) => view! { <Drill field value d/> }.into_any(),
                         Ok(None) => view! {
                             <h1>"More rows like this"</h1>

@@ -3,6 +3,8 @@
 //! always plain text.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_event;
@@ -19,11 +21,11 @@ pub fn EventPage() -> impl IntoView {
         return view! { <h1>"Event"</h1><NotFound message="Event ids are numbers.".to_string()/> }
             .into_any();
     };
-    let data = Resource::new(move || id, get_event);
+    let data = Load::new(move || get_event(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(Some(detail)) => view! { <Event detail/> }.into_any(),
                     Ok(None) => view! {
                         <h1>{format!("Event #{id}")}</h1>

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
+
 use crate::api::{get_feed, get_home, FEED_PAGE};
 use crate::components::{DemoBanner, DeploymentsTable, ErrorBox, FeedTable, LiveFeed, SearchForm};
 use crate::model::EventFilter;
@@ -10,13 +12,13 @@ use crate::routes::FeedOrder;
 /// The landing page operators keep open.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_home());
-
+    let home = Load::new(get_home);
+    let feed = Load::new(|| get_feed(EventFilter::default(), FEED_PAGE));
     view! {
         <h1>"StackTach"</h1>
         <Suspense fallback=|| view! { <p>"Loading deployments…"</p> }>
             {move || Suspend::new(async move {
-                match home.await {
+                match home.get().await {
                     Ok(data) => view! {
                         <DemoBanner demo=data.demo unroutable=data.demo_unroutable/>
                         <DeploymentsTable deployments=data.deployments/>
@@ -28,11 +30,9 @@ pub fn HomePage() -> impl IntoView {
         <h2>"Commands"</h2>
         <SearchForm query=None/>
         <h2>"Recent activity — All"</h2>
-        // Not a `Resource` (see `pages/mod.rs`): its value would be copied into the page.
         <Suspense fallback=|| view! { <p>"Loading the live feed…"</p> }>
-            {move || {
-                let feed = get_feed(EventFilter::default(), FEED_PAGE);
-                Suspend::new(async move { match feed.await {
+            {move || Suspend::new(async move {
+                match feed.get().await {
                     Ok(Some(data)) => view! {
                         <LiveFeed>
                             <FeedTable rows=data.rows filter=data.filter cursor=data.cursor
@@ -41,8 +41,8 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
-                }})
-            }}
+                }
+            })}
         </Suspense>
     }
 }

@@ -3,6 +3,8 @@
 //! formatted here from the typed [`UsageLine`]).
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_instance;
@@ -14,11 +16,11 @@ use crate::routes;
 #[component]
 pub fn InstancePage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(move || id.clone(), get_instance);
+    let data = Load::new(move || get_instance(id.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Instance d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::{get_feed, FEED_PAGE, MAX_FEED_ROWS};
 use crate::components::{ErrorBox, FeedForm, FeedTable, LiveFeed, NotFound, PageTitle};
@@ -20,12 +21,11 @@ pub fn LivePage() -> impl IntoView {
         .and_then(|r| r.parse::<u32>().ok())
         .unwrap_or(FEED_PAGE)
         .clamp(1, MAX_FEED_ROWS);
-    // Not a `Resource` (see `pages/mod.rs`): its value would be copied into the page.
+    let feed = Load::new(move || get_feed(filter.clone(), rows));
     view! {
         <Suspense fallback=|| view! { <p>"Loading the live feed…"</p> }>
-            {move || {
-                let feed = get_feed(filter.clone(), rows);
-                Suspend::new(async move { match feed.await {
+            {move || Suspend::new(async move {
+                match feed.get().await {
                     Ok(Some(data)) => {
                         let heading = format!("Live feed — {}", data.title);
                         view! {
@@ -46,8 +46,8 @@ pub fn LivePage() -> impl IntoView {
                         <h1>"Live feed"</h1>
                         <ErrorBox message=e.to_string()/>
                     }.into_any(),
-                }})
-            }}
+                }
+            })}
         </Suspense>
     }
 }

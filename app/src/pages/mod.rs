@@ -8,18 +8,14 @@
 //! the list pages read. The Usage section: `usage` (overview), `usage_list` (a table, the failed
 //! exists), `usage_image` (an image); the Reports: `reports` (list), `reports_detail` (one).
 //!
-//! # The feed pages load without a `Resource`
-//! A `Resource` copies its value into the page as JSON (`__RESOLVED_RESOURCES`) for the browser
-//! to hydrate from, and in islands mode nothing reads it: on a live page of 10,000 rows that
-//! copy was 4.6 MB beside 6.4 MB of rows. `home` and `live` therefore await their feed's server
-//! function inside the `Suspend` itself (the server renders once, in `SsrMode::Async`); the
-//! other pages keep `Resource`s, whose copies are small.
+//! Every page loads its data through [`load::Load`], never a `Resource` (see why there).
 
 mod drill;
 mod event;
 mod home;
 mod instance;
 mod live;
+mod load;
 mod not_found;
 mod quarantine;
 mod query;

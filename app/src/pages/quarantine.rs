@@ -2,6 +2,8 @@
 //! replaced) and as a hex dump. Both are plain text, never markup.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_quarantined;
@@ -15,11 +17,11 @@ pub fn QuarantinePage() -> impl IntoView {
     let Some(id) = id else {
         return view! { <NotFound message="Quarantine ids are numbers.".to_string()/> }.into_any();
     };
-    let data = Resource::new(move || id, get_quarantined);
+    let data = Load::new(move || get_quarantined(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(Some(d)) => view! { <Quarantined d/> }.into_any(),
                     Ok(None) => view! {
                         <h1>{format!("Quarantined message #{id}")}</h1>

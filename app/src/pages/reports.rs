@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::get_reports;
 use crate::components::{ErrorBox, PageTitle, When};
@@ -18,7 +19,7 @@ pub fn ReportsPage() -> impl IntoView {
         before: get(&pairs, "before").and_then(|b| b.parse().ok()),
     };
     let source = query.clone();
-    let data = Resource::new(move || source.clone(), get_reports);
+    let data = Load::new(move || get_reports(source.clone()));
     view! {
         <PageTitle text="Reports — StackTach".to_string()/>
         <h1>"Reports"</h1>
@@ -26,7 +27,7 @@ pub fn ReportsPage() -> impl IntoView {
             {move || {
                 let query = query.clone();
                 Suspend::new(async move {
-                    match data.await {
+                    match data.get().await {
                         Ok(d) => view! { <Reports query d/> }.into_any(),
                         Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                     }

@@ -2,6 +2,8 @@
 //! KPI summary with its per-operation percentile chart, and the link to the raw JSON.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_report;
@@ -21,11 +23,11 @@ pub fn ReportPage() -> impl IntoView {
         return view! { <h1>"Report"</h1><NotFound message="Report ids are numbers.".to_string()/> }
             .into_any();
     };
-    let data = Resource::new(move || id, get_report);
+    let data = Load::new(move || get_report(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(Some(d)) => view! { <Report d/> }.into_any(),
                     Ok(None) => view! {
                         <h1>"Report"</h1>

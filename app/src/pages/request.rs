@@ -1,6 +1,8 @@
 //! `/requests/<request id>`: a request's events in order and its end-to-end duration.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_request;
@@ -12,11 +14,11 @@ use crate::routes;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(move || id.clone(), get_request);
+    let data = Load::new(move || get_request(id.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Request d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

@@ -2,6 +2,8 @@
 //! tenant.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_scope;
@@ -24,11 +26,11 @@ pub fn TenantPage() -> impl IntoView {
 #[component]
 fn ScopePage(kind: ScopeKind, param: &'static str) -> impl IntoView {
     let value = use_params_map().with_untracked(|p| p.get(param).unwrap_or_default());
-    let data = Resource::new(move || value.clone(), move |v| get_scope(kind, v));
+    let data = Load::new(move || get_scope(kind, value.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Scope d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::run_search;
 use crate::components::{ErrorBox, EventTable, PageTitle, SearchForm};
@@ -56,12 +57,12 @@ pub fn SearchPage() -> impl IntoView {
 #[component]
 fn Results(query: SearchQuery) -> impl IntoView {
     let source = query.clone();
-    let page = Resource::new(move || source.clone(), run_search);
+    let page = Load::new(move || run_search(source.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Searching…"</p> }>
             {move || {
                 let query = query.clone();
-                Suspend::new(async move { match page.await {
+                Suspend::new(async move { match page.get().await {
                     Ok(data) => {
                         let label = format!("Events with {} = {}", query.field.label(), query.value);
                         let next = data.next_before.map(|before| {

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
+
 use crate::api::get_status;
 use crate::components::{ConsumersTable, ErrorBox, MaybeWhen, PageTitle, ProcessesTable, When};
 use crate::model::{
@@ -15,13 +17,13 @@ use crate::routes;
 /// The status page.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_status());
+    let data = Load::new(get_status);
     view! {
         <PageTitle text="Status — StackTach".to_string()/>
         <h1>"Status"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Status d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::get_timings;
 use crate::components::{Dur, ErrorBox, Histogram, KpiTable, PageTitle, When};
@@ -15,7 +16,7 @@ pub fn TimingsPage() -> impl IntoView {
     let window = get(&query_pairs(), "window")
         .and_then(Window::parse)
         .unwrap_or(Window::Day);
-    let data = Resource::new(move || window, get_timings);
+    let data = Load::new(move || get_timings(window));
     let choices = Window::CHOICES
         .into_iter()
         .map(|w| {
@@ -29,7 +30,7 @@ pub fn TimingsPage() -> impl IntoView {
         <nav class="choices" aria-label="Time window">"Operations that ended in the last " {choices}</nav>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Timings d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::load::Load;
+
 use crate::api::get_usage_overview;
 use crate::components::{ErrorBox, PageTitle, UsageNav, UsageSection, When};
 use crate::model::{
@@ -14,14 +16,14 @@ use crate::routes;
 /// The Usage section's overview.
 #[component]
 pub fn UsageOverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_usage_overview());
+    let data = Load::new(get_usage_overview);
     view! {
         <PageTitle text="Usage — StackTach".to_string()/>
         <h1>"Usage"</h1>
         <UsageNav current=UsageSection::Overview/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.get().await {
                     Ok(d) => view! { <Overview d/> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }

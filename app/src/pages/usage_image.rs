@@ -2,6 +2,8 @@
 //! drill-down target of every image cell.
 
 use leptos::prelude::*;
+
+use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_usage_list;
@@ -37,14 +39,14 @@ fn ImageTable(query: UsageQuery) -> impl IntoView {
     let title = query.table.label(UsageService::Glance);
     let all = routes::usage_list(&query);
     let source = query.clone();
-    let page = Resource::new(move || source.clone(), get_usage_list);
+    let page = Load::new(move || get_usage_list(source.clone()));
     view! {
         <h2>{title}</h2>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let all = all.clone();
                 Suspend::new(async move {
-                    match page.await {
+                    match page.get().await {
                         Ok(data) => {
                             let more = data.next_before.map(|_| view! { <a class="pager" href=all>"All rows →"</a> });
                             view! {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use super::query::{get, query_pairs};
 use crate::api::get_usage_list;
 use crate::components::{
@@ -94,13 +95,13 @@ pub fn UsageFailedPage() -> impl IntoView {
 #[component]
 fn Rows(query: UsageQuery) -> impl IntoView {
     let source = query.clone();
-    let page = Resource::new(move || source.clone(), get_usage_list);
+    let page = Load::new(move || get_usage_list(source.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let query = query.clone();
                 Suspend::new(async move {
-                    match page.await {
+                    match page.get().await {
                         Ok(data) => rows_view(query, data).into_any(),
                         Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                     }
