@@ -3,10 +3,9 @@
 //! always plain text.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_event;
 use crate::components::{ErrorBox, EventTable, Facts, NotFound, NotificationJson, PageTitle};
 use crate::model::{format_micros, EventDetail, EventRow};

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use super::load::Load;
-
 use crate::api::{get_feed, get_home, FEED_PAGE};
 use crate::components::{DemoBanner, DeploymentsTable, ErrorBox, FeedTable, LiveFeed, SearchForm};
 use crate::model::EventFilter;

@@ -3,10 +3,9 @@
 //! formatted here from the typed [`UsageLine`]).
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_instance;
 use crate::components::{Dur, ErrorBox, EventTable, KpiTable, MaybeWhen, PageTitle};
 use crate::model::{format_micros, InstanceData, Micros, TimingView, UsageLine};

@@ -2,10 +2,9 @@
 //! replaced) and as a hex dump. Both are plain text, never markup.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_quarantined;
 use crate::components::{ErrorBox, Facts, NotFound, PageTitle};
 use crate::model::{format_micros, QuarantineDetail};

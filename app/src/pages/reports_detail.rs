@@ -2,10 +2,9 @@
 //! KPI summary with its per-operation percentile chart, and the link to the raw JSON.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_report;
 use crate::components::{ErrorBox, Facts, NotFound, PageTitle, PercentileChart, ReportTree};
 use crate::model::{format_micros, kpi_chart, report_tree, ReportDetail};

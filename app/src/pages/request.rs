@@ -1,10 +1,9 @@
 //! `/requests/<request id>`: a request's events in order and its end-to-end duration.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_request;
 use crate::components::{Dur, ErrorBox, EventTable, PageTitle};
 use crate::model::{format_duration, RequestData};

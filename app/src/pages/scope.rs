@@ -2,10 +2,9 @@
 //! tenant.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_scope;
 use crate::components::{ErrorBox, EventTable, PageTitle};
 use crate::model::{EventFilter, ScopeData, ScopeKind};

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::load::Load;
-
 use crate::api::get_status;
 use crate::components::{ConsumersTable, ErrorBox, MaybeWhen, PageTitle, ProcessesTable, When};
 use crate::model::{

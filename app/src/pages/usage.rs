@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::load::Load;
-
 use crate::api::get_usage_overview;
 use crate::components::{ErrorBox, PageTitle, UsageNav, UsageSection, When};
 use crate::model::{

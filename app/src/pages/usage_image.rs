@@ -2,10 +2,9 @@
 //! drill-down target of every image cell.
 
 use leptos::prelude::*;
-
-use super::load::Load;
 use leptos_router::hooks::use_params_map;
 
+use super::load::Load;
 use crate::api::get_usage_list;
 use crate::components::{ErrorBox, PageTitle, UsageNav, UsageRecords, UsageSection};
 use crate::model::{UsageQuery, UsageService, UsageTable};
