@@ -35,9 +35,11 @@ fn row(v: &JsValue) -> Option<LiveRow> {
         instance: text(v, "instance")?,
         tenant: text(v, "tenant")?,
     };
+    // The page has no use for a row's commit time (the feed latency benchmark reads it from
+    // the frame itself), so it is not read: one lookup less per row at 1,000 rows a second.
     Some(LiveRow {
         row,
-        committed: int(v, "committed").map(Micros),
+        committed: None,
     })
 }
 

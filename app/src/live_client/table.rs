@@ -1,6 +1,6 @@
 //! Writing rows into the feed's table without moving what the reader is looking at.
 //!
-//! A frame's new rows go in as one string of [`event_row_html`] markup with one
+//! A frame's new rows go in as one string of [`rows_html`] markup with one
 //! `insertAdjacentHTML` (the browser's parser builds them), old ones leave with one range
 //! deletion. Before a change we note the first row on screen and its position; afterwards we
 //! scroll by however far it moved. A reader at the live end (the top when newest-first, the
@@ -11,12 +11,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use super::Feed;
-use crate::components::event_row::event_row_html;
+use crate::components::event_row::rows_html;
 use crate::model::EventRow;
 use crate::routes::FeedOrder;
 
 /// Shows `rows` (oldest first) at the feed's live end and trims the far end to the bound.
-pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
+pub(super) fn show(feed: &Feed, mut rows: Vec<EventRow>) {
     if rows.is_empty() {
         return;
     }
@@ -27,8 +27,15 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
         first_visible(&feed.tbody)
     };
     let before = anchor.as_ref().map(|a| a.get_bounding_client_rect().top());
-    let (html, at) = markup(feed.order, &rows);
-    let _ = feed.tbody.insert_adjacent_html(at, &html);
+    // `rows` is oldest first: newest-first tables take it reversed, at the top.
+    let at = match feed.order {
+        FeedOrder::NewestFirst => {
+            rows.reverse();
+            "afterbegin"
+        }
+        FeedOrder::OldestFirst => "beforeend",
+    };
+    let _ = feed.tbody.insert_adjacent_html(at, &rows_html(&rows, None));
     trim(feed);
     if let Ok(Some(hint)) = feed.root.query_selector("p.hint") {
         hint.remove();
@@ -48,25 +55,6 @@ pub(super) fn show(feed: &Feed, rows: Vec<EventRow>) {
             window().scroll_to_with_x_and_y(0.0, f64::from(height));
         }
         _ => {}
-    }
-}
-
-/// The rows as one string in table order, and where it goes in the table body.
-fn markup(order: FeedOrder, rows: &[EventRow]) -> (String, &'static str) {
-    // About 700 bytes a row.
-    let mut html = String::with_capacity(rows.len() * 768);
-    match order {
-        FeedOrder::NewestFirst => {
-            rows.iter()
-                .rev()
-                .for_each(|r| event_row_html(r, false, &mut html));
-            (html, "afterbegin")
-        }
-        FeedOrder::OldestFirst => {
-            rows.iter()
-                .for_each(|r| event_row_html(r, false, &mut html));
-            (html, "beforeend")
-        }
     }
 }
 

@@ -31,17 +31,18 @@ async fn redirect(
             .into_response();
     };
     match state.store.event_row(id).await {
-        Ok(Some(row)) => Redirect::to(&routes::drill(field, field.value_of(&row), id, None)),
+        Ok(Some(row)) => {
+            Redirect::to(&routes::drill(field, field.value_of(&row), id, None)).into_response()
+        }
         // The drill-down page says that there is no such event (retention may have pruned it).
-        Ok(None) => Redirect::to(&routes::drill(field, "", id, None)),
+        Ok(None) => Redirect::to(&routes::drill(field, "", id, None)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, event = id, "A drill-down link cannot read its event.");
-            return (
+            (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The database is unavailable.",
             )
-                .into_response();
+                .into_response()
         }
     }
-    .into_response()
 }
