@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::event::EventRow;
+use super::time::Micros;
 
 /// What a scope page is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,18 +36,14 @@ pub struct ScopeData {
     pub value: String,
     /// Newest first.
     pub recent: Vec<EventRow>,
-    /// Error rows among the scanned window, newest first.
+    /// The newest error events, by notification time, newest first.
     pub recent_errors: Vec<EventRow>,
-    /// Per event type over the last 24 hours (by notification time), most frequent first.
+    /// Per event type, most frequent first, over whole hours of notification time from
+    /// `counts_since` on (24 to 25 hours: the rollups count per hour).
     pub by_event: Vec<EventCount>,
-    /// Errors in the last hour and the last 24 hours.
+    /// The start of the first hour `by_event` counts.
+    pub counts_since: Micros,
+    /// Errors in the last hour and the last 24 hours (by notification time, exact).
     pub errors_hour: i64,
     pub errors_day: i64,
-    /// The counts cover only the newest [`ScopeData::SCAN_LIMIT`] events (a busy host).
-    pub capped: bool,
-}
-
-impl ScopeData {
-    /// Newest events scanned for the counts: bounds the page's cost on a busy host.
-    pub const SCAN_LIMIT: u32 = 10_000;
 }

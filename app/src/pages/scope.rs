@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::load::Load;
 use crate::api::get_scope;
-use crate::components::{ErrorBox, EventTable, PageTitle};
+use crate::components::{ErrorBox, EventTable, PageTitle, When};
 use crate::model::{EventFilter, ScopeData, ScopeKind};
 use crate::routes::{self, FeedOrder};
 
@@ -55,11 +55,6 @@ fn Scope(d: ScopeData) -> impl IntoView {
         FeedOrder::NewestFirst,
         None,
     );
-    let scope = if d.capped {
-        format!("among its newest {} events", ScopeData::SCAN_LIMIT)
-    } else {
-        "by notification time".to_string()
-    };
     let counts = d.by_event.into_iter().map(|c| {
         let class = if c.errors > 0 { "num errors" } else { "num" };
         view! { <tr><td class="ev">{c.event}</td><td class="num">{c.count}</td><td class=class>{c.errors}</td></tr> }
@@ -69,9 +64,10 @@ fn Scope(d: ScopeData) -> impl IntoView {
         <h1>{heading}</h1>
         <p class="summary">
             <strong>{format!("{} errors in the last hour, {} in the last 24 hours", d.errors_hour, d.errors_day)}</strong>
-            {format!(" ({scope}) · ")}<a href=live>"Live feed"</a>" · "<a href=live_errors>"Live errors"</a>
+            " · "<a href=live>"Live feed"</a>" · "<a href=live_errors>"Live errors"</a>
         </p>
         <h2>"Events by type, last 24 hours"</h2>
+        <p class="hint">"Since " <When at=d.counts_since/> " (whole hours: the counts are kept per hour)."</p>
         <table class="grid counts" aria-label="Events by type">
             <thead><tr><th scope="col">"Event"</th><th scope="col" class="num">"Count"</th><th scope="col" class="num">"Errors"</th></tr></thead>
             <tbody>{counts}</tbody>

@@ -4,8 +4,8 @@
 //! fills these, and the entry points in `apply` call those files.
 
 use super::rows::{
-    ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, Timing,
-    TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite,
+    ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };
 use crate::notification::Detail;
 
@@ -16,9 +16,12 @@ pub struct Input<'a> {
     pub raw_id: i64,
     pub event: &'a str,
     pub service: &'a str,
+    /// The routing key it was delivered with (an error when it ends with `error`).
+    pub routing_key: &'a str,
     pub when: i64,
     pub request_id: &'a str,
     pub instance: Option<&'a str>,
+    pub host: Option<&'a str>,
     pub tenant: Option<&'a str>,
     pub message_id: Option<&'a str>,
     pub detail: &'a Detail,
@@ -77,6 +80,8 @@ pub struct Writes {
     pub timing_ends: Vec<TimingEnd>,
     /// What the timings completed in this batch add to the rollups, sorted by key.
     pub timing_rollups: Vec<TimingRollup>,
+    /// What the events add to their host's and tenant's hourly counts, sorted by key.
+    pub scope_rollups: Vec<ScopeRollup>,
     pub trackers: Vec<Tracker>,
     pub tracker_updates: Vec<TrackerUpdate>,
     /// Created usages first, in `RowRef::New` order; then changed stored ones with their ids.

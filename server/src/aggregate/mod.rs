@@ -14,7 +14,7 @@
 //! # Layout
 //! - `apply`: the entry points [`keys`], [`lock_keys`] and [`aggregate`]; `batch`: what goes in and out
 //!   ([`Input`], [`Keys`], [`Stored`], [`Writes`], [`Skip`]).
-//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups;
+//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups; `scope_rollup`: the hosts' and tenants' hourly event counts;
 //!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
 //!   `image`: glance usage, deletes and exists.
 
@@ -25,6 +25,7 @@ mod instance_events;
 mod lifecycle;
 mod rollup;
 mod rows;
+mod scope_rollup;
 mod usage;
 
 #[cfg(test)]
@@ -35,5 +36,5 @@ pub use batch::{Input, Keys, Skip, Stored, Writes};
 pub use instance_events::INSTANCE_EVENTS;
 pub use rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, RowRef,
-    Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };

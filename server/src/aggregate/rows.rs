@@ -66,6 +66,20 @@ pub struct TimingRollup {
     pub max_us: i64,
 }
 
+/// Events of one type in one hour (of their notification time) of one host or tenant, and how
+/// many were errors: added to the stored row of the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeRollup {
+    pub kind: app::model::ScopeKind,
+    /// The host or tenant.
+    pub scope: String,
+    /// The hour's start, UTC µs.
+    pub hour_us: i64,
+    pub event: String,
+    pub count: i64,
+    pub errors: i64,
+}
+
 /// The API-entry-to-last-`.end` clock of one request (v2 `RequestTracker`; one per request id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracker {

@@ -4,15 +4,17 @@
 
 use std::collections::HashMap;
 
-use app::model::EventFilter;
+use app::model::{EventFilter, ScopeKind};
 use sqlx::{MySqlPool, PgPool, SqlitePool};
 
 use crate::store::aggregates::{stacky_kpis_sql, timing_buckets_sql};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
-    events_page_sql, recent_events_sql, recent_matching_sql, TimeWindow, EVENT_SELECT,
+    events_page_sql, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
+    scope_events_sql, TimeWindow, EVENT_SELECT,
 };
+use crate::store::scope_rollups::scope_counts_sql;
 use crate::store::sql::Sql;
 use crate::store::text::Text;
 
@@ -69,12 +71,22 @@ impl Explained {
         Self(sql)
     }
 
-    /// The newest rows of a host (host page, search and drill-down by host).
-    pub fn host_recent(host: &str, limit: u32) -> Self {
-        let mut sql = Sql::new(EVENT_SELECT);
-        sql.push(" WHERE e.host = ").text(host);
-        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
-        Self(sql.into_owned())
+    /// The newest rows of a host or tenant, or its newest errors (its page; search and
+    /// drill-down by host read like the first).
+    pub fn scope_events(kind: ScopeKind, value: &str, errors: bool, limit: u32) -> Self {
+        Self(scope_events_sql(kind, value, errors, limit).into_owned())
+    }
+
+    /// A host's or tenant's errors of the last hour and day (its page).
+    pub fn scope_error_counts(kind: ScopeKind, value: &str, now: i64) -> Self {
+        const HOUR_US: i64 = 3_600_000_000;
+        Self(scope_error_counts_sql(kind, value, now - HOUR_US, now - 24 * HOUR_US).into_owned())
+    }
+
+    /// A host's or tenant's events per type from the rollups (its page); `int` is the
+    /// backend's 64-bit cast type (`Store::bigint`).
+    pub fn scope_counts(int: &str, kind: ScopeKind, value: &str, since_hour: i64) -> Self {
+        Self(scope_counts_sql(int, kind, value, since_hour).into_owned())
     }
 
     /// Drill-down by time: the rows within a minute after `t` (the `when` field).

@@ -21,7 +21,9 @@
 //!   billing writes; `horizon`: the feed horizon, the highest id every id-resuming reader may
 //!   move to while PostgreSQL batches commit concurrently.
 //! - `events/`: `raw_events` and `raw_image_meta` (writes, feed, search, detail, `/stacky`).
-//! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read).
+//! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read),
+//!   and the hourly rollups' upserts (timings; hosts' and tenants' events).
+//! - `scope_rollups`: the host and tenant pages' counts per event type, read from the rollups.
 //! - `quarantine`, `deployments`, `reports` (`json_reports`), `heartbeats`
 //!   (`process_heartbeats`, the shared status board): one table each.
 //! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
@@ -53,6 +55,7 @@ pub mod prune;
 mod quarantine;
 pub mod report_inputs;
 mod reports;
+mod scope_rollups;
 mod sql;
 pub mod stacky;
 pub mod stacky_usage;
@@ -67,7 +70,7 @@ pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, Usa
 pub use backend::{Db, Store};
 pub use batch::{BatchTx, Committed, MAX_KEY_LOCKS};
 pub use error::StoreError;
-pub use events::{EventColumns, NewEvent, ScopeSample, TimeWindow};
+pub use events::{EventColumns, NewEvent, TimeWindow};
 pub use explain::{EventsOf, Explained};
 pub use heartbeats::HeartbeatRow;
 pub use quarantine::{NewQuarantine, QuarantineRecord};

@@ -7,6 +7,7 @@ mod links;
 mod plans;
 mod render;
 mod rollups;
+mod scope_rollups;
 mod throughput;
 
 use serde_json::Value;

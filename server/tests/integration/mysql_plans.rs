@@ -1,13 +1,14 @@
 //! MariaDB plans of the event lists (PLAN D4, D5 and MySQL migration 0005): with the usual
-//! single deployment and 20,000 events, the newest events, a host's, an instance's, the errors,
-//! the `/api/v1` pages and `/stacky/kpi/` walk an index to their LIMIT. A one-row
+//! single deployment and 20,000 events, the newest events, a host's, a host's and a tenant's
+//! newest errors (migration 0017), an instance's, the errors, the `/api/v1` pages and
+//! `/stacky/kpi/` walk an index to their LIMIT. A one-row
 //! `deployments` joined in made MariaDB read it first, then build a temporary table of every
 //! event and sort it; `LIKE '%error'` can use no index. So no plan may hold a temporary table,
 //! and the only sorts allowed are of rows already bounded: a windowed page's rows of its window
 //! and its chosen ids (at most its LIMIT), and the KPIs' recent trackers (ordered by duration,
 //! as on every backend).
 
-use app::model::{EventFilter, EventRow};
+use app::model::{EventFilter, EventRow, ScopeKind};
 use serde_json::Value;
 use server::cmd::simulate::notigen::{Generator, GeneratorOptions};
 use server::store::{EventsOf, Explained, Store, TimeWindow};
@@ -115,7 +116,18 @@ fn statements(key: &EventRow, recent_since: i64) -> Vec<(&'static str, Explained
             "recent of the deployment",
             Explained::recent(Some(key.deployment_id), 50),
         ),
-        ("host", Explained::host_recent(&key.host, 100)),
+        (
+            "host",
+            Explained::scope_events(ScopeKind::Host, &key.host, false, 100),
+        ),
+        (
+            "host errors",
+            Explained::scope_events(ScopeKind::Host, &key.host, true, 25),
+        ),
+        (
+            "tenant errors",
+            Explained::scope_events(ScopeKind::Tenant, &key.tenant, true, 25),
+        ),
         (
             "instance",
             Explained::events_of(EventsOf::Instance, &key.instance, 2_001),

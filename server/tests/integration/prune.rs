@@ -232,6 +232,8 @@ async fn every_class(backend: Backend) {
     assert_eq!(rows.n("SELECT COUNT(*) FROM timings").await, 9);
     let rolled_up = "SELECT COUNT(*) FROM timing_rollups";
     assert!(rows.n(rolled_up).await >= 2, "old hours and this one");
+    let scope_hours = "SELECT COUNT(DISTINCT hour_us) FROM scope_rollups";
+    assert!(rows.n(scope_hours).await >= 2, "old hours and this one");
 
     // A dry run counts and deletes nothing.
     let dry_run = PruneOptions {
@@ -270,6 +272,12 @@ async fn assert_what_stayed(rows: &Rows<'_>, now: i64) {
     assert_eq!(rows.n(rollups).await, 1, "i-new's hour");
     let old = format!("SELECT COUNT(*) FROM timing_rollups WHERE hour_us + 3600000000 <= {cutoff}");
     assert_eq!(rows.n(&old).await, 0);
+    // The hosts' and tenants' rollups: the hours wholly before the horizon went, the later
+    // ones (i-new's) stayed.
+    let old = format!("SELECT COUNT(*) FROM scope_rollups WHERE hour_us + 3600000000 <= {cutoff}");
+    assert_eq!(rows.n(&old).await, 0);
+    let kept = format!("SELECT COUNT(*) FROM scope_rollups WHERE hour_us + 3600000000 > {cutoff}");
+    assert!(rows.n(&kept).await >= 1, "i-new's hour");
     let trackers = format!("SELECT COUNT(*) FROM request_trackers WHERE start < {cutoff}");
     assert_eq!(rows.n(&trackers).await, 0);
     // Exists: only the verified-and-sent one went.

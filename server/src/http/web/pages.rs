@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use app::model::{
-    now_micros, rollup_hour, BucketCount, EventCount, InstanceData, LifecycleView, Micros, OpStats,
+    now_micros, rollup_hour, BucketCount, InstanceData, LifecycleView, Micros, OpStats,
     RequestData, ScopeData, ScopeKind, TimingView, TimingsData, Window,
 };
 
@@ -17,54 +17,28 @@ const SCOPE_ERRORS: u32 = 25;
 /// Slowest requests on the timings page.
 const SLOWEST: u32 = 25;
 
-/// A host or tenant: counts over the newest events (bounded), recent rows and errors.
+/// A host or tenant: its events per type over the last 24 whole hours (the rollups), its
+/// errors in the last hour and day (exact), its newest rows and errors. Every read is one
+/// index range, whatever the host's traffic.
 pub(super) async fn scope(
     store: &Store,
     kind: ScopeKind,
     value: &str,
 ) -> Result<ScopeData, StoreError> {
     let now = now_micros();
-    let sample = store
-        .scope_sample(kind, value, ScopeData::SCAN_LIMIT)
+    let counts_since = rollup_hour(now - 24 * HOUR_US);
+    let (errors_hour, errors_day) = store
+        .scope_error_counts(kind, value, now - HOUR_US, now - 24 * HOUR_US)
         .await?;
-    let capped = sample.len() == ScopeData::SCAN_LIMIT as usize
-        && sample
-            .last()
-            .is_some_and(|s| s.when_us >= now - 24 * HOUR_US);
-    let (mut errors_hour, mut errors_day) = (0, 0);
-    let mut by_event: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for s in sample.iter().filter(|s| s.when_us >= now - 24 * HOUR_US) {
-        let error = s.routing_key.ends_with("error") || s.event.ends_with(".error");
-        let entry = by_event.entry(&s.event).or_default();
-        entry.0 += 1;
-        if error {
-            entry.1 += 1;
-            errors_day += 1;
-            if s.when_us >= now - HOUR_US {
-                errors_hour += 1;
-            }
-        }
-    }
-    let mut by_event: Vec<EventCount> = by_event
-        .into_iter()
-        .map(|(event, (count, errors))| EventCount {
-            event: event.to_string(),
-            count,
-            errors,
-        })
-        .collect();
-    by_event.sort_by(|a, b| b.count.cmp(&a.count).then(a.event.cmp(&b.event)));
     Ok(ScopeData {
         kind,
         value: value.to_string(),
-        recent: store.scope_events(kind, value, None, SCOPE_ROWS).await?,
-        recent_errors: store
-            .scope_events(kind, value, Some(ScopeData::SCAN_LIMIT), SCOPE_ERRORS)
-            .await?,
-        by_event,
+        recent: store.scope_events(kind, value, false, SCOPE_ROWS).await?,
+        recent_errors: store.scope_events(kind, value, true, SCOPE_ERRORS).await?,
+        by_event: store.scope_counts(kind, value, counts_since).await?,
+        counts_since: Micros(counts_since),
         errors_hour,
         errors_day,
-        capped,
     })
 }
 

@@ -22,6 +22,7 @@ impl BatchTx {
         write_image::write(&mut conn, writes).await?;
         // Last: concurrent batches share these rows, so their locks are held the least.
         write_rollups::write(&mut conn, &writes.timing_rollups).await?;
+        write_rollups::write_scopes(&mut conn, &writes.scope_rollups).await?;
         Ok(())
     }
 }

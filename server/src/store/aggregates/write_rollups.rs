@@ -1,20 +1,22 @@
-//! Adding a batch's completed timings to `timing_rollups` (migration 0016): one upsert per
-//! chunk that sums counts and totals and keeps the extremes, so a row takes every batch's
-//! share, in any order, from any process.
+//! Adding a batch's completed timings to `timing_rollups` (migration 0016) and its events to
+//! `scope_rollups` (migration 0017): one upsert per chunk that sums counts (and totals, keeping
+//! the extremes), so a row takes every batch's share, in any order, from any process.
 //!
-//! Concurrent PostgreSQL batches that complete timings of the same operation in the same hour
-//! update the same rows; the rows come sorted by key ([`crate::aggregate::Writes`]), so two
-//! batches lock shared rows in the same order, and the upsert runs last in the batch, so the
-//! lock is held only until the commit.
+//! Concurrent PostgreSQL batches that complete timings of the same operation in the same hour,
+//! or store events of the same host or tenant, type and hour, update the same rows; the rows
+//! come sorted by key ([`crate::aggregate::Writes`]), so two batches lock shared rows in the
+//! same order, and the upserts run last in the batch, so the locks are held only until the
+//! commit.
 
 use sqlx::PgConnection;
 
 use super::values::Values;
-use crate::aggregate::TimingRollup;
+use crate::aggregate::{ScopeRollup, TimingRollup};
 use crate::store::backend::Conn;
+use crate::store::events::scope_column;
 use crate::store::sql::col;
 
-/// Adds `rows` to the stored rollups.
+/// Adds `rows` to the stored timing rollups.
 pub(super) async fn write(conn: &mut Conn<'_>, rows: &[TimingRollup]) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
@@ -66,6 +68,62 @@ async fn upsert_unnest(c: &mut PgConnection, rows: &[TimingRollup]) -> Result<()
     .bind(col(rows, |r| r.total))
     .bind(col(rows, |r| r.min_us))
     .bind(col(rows, |r| r.max_us))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Adds `rows` to the stored host and tenant rollups.
+pub(super) async fn write_scopes(
+    conn: &mut Conn<'_>,
+    rows: &[ScopeRollup],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let Conn::Postgres(c) = conn {
+        return upsert_scopes_unnest(c, rows).await;
+    }
+    let insert = Values {
+        head: "INSERT INTO scope_rollups (kind, scope, hour_us, event, n, errors) ",
+        binds_per_row: 6,
+        tail: if conn.is_mysql() {
+            " ON DUPLICATE KEY UPDATE n = n + VALUES(n), errors = errors + VALUES(errors)"
+        } else {
+            " ON CONFLICT (kind, scope, hour_us, event) DO UPDATE SET n = n + excluded.n, \
+             errors = errors + excluded.errors"
+        },
+    };
+    insert
+        .execute(conn, rows, |row, r| {
+            row.bind(scope_column(r.kind))
+                .bind(r.scope.as_str())
+                .bind(r.hour_us)
+                .bind(r.event.as_str())
+                .bind(r.count)
+                .bind(r.errors);
+        })
+        .await
+}
+
+/// PostgreSQL: [`write_scopes`] as one statement whatever the batch's size.
+async fn upsert_scopes_unnest(
+    c: &mut PgConnection,
+    rows: &[ScopeRollup],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO scope_rollups (kind, scope, hour_us, event, n, errors) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::int8[], \
+         $6::int8[]) \
+         ON CONFLICT (kind, scope, hour_us, event) DO UPDATE SET \
+         n = scope_rollups.n + EXCLUDED.n, errors = scope_rollups.errors + EXCLUDED.errors",
+    )
+    .bind(col(rows, |r| scope_column(r.kind)))
+    .bind(col(rows, |r| r.scope.as_str()))
+    .bind(col(rows, |r| r.hour_us))
+    .bind(col(rows, |r| r.event.as_str()))
+    .bind(col(rows, |r| r.count))
+    .bind(col(rows, |r| r.errors))
     .execute(c)
     .await?;
     Ok(())

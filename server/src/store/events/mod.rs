@@ -25,5 +25,5 @@ pub(crate) use feed::events_page_sql;
 pub use feed::TimeWindow;
 pub(crate) use feed::{recent_events_sql, recent_matching_sql};
 pub(crate) use row::EVENT_SELECT;
-pub use search::ScopeSample;
+pub(crate) use search::{scope_column, scope_error_counts_sql, scope_events_sql};
 pub use write::NewEvent;

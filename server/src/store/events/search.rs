@@ -11,22 +11,12 @@ use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::row::{field_column, EVENT_SELECT, IS_ERROR};
 use crate::store::sql::Sql;
-use crate::store::text::Text;
 
 /// ±1 minute: v2's `when` drill-down window.
 const WHEN_WINDOW_US: i64 = 60_000_000;
 
-/// The newest events of a host or tenant, reduced to what the counts need.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ScopeSample {
-    #[sqlx(try_from = "Text")]
-    pub event: String,
-    #[sqlx(try_from = "Text")]
-    pub routing_key: String,
-    pub when_us: i64,
-}
-
-fn scope_column(kind: ScopeKind) -> &'static str {
+/// The `raw_events` column of a host or tenant (also the `kind` of its `scope_rollups` rows).
+pub(crate) fn scope_column(kind: ScopeKind) -> &'static str {
     match kind {
         ScopeKind::Host => "host",
         ScopeKind::Tenant => "tenant",
@@ -145,23 +135,9 @@ impl Store {
         self.fetch_events(&sql).await
     }
 
-    /// The newest `limit` events of a host or tenant as (event, routing key, time).
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn scope_sample(
-        &self,
-        kind: ScopeKind,
-        value: &str,
-        limit: u32,
-    ) -> Result<Vec<ScopeSample>, StoreError> {
-        let mut sql = Sql::new("SELECT event, routing_key, when_us FROM raw_events WHERE ");
-        sql.push(scope_column(kind)).push(" = ").text(value);
-        sql.push(" ORDER BY id DESC LIMIT ").int(i64::from(limit));
-        self.fetch_all(&sql).await
-    }
-
-    /// The newest events of a host or tenant, optionally only errors among its newest `scan`.
+    /// The newest events of a host or tenant (`errors`: only its error events, by
+    /// notification time): one index range each, `(host, id)` or, for errors, the partial
+    /// `(host, when_us)` of migration 0017; the same for tenants.
     ///
     /// # Errors
     /// Database errors.
@@ -169,30 +145,64 @@ impl Store {
         &self,
         kind: ScopeKind,
         value: &str,
-        errors_within: Option<u32>,
+        errors: bool,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let column = scope_column(kind);
-        let mut sql = Sql::new(EVENT_SELECT);
-        match errors_within {
-            None => {
-                sql.push(&format!(" WHERE e.{column} = ")).text(value);
-            }
-            Some(scan) => {
-                // The newest `scan` ids in a derived table: MySQL/MariaDB refuse a LIMIT
-                // directly inside `IN (…)`.
-                sql.push(&format!(
-                    " WHERE e.id IN (SELECT id FROM (SELECT id FROM raw_events WHERE {column} = "
-                ));
-                sql.text(value)
-                    .push(" ORDER BY id DESC LIMIT ")
-                    .int(i64::from(scan));
-                sql.push(") page) AND ").push(IS_ERROR);
-            }
-        }
-        sql.push(" ORDER BY e.id DESC LIMIT ").int(i64::from(limit));
-        self.fetch_events(&sql).await
+        self.fetch_events(&scope_events_sql(kind, value, errors, limit))
+            .await
     }
+
+    /// A host's or tenant's error events since `day_ago`, and how many of them since
+    /// `hour_ago`: a range of the partial error index of migration 0017.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn scope_error_counts(
+        &self,
+        kind: ScopeKind,
+        value: &str,
+        hour_ago: i64,
+        day_ago: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        let (hour, day): (i64, i64) = self
+            .fetch_one(&scope_error_counts_sql(kind, value, hour_ago, day_ago))
+            .await?;
+        Ok((hour, day))
+    }
+}
+
+/// [`Store::scope_events`]' statement.
+pub(crate) fn scope_events_sql(kind: ScopeKind, value: &str, errors: bool, limit: u32) -> Sql<'_> {
+    let column = scope_column(kind);
+    let mut sql = Sql::new(EVENT_SELECT);
+    sql.push(&format!(" WHERE e.{column} = ")).text(value);
+    if errors {
+        sql.push(" AND ").push(IS_ERROR);
+        sql.push(" ORDER BY e.when_us DESC, e.id DESC LIMIT ");
+    } else {
+        sql.push(" ORDER BY e.id DESC LIMIT ");
+    }
+    sql.int(i64::from(limit));
+    sql
+}
+
+/// [`Store::scope_error_counts`]' statement (`COUNT` is a 64-bit integer on every backend).
+pub(crate) fn scope_error_counts_sql(
+    kind: ScopeKind,
+    value: &str,
+    hour_ago: i64,
+    day_ago: i64,
+) -> Sql<'_> {
+    let column = scope_column(kind);
+    let mut sql = Sql::new("SELECT COUNT(CASE WHEN e.when_us >= ");
+    sql.int(hour_ago)
+        .push(" THEN 1 END) AS hour, COUNT(*) AS day FROM raw_events e WHERE ");
+    sql.push(&format!("e.{column} = ")).text(value);
+    sql.push(" AND ")
+        .push(IS_ERROR)
+        .push(" AND e.when_us >= ")
+        .int(day_ago);
+    sql
 }
 
 /// One drill-down: the rows on either side of `anchor` sharing its `field`.

@@ -33,6 +33,7 @@ pub enum Step {
     RequestTrackers,
     Timings,
     TimingRollups,
+    ScopeRollups,
     Lifecycles,
     InstanceExists,
     ImageExists,
@@ -58,6 +59,7 @@ impl Step {
             Self::RequestTrackers,
             Self::Timings,
             Self::TimingRollups,
+            Self::ScopeRollups,
             Self::Lifecycles,
             Self::InstanceExists,
             Self::ImageExists,
@@ -81,6 +83,7 @@ impl Step {
             Self::RequestTrackers => "request_trackers",
             Self::Timings => "timings",
             Self::TimingRollups => "timing_rollups",
+            Self::ScopeRollups => "scope_rollups",
             Self::Lifecycles => "lifecycles",
             Self::InstanceExists => "instance_exists",
             Self::ImageExists => "image_exists",
@@ -100,7 +103,7 @@ impl Step {
         match self {
             Self::RequestTrackers | Self::Timings | Self::TimingRollups => TableClass::Timings,
             Self::Lifecycles => TableClass::Lifecycles,
-            Self::RawEvents => TableClass::Events,
+            Self::RawEvents | Self::ScopeRollups => TableClass::Events,
             Self::Quarantine => TableClass::Quarantine,
             Self::JsonReports => TableClass::Reports,
             Self::InstanceExists
@@ -129,7 +132,7 @@ impl Step {
         match self {
             Self::RequestTrackers => Some("start"),
             Self::Timings => Some("COALESCE(start_when, end_when)"),
-            Self::TimingRollups => Some("hour_us"),
+            Self::TimingRollups | Self::ScopeRollups => Some("hour_us"),
             Self::InstanceExists | Self::ImageExists => Some("audit_period_ending"),
             Self::RawEvents => Some("when_us"),
             Self::Quarantine => Some("received_us"),
@@ -150,7 +153,9 @@ impl Step {
             Self::RequestTrackers => sql.push("start < ").int(cutoff),
             Self::Timings => sql.push("COALESCE(end_when, start_when) < ").int(cutoff),
             // An hour goes once it is wholly before the horizon.
-            Self::TimingRollups => sql.push("hour_us + 3600000000 <= ").int(cutoff),
+            Self::TimingRollups | Self::ScopeRollups => {
+                sql.push("hour_us + 3600000000 <= ").int(cutoff)
+            }
             Self::Lifecycles => sql.push("last_state = 'deleted'"),
             Self::InstanceExists | Self::ImageExists => sql
                 .push("audit_period_ending < ")
@@ -186,6 +191,7 @@ impl Step {
         match self {
             Self::RequestTrackers
             | Self::TimingRollups
+            | Self::ScopeRollups
             | Self::InstanceExists
             | Self::ImageExists
             | Self::InstanceReconcile

@@ -1,6 +1,6 @@
 //! Bulk consistency: the simulator's interleaved traffic (nova and glance) through the ingestor
 //! in 500-message batches, checked against what the bodies themselves say; the same on every
-//! backend; redelivery changes nothing.
+//! backend; redelivery changes nothing (the timing and scope rollups included).
 
 use std::collections::HashMap;
 
@@ -136,6 +136,7 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
     }
     let instances: Vec<&String> = expected.last.keys().collect();
     super::rollups::check(&setup, backend, &instances).await;
+    super::scope_rollups::check(&setup, backend).await;
     let counts = setup.store.aggregate_counts().await.unwrap();
     let rollups = setup.store.timing_buckets_since(i64::MIN).await.unwrap();
     assert_eq!(ingest_all(&setup, stream).await, 0, "redelivered");
@@ -145,6 +146,7 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
         rollups,
         "a redelivery adds nothing to the rollups"
     );
+    super::scope_rollups::check(&setup, backend).await;
     counts
 }
 

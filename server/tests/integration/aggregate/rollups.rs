@@ -56,7 +56,12 @@ pub async fn check(setup: &Setup, backend: Backend, instances: &[&String]) {
     // The migration's backfill, run again over the stored timings, writes what ingest wrote.
     let before = stored_buckets(setup, i64::MIN).await;
     sql.execute("DELETE FROM timing_rollups").await;
-    sql.execute(&backfill_statement(backend)).await;
+    let backfill = migration_statement(
+        backend,
+        "0016_timing_rollups.sql",
+        "INSERT INTO timing_rollups",
+    );
+    sql.execute(&backfill).await;
     assert_eq!(
         stored_buckets(setup, i64::MIN).await,
         before,
@@ -105,34 +110,30 @@ async fn assert_summary(setup: &Setup, done: &[(String, i64, i64)]) {
     assert_eq!(got, expected);
 }
 
-/// The `INSERT … SELECT` of the backend's migration 0016.
-fn backfill_statement(backend: Backend) -> String {
+/// The statement of the backend's migration `file` that starts with `head` (a backfill's
+/// `INSERT … SELECT`).
+pub fn migration_statement(backend: Backend, file: &str, head: &str) -> String {
     let dir = match backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
         Backend::MariaDb => "mysql",
     };
-    let path = format!(
-        "{}/../migrations/{dir}/0016_timing_rollups.sql",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../migrations/{dir}/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("the migration");
-    let start = text
-        .find("INSERT INTO timing_rollups")
-        .expect("its backfill");
+    let start = text.find(head).expect("its statement");
     let len = text[start..].find(';').expect("the statement's end");
     text[start..start + len].to_string()
 }
 
 /// A raw connection to the test database, for what the store has no method for.
-enum Raw {
+pub enum Raw {
     Sqlite(sqlx::SqliteConnection),
     Postgres(sqlx::PgConnection),
     MySql(sqlx::MySqlConnection),
 }
 
 impl Raw {
-    async fn on(backend: Backend, db: &TestDb) -> Self {
+    pub async fn on(backend: Backend, db: &TestDb) -> Self {
         match backend {
             Backend::Sqlite => {
                 Self::Sqlite(sqlx::SqliteConnection::connect(&db.url).await.unwrap())
@@ -144,7 +145,7 @@ impl Raw {
         }
     }
 
-    async fn execute(&mut self, sql: &str) {
+    pub async fn execute(&mut self, sql: &str) {
         let q = sqlx::raw_sql(sql);
         match self {
             Self::Sqlite(c) => q.execute(c).await.map(drop),

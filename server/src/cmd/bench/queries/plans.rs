@@ -4,7 +4,7 @@
 //! a filesort) shows next to the latencies.
 
 use anyhow::Context;
-use app::model::{EventFilter, EventRow};
+use app::model::{rollup_hour, EventFilter, EventRow, ScopeKind};
 
 use super::samples::{Samples, HOUR_US};
 use crate::store::{EventsOf, Explained, Store, TimeWindow};
@@ -24,6 +24,7 @@ pub(super) async fn print_plans(store: &Store, samples: &Samples) -> anyhow::Res
         ..EventFilter::default()
     };
     let mut plans = lookup_plans(&key);
+    plans.extend(scope_plans(&key, store.bigint()));
     plans.extend(page_plans(&key));
     plans.extend(window_plans(&key, store.bigint()));
     plans.extend(feed_plans(&key, &errors));
@@ -52,11 +53,45 @@ fn lookup_plans(key: &EventRow) -> Vec<Plan> {
             "request: events",
             Explained::events_of(EventsOf::Request, &key.request_id, 2_000),
         ),
-        (
-            "host: newest events",
-            Explained::host_recent(&key.host, 100),
-        ),
     ]
+}
+
+/// The host and tenant pages: newest events, newest errors, error counts, counts by type.
+fn scope_plans(key: &EventRow, int: &str) -> Vec<Plan> {
+    let now = now_micros();
+    let since_hour = rollup_hour(now - 24 * HOUR_US);
+    let mut plans = Vec::new();
+    for (kind, value, names) in [
+        (
+            ScopeKind::Host,
+            &key.host,
+            [
+                "host: newest events",
+                "host: newest errors",
+                "host: error counts",
+                "host: counts by type (rollups)",
+            ],
+        ),
+        (
+            ScopeKind::Tenant,
+            &key.tenant,
+            [
+                "tenant: newest events",
+                "tenant: newest errors",
+                "tenant: error counts",
+                "tenant: counts by type (rollups)",
+            ],
+        ),
+    ] {
+        plans.push((names[0], Explained::scope_events(kind, value, false, 100)));
+        plans.push((names[1], Explained::scope_events(kind, value, true, 25)));
+        plans.push((names[2], Explained::scope_error_counts(kind, value, now)));
+        plans.push((
+            names[3],
+            Explained::scope_counts(int, kind, value, since_hour),
+        ));
+    }
+    plans
 }
 
 /// `/api/v1/events` pages by host, by event name and unfiltered, and one event.
