@@ -2,7 +2,9 @@
 //! request, and the newest events of a host or tenant.
 //!
 //! Indexes behind them (migrations 0001 and 0004): `(deployment_id, id)`, `(instance,
-//! when_us)`, `(request_id, when_us)`, `(when_us)`, `(host, id)`, `(tenant, id)`, `(event, id)`.
+//! when_us)`, `(request_id, when_us)`, `(when_us)`, `(host, id)`, `(tenant, id)`, `(event, id)`;
+//! for a host's or tenant's errors, 0017's `(host, when_us)` and `(tenant, when_us)`, which
+//! only error rows enter (on MySQL/MariaDB, `(is_error, host, when_us)` and the tenant's).
 //! Lists by id walk an index backwards and stop at the limit.
 
 use app::model::{EventPage, EventRow, Field, ScopeKind, SearchQuery};
