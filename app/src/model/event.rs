@@ -25,11 +25,18 @@ pub struct EventRow {
 }
 
 impl EventRow {
-    /// v2 marks a row as an error when its routing key ends with `error`; we also mark
-    /// `*.error` event types, which Nova publishes on the info queue at times.
+    /// See [`is_error_event`].
     pub fn is_error(&self) -> bool {
-        self.routing_key.ends_with("error") || self.event.ends_with(".error")
+        is_error_event(&self.routing_key, &self.event)
     }
+}
+
+/// v2 marks a row as an error when its routing key ends with `error`; we also mark `*.error`
+/// event types, which Nova publishes on the info queue at times. The one Rust form of the
+/// rule (tables, the live feed's filter, ingest's host and tenant rollups); the store's SQL
+/// (`IS_ERROR`) and the migrations' partial indexes spell the same test.
+pub fn is_error_event(routing_key: &str, event: &str) -> bool {
+    routing_key.ends_with("error") || event.ends_with(".error")
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub use deployment::{
     ProcessKind, ProcessStatus,
 };
 pub use detail::{EventColumns, EventDetail, QuarantineDetail, QuarantineRow};
-pub use event::EventRow;
+pub use event::{is_error_event, EventRow};
 pub use filter::{EventFilter, TEXT_CRITERIA};
 pub use lifecycle::{
     InstanceData, Kpi, LifecycleView, RequestData, TimingView, UsageKind, UsageLine,

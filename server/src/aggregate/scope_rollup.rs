@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use app::model::{rollup_hour, ScopeKind};
+use app::model::{is_error_event, rollup_hour, ScopeKind};
 
 use super::batch::Input;
 use super::rows::ScopeRollup;
@@ -18,7 +18,7 @@ pub(super) fn rollups(inputs: &[Input<'_>]) -> Vec<ScopeRollup> {
     let mut rows: BTreeMap<(u8, &str, i64, &str), (i64, i64)> = BTreeMap::new();
     for input in inputs {
         let hour_us = rollup_hour(input.when);
-        let error = i64::from(is_error(input.routing_key, input.event));
+        let error = i64::from(is_error_event(input.routing_key, input.event));
         for (tag, scope) in [(0, input.host), (1, input.tenant)] {
             let Some(scope) = scope else { continue };
             let entry = rows.entry((tag, scope, hour_us, input.event)).or_default();
@@ -42,12 +42,6 @@ pub(super) fn rollups(inputs: &[Input<'_>]) -> Vec<ScopeRollup> {
             },
         )
         .collect()
-}
-
-/// The error rule of `app::model::EventRow::is_error` and the store's `IS_ERROR`: the routing
-/// key ends with `error` (v2), or the event type with `.error`.
-fn is_error(routing_key: &str, event: &str) -> bool {
-    routing_key.ends_with("error") || event.ends_with(".error")
 }
 
 #[cfg(test)]
