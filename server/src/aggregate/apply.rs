@@ -3,7 +3,7 @@
 //! the rule files by its flavour.
 
 use super::batch::{Input, Keys, Stored, Writes};
-use super::{image, instance_events, lifecycle, scope_rollup, usage};
+use super::{image, instance_events, lifecycle, minute_ids, scope_rollup, usage};
 use crate::notification::Detail;
 
 /// The rows to load for `inputs`.
@@ -70,6 +70,7 @@ pub fn aggregate(inputs: &[Input<'_>], stored: Stored) -> Writes {
     usages.finish(&mut writes);
     images.finish(&mut writes);
     writes.scope_rollups = scope_rollup::rollups(inputs);
+    writes.minute_ids = minute_ids::minute_ids(inputs);
     writes
 }
 

@@ -5,7 +5,7 @@
 
 use super::rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite,
-    ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    MinuteIds, ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };
 use crate::notification::Detail;
 
@@ -82,6 +82,8 @@ pub struct Writes {
     pub timing_rollups: Vec<TimingRollup>,
     /// What the events add to their host's and tenant's hourly counts, sorted by key.
     pub scope_rollups: Vec<ScopeRollup>,
+    /// The events' id range per minute of notification time, sorted by minute.
+    pub minute_ids: Vec<MinuteIds>,
     pub trackers: Vec<Tracker>,
     pub tracker_updates: Vec<TrackerUpdate>,
     /// Created usages first, in `RowRef::New` order; then changed stored ones with their ids.

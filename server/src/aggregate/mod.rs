@@ -14,7 +14,7 @@
 //! # Layout
 //! - `apply`: the entry points [`keys`], [`lock_keys`] and [`aggregate`]; `batch`: what goes in and out
 //!   ([`Input`], [`Keys`], [`Stored`], [`Writes`], [`Skip`]).
-//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups; `scope_rollup`: the hosts' and tenants' hourly event counts;
+//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups; `scope_rollup`: the hosts' and tenants' hourly event counts; `minute_ids`: each minute's id range (the time windows' bounds);
 //!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
 //!   `image`: glance usage, deletes and exists.
 
@@ -23,6 +23,7 @@ mod batch;
 mod image;
 mod instance_events;
 mod lifecycle;
+mod minute_ids;
 mod rollup;
 mod rows;
 mod scope_rollup;
@@ -34,7 +35,8 @@ mod tests;
 pub use apply::{aggregate, keys, lock_keys};
 pub use batch::{Input, Keys, Skip, Stored, Writes};
 pub use instance_events::INSTANCE_EVENTS;
+pub use minute_ids::minute_start;
 pub use rows::{
-    ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite, RowRef,
-    ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite,
+    MinuteIds, RowRef, ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
 };

@@ -10,7 +10,7 @@
 //! # Which table is in which class (every table of `migrations/*/00*.sql`)
 //! | class (`--retention` key) | tables | a row goes when |
 //! |---|---|---|
-//! | `events` (90 days, as v2's sample prune script) | `raw_events`, `raw_image_meta` (with its event), `scope_rollups` | its `when_us` is older, unless a kept usage row (`instance_exists`, `image_exists`, `instance_deletes`, `image_deletes`, `image_usages`) points at it: the verifier and the reports read those bodies; a rollup goes once its hour is wholly before the horizon |
+//! | `events` (90 days, as v2's sample prune script) | `raw_events`, `raw_image_meta` (with its event), `scope_rollups`, `minute_ids` | its `when_us` is older, unless a kept usage row (`instance_exists`, `image_exists`, `instance_deletes`, `image_deletes`, `image_usages`) points at it: the verifier and the reports read those bodies; a rollup goes once its hour is wholly before the horizon |
 //! | `quarantine` (30 days) | `quarantine` | it was received before the horizon |
 //! | `timings` (90 days) | `request_trackers`, `timings`, `timing_rollups` | the tracker started / the timing's last half happened / the rollup's hour started before the horizon, and no kept tracker points at the timing |
 //! | `lifecycles` (180 days) | `lifecycles` | the instance is `deleted`, its delete (`instance_deletes`) is older, and no timing or tracker of it is left |
@@ -94,10 +94,11 @@ impl fmt::Display for TableClass {
 }
 
 /// Every table a class prunes, with its class (the table in the module's docs).
-pub const TABLES: [(&str, TableClass); 16] = [
+pub const TABLES: [(&str, TableClass); 17] = [
     ("raw_events", TableClass::Events),
     ("raw_image_meta", TableClass::Events),
     ("scope_rollups", TableClass::Events),
+    ("minute_ids", TableClass::Events),
     ("quarantine", TableClass::Quarantine),
     ("request_trackers", TableClass::Timings),
     ("timings", TableClass::Timings),

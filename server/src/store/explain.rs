@@ -11,9 +11,10 @@ use crate::store::aggregates::{stacky_kpis_sql, timing_buckets_sql};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
-    events_page_sql, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
+    events_page_sql, narrowed, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
     scope_events_sql, TimeWindow, EVENT_SELECT,
 };
+use crate::store::exists_counts::exists_counts_sql;
 use crate::store::scope_rollups::scope_counts_sql;
 use crate::store::sql::Sql;
 use crate::store::text::Text;
@@ -30,9 +31,18 @@ pub enum EventsOf {
 }
 
 impl Explained {
-    /// The `/api/v1/events` page query (capped at a feed horizon; the largest id stands in).
-    pub fn events_page(after: i64, filter: &EventFilter, window: TimeWindow, limit: u32) -> Self {
-        Self(events_page_sql(after, filter, window, limit, Some(i64::MAX)).into_owned())
+    /// The `/api/v1/events` page query (capped at a feed horizon; the largest id stands in),
+    /// with a window's id range (`Store::window_ids`) when it has one.
+    pub fn events_page(
+        after: i64,
+        filter: &EventFilter,
+        (window, ids): (TimeWindow, Option<(i64, i64)>),
+        limit: u32,
+    ) -> Self {
+        let (after, upto) = ids
+            .and_then(|ids| narrowed(after, i64::MAX, ids))
+            .unwrap_or((after, i64::MAX));
+        Self(events_page_sql(after, filter, window, limit, Some(upto)).into_owned())
     }
 
     /// The events of an instance or a request (instance and request pages and API).
@@ -87,6 +97,12 @@ impl Explained {
     /// backend's 64-bit cast type (`Store::bigint`).
     pub fn scope_counts(int: &str, kind: ScopeKind, value: &str, since_hour: i64) -> Self {
         Self(scope_counts_sql(int, kind, value, since_hour).into_owned())
+    }
+
+    /// The kept exists counts of `table` (the status page, `/api/v1/status`, the verifier's
+    /// gauges, an unfiltered `/db/stats/*/exists`); `int` as for [`Explained::scope_counts`].
+    pub fn exists_counts(int: &str, table: &'static str) -> Self {
+        Self(exists_counts_sql(int, table))
     }
 
     /// Drill-down by time: the rows within a minute after `t` (the `when` field).

@@ -24,6 +24,7 @@
 //! - `aggregates/`: lifecycles, timings, trackers, usages, deletes, exists (load, write, read),
 //!   and the hourly rollups' upserts (timings; hosts' and tenants' events).
 //! - `scope_rollups`: the host and tenant pages' counts per event type, read from the rollups.
+//! - `exists_counts`: the exists rows per status and send status, kept by triggers.
 //! - `quarantine`, `deployments`, `reports` (`json_reports`), `heartbeats`
 //!   (`process_heartbeats`, the shared status board): one table each.
 //! - `usage_pages/`: the web app's Usage section (usage tables by page, exists progress).
@@ -44,6 +45,7 @@ pub mod dbapi;
 mod deployments;
 mod error;
 mod events;
+mod exists_counts;
 mod explain;
 mod heartbeats;
 mod horizon;
@@ -71,6 +73,7 @@ pub use backend::{Db, Store};
 pub use batch::{BatchTx, Committed, MAX_KEY_LOCKS};
 pub use error::StoreError;
 pub use events::{EventColumns, NewEvent, TimeWindow};
+pub use exists_counts::ExistsCount;
 pub use explain::{EventsOf, Explained};
 pub use heartbeats::HeartbeatRow;
 pub use quarantine::{NewQuarantine, QuarantineRecord};

@@ -4,6 +4,7 @@
 
 mod bulk;
 mod links;
+mod minute_ids;
 mod plans;
 mod render;
 mod rollups;

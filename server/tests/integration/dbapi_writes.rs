@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use server::cmd::serve::BillingSettings;
 
 use crate::dbapi::{billing_app, get_ok, nova_exists, request, INSTANCE_A, TOKEN};
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{assert_exists_counts, Backend, TestApp, TestDb};
 use crate::web_queries::Fixture;
 
 const BEARER: &str = "Bearer db-t0ken-7f3a";
@@ -458,10 +458,13 @@ async fn writes(kind: Backend) {
     }
     let port = app.port;
     auth(port).await;
+    assert_exists_counts(&app.store, "ingested").await;
     confirm_single(port).await;
     confirm_batch(port).await;
+    assert_exists_counts(&app.store, "confirmed").await;
     repair_nova(port).await;
     repair_glance(port, &db, kind).await;
+    assert_exists_counts(&app.store, "repaired").await;
     tenant_single(port, &app.store).await;
     tenant_batch(port, &app.store).await;
     app.stop().await;

@@ -558,3 +558,20 @@ pub async fn commit_retries(app: &TestApp) -> u64 {
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>() as u64
 }
+
+/// The exists counts the triggers keep (migration 0019) equal a count over every exists row,
+/// for both services.
+pub async fn assert_exists_counts(store: &Store, what: &str) {
+    use server::verifier::model::Service;
+    for service in [Service::Nova, Service::Glance] {
+        let kept = store
+            .exists_counts_kept(service)
+            .await
+            .expect("kept counts");
+        let scanned = store
+            .exists_counts_scanned(service)
+            .await
+            .expect("counted rows");
+        assert_eq!(kept, scanned, "{what}: {service:?}");
+    }
+}

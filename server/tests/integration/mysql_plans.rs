@@ -94,9 +94,22 @@ async fn filled() -> Setup {
     setup
 }
 
+/// The hour before `key`'s time: the windowed page's window.
+fn hour_before(key: &EventRow) -> TimeWindow {
+    TimeWindow {
+        since: Some(key.when.0 - HOUR_US),
+        until: Some(key.when.0),
+    }
+}
+
 /// The statements to check, keyed by a stored event (its deployment, host, instance, time);
-/// the KPIs are those of requests started at or after `recent_since`.
-fn statements(key: &EventRow, recent_since: i64) -> Vec<(&'static str, Explained)> {
+/// the KPIs are those of requests started at or after `recent_since`; `hour_ids` is the id
+/// range of [`hour_before`] the key.
+fn statements(
+    key: &EventRow,
+    recent_since: i64,
+    hour_ids: Option<(i64, i64)>,
+) -> Vec<(&'static str, Explained)> {
     let errors = EventFilter {
         errors: true,
         ..EventFilter::default()
@@ -105,10 +118,7 @@ fn statements(key: &EventRow, recent_since: i64) -> Vec<(&'static str, Explained
         host: Some(key.host.clone()),
         ..EventFilter::default()
     };
-    let hour = TimeWindow {
-        since: Some(key.when.0 - HOUR_US),
-        until: Some(key.when.0),
-    };
+    let hour = hour_before(key);
     let middle = key.id / 2;
     vec![
         ("recent", Explained::recent(None, 50)),
@@ -135,15 +145,15 @@ fn statements(key: &EventRow, recent_since: i64) -> Vec<(&'static str, Explained
         ("errors", Explained::recent_matching(&errors, 100)),
         (
             "errors page",
-            Explained::events_page(middle, &errors, TimeWindow::default(), 101),
+            Explained::events_page(middle, &errors, (TimeWindow::default(), None), 101),
         ),
         (
             "host page",
-            Explained::events_page(middle, &host, TimeWindow::default(), 101),
+            Explained::events_page(middle, &host, (TimeWindow::default(), None), 101),
         ),
         (
             "windowed page",
-            Explained::events_page(0, &EventFilter::default(), hour, 101),
+            Explained::events_page(0, &EventFilter::default(), (hour, hour_ids), 101),
         ),
         (
             "stacky kpis",
@@ -184,7 +194,13 @@ async fn mariadb_event_lists_walk_an_index() {
         .collect();
     starts.sort_unstable();
     let recent_since = starts[starts.len() - starts.len() / 20 - 1];
-    for (what, explained) in statements(&key, recent_since) {
+    let hour_ids = setup
+        .store
+        .window_ids(hour_before(&key))
+        .await
+        .expect("the window's ids");
+    assert!(hour_ids.is_some(), "the hour before an event holds events");
+    for (what, explained) in statements(&key, recent_since, hour_ids) {
         let plan = setup.store.explain(&explained).await.expect("EXPLAIN");
         let shape = Shape::of(&plan);
         assert!(!shape.temporary, "{what}: a temporary table\n{plan}");

@@ -18,7 +18,7 @@ use sqlx::Connection;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
-use crate::helpers::{eventually, http_get, Backend, TestApp, TestDb};
+use crate::helpers::{assert_exists_counts, eventually, http_get, Backend, TestApp, TestDb};
 use crate::web_queries::Fixture;
 
 fn when(us: i64) -> String {
@@ -252,7 +252,9 @@ async fn every_class(backend: Backend) {
     }
     assert!(dry.iter().all(|o| !o.capped));
 
+    assert_exists_counts(&fx.store, "seeded").await;
     let done = prune(&fx.store, &Policy::default(), &quick()).await;
+    assert_exists_counts(&fx.store, "pruned").await;
     assert_eq!(rows_of(&done, "timings"), 8, "{done:?}");
     assert_eq!(rows_of(&done, "json_reports"), 1);
     assert_what_stayed(&rows, now).await;

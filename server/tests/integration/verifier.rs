@@ -28,7 +28,9 @@ use server::verifier::verified_message_id;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::helpers::{deployments, eventually, http_get, Backend, TestDb, TestVhost};
+use crate::helpers::{
+    assert_exists_counts, deployments, eventually, http_get, Backend, TestDb, TestVhost,
+};
 
 const SEC: i64 = 1_000_000;
 const TENANT: &str = "a1b2c3";
@@ -417,7 +419,9 @@ async fn scenario(backend: Backend) {
     store.migrate().await.unwrap();
     let plan = Plan::new();
     plant(&store, &plan).await;
+    assert_exists_counts(&store, "planted").await;
     unreachable_broker_records_nothing_verified(&store).await;
+    assert_exists_counts(&store, "reset after a failed publish").await;
 
     let (conn, ch) = bind_queue(&vhost).await;
     let metrics = Metrics::default();
@@ -443,6 +447,7 @@ async fn scenario(backend: Backend) {
     );
 
     let (nova_rows, images) = check_statuses(&store).await;
+    assert_exists_counts(&store, "verified").await;
 
     check_messages(&drain(&ch, 7).await, &nova_rows, &images[0]);
     assert_eq!(metrics.gauge(&vm::EXISTS, &["nova", "verified"]), Some(4.0));

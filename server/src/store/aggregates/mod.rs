@@ -8,7 +8,7 @@
 //! # Layout
 //! - `load`: `BatchTx::load`, the SELECTs of a round's keys.
 //! - `write`: `BatchTx::write`; `values`: the multi-row form the groups share; `write_lifecycle`,
-//!   `write_usage`, `write_image`: one group each; `write_rollups`: the timings' hourly rollups; `unnest`: their PostgreSQL fixed-text forms; `mysql`: MySQL's `UPDATE … JOIN` and
+//!   `write_usage`, `write_image`: one group each; `write_rollups`: the timings' and scopes' hourly rollups; `write_minute_ids`: each minute's id range; `unnest`: their PostgreSQL fixed-text forms; `mysql`: MySQL's `UPDATE … JOIN` and
 //!   read-back forms.
 //! - `read`: one instance's or request's rows; `timings`: KPIs, the rollups' buckets, `/stacky` timings.
 
@@ -21,6 +21,7 @@ mod values;
 mod write;
 mod write_image;
 mod write_lifecycle;
+mod write_minute_ids;
 mod write_rollups;
 mod write_usage;
 

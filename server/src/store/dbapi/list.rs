@@ -139,7 +139,8 @@ impl Store {
         self.fetch_optional(&sql).await
     }
 
-    /// The exists of `service` matching `filters`, counted by (status, send_status).
+    /// The exists of `service` matching `filters`, counted by (status, send_status); without a
+    /// filter, from the counts the triggers keep (`exists_counts`).
     ///
     /// # Errors
     /// Database errors.
@@ -152,6 +153,18 @@ impl Store {
             ExistsService::Nova => DbTable::InstanceExists,
             ExistsService::Glance => DbTable::ImageExists,
         };
+        if *filters == Filters::default() {
+            // Every row: the counts the triggers keep.
+            let counts = self.exists_counts(table.table()).await?;
+            return Ok(counts
+                .into_iter()
+                .map(|(status, send_status, event_count)| ExistsStat {
+                    status,
+                    send_status: Some(send_status),
+                    event_count,
+                })
+                .collect());
+        }
         let mut sql = Sql::new("SELECT x.status AS status, x.send_status AS send_status, ");
         sql.push("COUNT(*) AS event_count FROM ")
             .push(table.table());

@@ -4,10 +4,12 @@
 //! Every list is keyset-paginated (`id > after ORDER BY id LIMIT n`), so a page costs the same
 //! at row 10 as at row 10 million. Indexes behind the filters (migrations 0001, 0004, 0005):
 //! `(deployment_id, id)`, `(host[, id])`, `(tenant[, id])`, `(event[, id])`, `(instance,
-//! when_us)`, `(request_id, when_us)`, `(when_us)`.
+//! when_us)`, `(request_id, when_us)`, `(when_us)`; a time window's id range comes from
+//! `minute_ids` (migration 0018).
 
 use app::model::{EventFilter, EventRow};
 
+use crate::aggregate::minute_start;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::row::{push_filter, EVENT_SELECT};
@@ -18,6 +20,13 @@ use crate::store::sql::Sql;
 pub struct TimeWindow {
     pub since: Option<i64>,
     pub until: Option<i64>,
+}
+
+impl TimeWindow {
+    /// Whether either end is set.
+    pub fn is_some(self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
 }
 
 impl Store {
@@ -99,9 +108,37 @@ impl Store {
         window: TimeWindow,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let upto = self.feed_horizon().await?;
+        let (mut after, mut upto) = (after, self.feed_horizon().await?);
+        if window.is_some() {
+            let narrow = self
+                .window_ids(window)
+                .await?
+                .map(|ids| narrowed(after, upto, ids));
+            match narrow.flatten() {
+                Some(ids) => (after, upto) = ids,
+                None => return Ok(Vec::new()),
+            }
+        }
         let sql = events_page_sql(after, filter, window, limit, Some(upto));
         self.fetch_events(&sql).await
+    }
+
+    /// The lowest and highest id an event of `window` can have (`None`: no event is stored
+    /// in it): the id ranges of the window's minutes (migration 0018), a range of at most
+    /// a few hundred rows for a day.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn window_ids(&self, window: TimeWindow) -> Result<Option<(i64, i64)>, StoreError> {
+        let mut sql = Sql::new("SELECT MIN(min_id), MAX(max_id) FROM minute_ids WHERE 1 = 1");
+        if let Some(since) = window.since {
+            sql.push(" AND minute_us >= ").int(minute_start(since));
+        }
+        if let Some(until) = window.until {
+            sql.push(" AND minute_us < ").int(until);
+        }
+        let (lowest, highest): (Option<i64>, Option<i64>) = self.fetch_one(&sql).await?;
+        Ok(lowest.zip(highest))
     }
 
     /// The highest stored event id (0 when empty). Not a feed's cursor: on PostgreSQL a smaller
@@ -146,6 +183,13 @@ impl Store {
     }
 }
 
+/// `after < id <= upto` narrowed to a window's id range `(lowest, highest)`
+/// ([`Store::window_ids`]); `None`: no id is left.
+pub(crate) fn narrowed(after: i64, upto: i64, (lowest, highest): (i64, i64)) -> Option<(i64, i64)> {
+    let (after, upto) = (after.max(lowest - 1), upto.min(highest));
+    (after < upto).then_some((after, upto))
+}
+
 /// The newest `limit` events, newest first, of one deployment or all (the home page and the
 /// live feed's first page).
 pub(crate) fn recent_events_sql(deployment: Option<i64>, limit: u32) -> Sql<'static> {
@@ -170,7 +214,8 @@ pub(crate) fn recent_matching_sql(filter: &EventFilter, limit: u32, upto: Option
     sql
 }
 
-/// The `/api/v1/events` page query. With a time window the ids are chosen first from the
+/// The `/api/v1/events` page query. With a time window, `after` and `upto` already bound the
+/// ids to the window's minutes ([`Store::window_ids`]), and the ids are chosen first from the
 /// `when_us` index alone (on SQLite its entries end with the id, so the window's ids are
 /// sorted without reading a row), and only the page's rows are read. The chosen ids sit in a
 /// derived table (`IN (SELECT id FROM (… LIMIT n) page)`): MySQL/MariaDB refuse a LIMIT
@@ -182,7 +227,7 @@ pub(crate) fn events_page_sql<'a>(
     limit: u32,
     upto: Option<i64>,
 ) -> Sql<'a> {
-    let windowed = window.since.is_some() || window.until.is_some();
+    let windowed = window.is_some();
     let mut sql = Sql::new(EVENT_SELECT);
     if windowed {
         sql.push(" WHERE e.id IN (SELECT id FROM (SELECT e.id FROM raw_events e");

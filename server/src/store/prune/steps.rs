@@ -34,6 +34,7 @@ pub enum Step {
     Timings,
     TimingRollups,
     ScopeRollups,
+    MinuteIds,
     Lifecycles,
     InstanceExists,
     ImageExists,
@@ -60,6 +61,7 @@ impl Step {
             Self::Timings,
             Self::TimingRollups,
             Self::ScopeRollups,
+            Self::MinuteIds,
             Self::Lifecycles,
             Self::InstanceExists,
             Self::ImageExists,
@@ -84,6 +86,7 @@ impl Step {
             Self::Timings => "timings",
             Self::TimingRollups => "timing_rollups",
             Self::ScopeRollups => "scope_rollups",
+            Self::MinuteIds => "minute_ids",
             Self::Lifecycles => "lifecycles",
             Self::InstanceExists => "instance_exists",
             Self::ImageExists => "image_exists",
@@ -103,7 +106,7 @@ impl Step {
         match self {
             Self::RequestTrackers | Self::Timings | Self::TimingRollups => TableClass::Timings,
             Self::Lifecycles => TableClass::Lifecycles,
-            Self::RawEvents | Self::ScopeRollups => TableClass::Events,
+            Self::RawEvents | Self::ScopeRollups | Self::MinuteIds => TableClass::Events,
             Self::Quarantine => TableClass::Quarantine,
             Self::JsonReports => TableClass::Reports,
             Self::InstanceExists
@@ -133,6 +136,7 @@ impl Step {
             Self::RequestTrackers => Some("start"),
             Self::Timings => Some("COALESCE(start_when, end_when)"),
             Self::TimingRollups | Self::ScopeRollups => Some("hour_us"),
+            Self::MinuteIds => Some("minute_us"),
             Self::InstanceExists | Self::ImageExists => Some("audit_period_ending"),
             Self::RawEvents => Some("when_us"),
             Self::Quarantine => Some("received_us"),
@@ -156,6 +160,8 @@ impl Step {
             Self::TimingRollups | Self::ScopeRollups => {
                 sql.push("hour_us + 3600000000 <= ").int(cutoff)
             }
+            // A minute goes once it is wholly before the horizon.
+            Self::MinuteIds => sql.push("minute_us + 60000000 <= ").int(cutoff),
             Self::Lifecycles => sql.push("last_state = 'deleted'"),
             Self::InstanceExists | Self::ImageExists => sql
                 .push("audit_period_ending < ")
@@ -192,6 +198,7 @@ impl Step {
             Self::RequestTrackers
             | Self::TimingRollups
             | Self::ScopeRollups
+            | Self::MinuteIds
             | Self::InstanceExists
             | Self::ImageExists
             | Self::InstanceReconcile

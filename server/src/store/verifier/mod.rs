@@ -16,4 +16,5 @@ mod glance;
 mod nova;
 mod shared;
 
+pub(crate) use shared::exists_table;
 pub use shared::{Claim, ExistsState, RawBody, StatusWrite};

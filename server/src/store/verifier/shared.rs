@@ -17,7 +17,7 @@ const IDS_PER_STATEMENT: usize = 5_000;
 const FAIL_REASON_MAX: usize = 300;
 
 /// The exists table of a service (fixed text, never user input).
-pub(super) fn exists_table(service: Service) -> &'static str {
+pub(crate) fn exists_table(service: Service) -> &'static str {
     match service {
         Service::Nova => "instance_exists",
         Service::Glance => "image_exists",
@@ -181,7 +181,8 @@ impl Store {
         tx.commit().await
     }
 
-    /// The number of exists rows per stored status text (only the statuses present).
+    /// The number of exists rows per stored status text (only the statuses present), from
+    /// the counts the triggers keep (`exists_counts`).
     ///
     /// # Errors
     /// Database errors.
@@ -189,13 +190,11 @@ impl Store {
         &self,
         service: Service,
     ) -> Result<BTreeMap<String, i64>, StoreError> {
-        let mut sql = Sql::new("SELECT status, COUNT(*) FROM ");
-        sql.push(exists_table(service)).push(" GROUP BY status");
-        let rows: Vec<(Text, i64)> = self.fetch_all(&sql).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(status, n)| (status.into(), n))
-            .collect())
+        let mut counts = BTreeMap::new();
+        for (status, _, n) in self.exists_counts(exists_table(service)).await? {
+            *counts.entry(status).or_default() += n;
+        }
+        Ok(counts)
     }
 
     /// The oldest `audit_period_ending` of a `pending` row already past the settle horizon

@@ -1,6 +1,7 @@
 //! Bulk consistency: the simulator's interleaved traffic (nova and glance) through the ingestor
 //! in 500-message batches, checked against what the bodies themselves say; the same on every
-//! backend; redelivery changes nothing (the timing and scope rollups included).
+//! backend; redelivery changes nothing (the timing and scope rollups and the minutes' id ranges
+//! included).
 
 use std::collections::HashMap;
 
@@ -136,7 +137,7 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
     }
     let instances: Vec<&String> = expected.last.keys().collect();
     super::rollups::check(&setup, backend, &instances).await;
-    super::scope_rollups::check(&setup, backend).await;
+    derived(&setup, backend, "ingested").await;
     let counts = setup.store.aggregate_counts().await.unwrap();
     let rollups = setup.store.timing_buckets_since(i64::MIN).await.unwrap();
     assert_eq!(ingest_all(&setup, stream).await, 0, "redelivered");
@@ -146,8 +147,16 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
         rollups,
         "a redelivery adds nothing to the rollups"
     );
-    super::scope_rollups::check(&setup, backend).await;
+    derived(&setup, backend, "redelivered").await;
     counts
+}
+
+/// What is kept beside the events, against the stored rows: the host and tenant rollups, the
+/// minutes' id ranges, the exists counts.
+async fn derived(setup: &Setup, backend: Backend, what: &str) {
+    super::scope_rollups::check(setup, backend).await;
+    super::minute_ids::check(setup, backend).await;
+    crate::helpers::assert_exists_counts(&setup.store, &format!("{backend:?} {what}")).await;
 }
 
 #[tokio::test]

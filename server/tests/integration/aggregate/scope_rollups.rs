@@ -93,7 +93,7 @@ async fn check_scope(
 }
 
 /// Every stored event, oldest first.
-async fn all_events(setup: &Setup) -> Vec<EventRow> {
+pub async fn all_events(setup: &Setup) -> Vec<EventRow> {
     let mut rows: Vec<EventRow> = Vec::new();
     loop {
         let after = rows.last().map_or(0, |r| r.id);

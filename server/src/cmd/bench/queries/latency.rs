@@ -11,6 +11,9 @@ use app::ssr::Backend;
 use super::samples::{Samples, HOUR_US};
 use crate::http::web::{DemoStatus, ServerBackend};
 use crate::live::Hub;
+use crate::store::dbapi::{
+    DbInstanceExists, DbInstanceUsage, DbTable, ExistsService, Filters, Page,
+};
 use crate::store::{Store, TimeWindow};
 use crate::telemetry::status::StatusBoard;
 
@@ -211,6 +214,33 @@ async fn time_backend(store: &Store, b: &dyn Backend, s: &Samples, k: &Keys) -> 
         .len());
     time!("GET /api/v1/quarantine", s.rows, |_r| store
         .quarantine_page(0, 101)
+        .await?
+        .len());
+    time_dbapi(store, s).await
+}
+
+/// v2's `/db` API: the exists stats (from the kept counts) and the usage lists' default pages.
+async fn time_dbapi(store: &Store, s: &Samples) -> anyhow::Result<()> {
+    let all = Filters::default();
+    for service in [ExistsService::Nova, ExistsService::Glance] {
+        let what = format!("GET /db/stats/{}/exists", service.name());
+        time!(&what, s.rows, |_r| store
+            .db_exists_stats(service, &all)
+            .await?
+            .len());
+    }
+    let first_page = |table: DbTable| Page {
+        order_by: table.default_order(),
+        descending: true,
+        limit: 50,
+        offset: 0,
+    };
+    time!("GET /db/usage/launches/", s.rows, |_r| store
+        .db_list::<DbInstanceUsage>(&all, &first_page(DbTable::InstanceUsages))
+        .await?
+        .len());
+    time!("GET /db/usage/exists/", s.rows, |_r| store
+        .db_list::<DbInstanceExists>(&all, &first_page(DbTable::InstanceExists))
         .await?
         .len());
     Ok(())

@@ -26,11 +26,15 @@ pub(super) async fn print_plans(store: &Store, samples: &Samples) -> anyhow::Res
     let mut plans = lookup_plans(&key);
     plans.extend(scope_plans(&key, store.bigint()));
     plans.extend(page_plans(&key));
-    plans.extend(window_plans(&key, store.bigint()));
+    plans.extend(window_plans(store, &key).await?);
     plans.extend(feed_plans(&key, &errors));
     plans.push((
+        "status: instance exists per status (kept counts)",
+        Explained::exists_counts(store.bigint(), "instance_exists"),
+    ));
+    plans.push((
         "api events ?errors=true",
-        Explained::events_page(key.id, &errors, TimeWindow::default(), 101),
+        Explained::events_page(key.id, &errors, (TimeWindow::default(), None), 101),
     ));
     for (what, explained) in plans {
         println!("\n-- {what}\n{}", store.explain(&explained).await?);
@@ -107,16 +111,21 @@ fn page_plans(key: &EventRow) -> Vec<Plan> {
     vec![
         (
             "api events ?host=",
-            Explained::events_page(key.id, &host, TimeWindow::default(), 101),
+            Explained::events_page(key.id, &host, (TimeWindow::default(), None), 101),
         ),
         ("event: one", Explained::event(key.id)),
         (
             "api events ?event=",
-            Explained::events_page(key.id, &event, TimeWindow::default(), 101),
+            Explained::events_page(key.id, &event, (TimeWindow::default(), None), 101),
         ),
         (
             "api events (no filter)",
-            Explained::events_page(key.id, &EventFilter::default(), TimeWindow::default(), 101),
+            Explained::events_page(
+                key.id,
+                &EventFilter::default(),
+                (TimeWindow::default(), None),
+                101,
+            ),
         ),
     ]
 }
@@ -139,20 +148,23 @@ fn feed_plans(key: &EventRow, errors: &EventFilter) -> Vec<Plan> {
     ]
 }
 
-/// The lookups bounded by time: a drill-down minute, an API hour, the timings pages.
-fn window_plans(key: &EventRow, int: &str) -> Vec<Plan> {
+/// The lookups bounded by time: a drill-down minute, an API hour (with its id range from
+/// `minute_ids`), the timings pages.
+async fn window_plans(store: &Store, key: &EventRow) -> anyhow::Result<Vec<Plan>> {
+    let int = store.bigint();
     let hour = TimeWindow {
         since: Some(key.when.0),
         until: Some(key.when.0 + HOUR_US),
     };
-    vec![
+    let ids = store.window_ids(hour).await?;
+    Ok(vec![
         (
             "time window: drill-down ±1 min",
             Explained::when_window(key.when.0, 101),
         ),
         (
             "time window: api events ?since=&until= (1 h)",
-            Explained::events_page(0, &EventFilter::default(), hour, 101),
+            Explained::events_page(0, &EventFilter::default(), (hour, ids), 101),
         ),
         (
             "time window: timing rollups of 7 d",
@@ -162,5 +174,5 @@ fn window_plans(key: &EventRow, int: &str) -> Vec<Plan> {
             "time window: slowest requests of 24 h",
             Explained::slowest_requests(now_micros() - 24 * HOUR_US),
         ),
-    ]
+    ])
 }
