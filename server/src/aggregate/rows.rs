@@ -80,14 +80,15 @@ pub struct ScopeRollup {
     pub errors: i64,
 }
 
-/// The lowest and highest id of a batch's events in one minute of notification time: widens
-/// the stored row of the same minute.
+/// The lowest and highest id of a batch's events in one minute of notification time, and
+/// their number: widens (and adds to) the stored row of the same minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MinuteIds {
     /// The minute's start, UTC µs.
     pub minute_us: i64,
     pub min_id: i64,
     pub max_id: i64,
+    pub events: i64,
 }
 
 /// The API-entry-to-last-`.end` clock of one request (v2 `RequestTracker`; one per request id).

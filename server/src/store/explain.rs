@@ -12,7 +12,7 @@ use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
     events_page_sql, narrowed, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
-    scope_events_sql, TimeWindow, EVENT_SELECT,
+    scope_events_sql, TimeWindow, WindowIds, EVENT_SELECT,
 };
 use crate::store::exists_counts::exists_counts_sql;
 use crate::store::scope_rollups::scope_counts_sql;
@@ -36,13 +36,14 @@ impl Explained {
     pub fn events_page(
         after: i64,
         filter: &EventFilter,
-        (window, ids): (TimeWindow, Option<(i64, i64)>),
+        (window, ids): (TimeWindow, Option<WindowIds>),
         limit: u32,
     ) -> Self {
         let (after, upto) = ids
             .and_then(|ids| narrowed(after, i64::MAX, ids))
             .unwrap_or((after, i64::MAX));
-        Self(events_page_sql(after, filter, window, limit, Some(upto)).into_owned())
+        let walk = ids.is_some_and(WindowIds::dense);
+        Self(events_page_sql(after, filter, (window, walk), limit, Some(upto)).into_owned())
     }
 
     /// The events of an instance or a request (instance and request pages and API).

@@ -72,7 +72,7 @@ pub use aggregates::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, Usa
 pub use backend::{Db, Store};
 pub use batch::{BatchTx, Committed, MAX_KEY_LOCKS};
 pub use error::StoreError;
-pub use events::{EventColumns, NewEvent, TimeWindow};
+pub use events::{EventColumns, NewEvent, TimeWindow, WindowIds};
 pub use exists_counts::ExistsCount;
 pub use explain::{EventsOf, Explained};
 pub use heartbeats::HeartbeatRow;

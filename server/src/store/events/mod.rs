@@ -21,9 +21,9 @@ mod write;
 pub(crate) mod write_mysql;
 
 pub use detail::EventColumns;
-pub use feed::TimeWindow;
 pub(crate) use feed::{events_page_sql, narrowed};
 pub(crate) use feed::{recent_events_sql, recent_matching_sql};
+pub use feed::{TimeWindow, WindowIds};
 pub(crate) use row::EVENT_SELECT;
 pub(crate) use search::{scope_column, scope_error_counts_sql, scope_events_sql};
 pub use write::NewEvent;

@@ -35,6 +35,28 @@ pub(crate) const EVENT_SELECT: &str = "SELECT e.id, e.deployment_id, \
 pub(crate) const IS_ERROR: &str =
     "(e.routing_key LIKE '%error' OR e.event LIKE '%.error') /*! AND e.is_error = 1 */";
 
+/// After `FROM raw_events e`, for a list that walks ids up from a cursor: on MySQL/MariaDB
+/// only (an executable comment, a comment to the others), when the list has one filter with a
+/// `(column, id)` index (deployment, event type, host, tenant, errors), `FORCE INDEX` of that
+/// index. Left alone, MariaDB at times reads it by `ref` on the column alone, from the value's
+/// first id up to the cursor (335 ms for a deployment from the middle of three million events,
+/// 379 ms for `compute.instance.update`), instead of a range on (value, id) from the cursor
+/// (under 1 ms).
+pub(crate) fn push_index_hint(sql: &mut Sql<'_>, f: &EventFilter) {
+    let by_id = [
+        (f.deployment.is_some(), "raw_events_deployment"),
+        (f.event.is_some(), "raw_events_event"),
+        (f.host.is_some(), "raw_events_host"),
+        (f.tenant.is_some(), "raw_events_tenant"),
+        (f.errors, "raw_events_errors"),
+    ];
+    let others = f.service.is_some() || f.instance.is_some() || f.request.is_some();
+    let mut set = by_id.iter().filter(|(on, _)| *on);
+    if let (Some((_, index)), None, false) = (set.next(), set.next(), others) {
+        sql.push(" /*! FORCE INDEX (").push(index).push(") */");
+    }
+}
+
 /// An event row as stored (text through [`Text`]: MySQL's binary collation).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct EventRecord {
@@ -155,5 +177,39 @@ mod tests {
             " AND (e.host IS NULL OR e.host = '')"
         );
         assert!(empty.binds().is_empty());
+    }
+
+    #[test]
+    fn one_filter_with_an_id_ordered_index_forces_it_on_mysql_only() {
+        let hint = |pairs: &[(&str, &str)]| {
+            let mut sql = Sql::new("");
+            push_index_hint(&mut sql, &EventFilter::from_pairs(pairs.iter().copied()));
+            sql.render(Placeholders::Numbered)
+        };
+        assert_eq!(
+            hint(&[("deployment", "3")]),
+            " /*! FORCE INDEX (raw_events_deployment) */"
+        );
+        assert_eq!(
+            hint(&[("event", "compute.instance.update")]),
+            " /*! FORCE INDEX (raw_events_event) */"
+        );
+        assert_eq!(
+            hint(&[("host", "c1")]),
+            " /*! FORCE INDEX (raw_events_host) */"
+        );
+        assert_eq!(
+            hint(&[("tenant", "t")]),
+            " /*! FORCE INDEX (raw_events_tenant) */"
+        );
+        assert_eq!(
+            hint(&[("errors", "1")]),
+            " /*! FORCE INDEX (raw_events_errors) */"
+        );
+        // Two filters, or one without a (column, id) index: the optimizer chooses.
+        assert_eq!(hint(&[("deployment", "3"), ("host", "c1")]), "");
+        assert_eq!(hint(&[("instance", "i")]), "");
+        assert_eq!(hint(&[("event", "e"), ("service", "compute")]), "");
+        assert_eq!(hint(&[]), "");
     }
 }

@@ -1,13 +1,14 @@
-//! The id range of each minute (migration 0018) against the stored events: what ingest wrote
-//! batch by batch, the `/api/v1/events` pages of time windows it bounds (paged through, with
-//! filters and cursors), events stored after later ones, and what the migration's backfill
+//! The id range and count of each minute (migration 0018) against the stored events: what
+//! ingest wrote batch by batch, the `/api/v1/events` pages of time windows it bounds (paged
+//! through, with filters and cursors, by an id walk where the minutes are dense and by the
+//! time index where a late event made them sparse), and what the migration's backfill
 //! computes from the events; on every backend.
 
 use std::collections::BTreeMap;
 
 use app::model::{EventFilter, EventRow};
 use server::aggregate::minute_start;
-use server::store::TimeWindow;
+use server::store::{TimeWindow, WindowIds};
 
 use super::render::render;
 use super::rollups::{migration_statement, Raw};
@@ -74,14 +75,18 @@ fn window(since: Option<i64>, until: Option<i64>) -> TimeWindow {
     TimeWindow { since, until }
 }
 
-/// Minute → (lowest id, highest id) of `rows`.
-fn expected_minutes(rows: &[EventRow]) -> BTreeMap<i64, (i64, i64)> {
-    let mut minutes: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+/// Minute → the ids and number of `rows` in it.
+fn expected_minutes(rows: &[EventRow]) -> BTreeMap<i64, WindowIds> {
+    let mut minutes: BTreeMap<i64, WindowIds> = BTreeMap::new();
     for r in rows {
-        let e = minutes
-            .entry(minute_start(r.when.0))
-            .or_insert((r.id, r.id));
-        *e = (e.0.min(r.id), e.1.max(r.id));
+        let e = minutes.entry(minute_start(r.when.0)).or_insert(WindowIds {
+            lowest: r.id,
+            highest: r.id,
+            events: 0,
+        });
+        e.lowest = e.lowest.min(r.id);
+        e.highest = e.highest.max(r.id);
+        e.events += 1;
     }
     minutes
 }
@@ -89,8 +94,8 @@ fn expected_minutes(rows: &[EventRow]) -> BTreeMap<i64, (i64, i64)> {
 /// What the store answers for each of `minutes`, as one-minute windows.
 async fn stored_minutes(
     setup: &Setup,
-    minutes: &BTreeMap<i64, (i64, i64)>,
-) -> BTreeMap<i64, (i64, i64)> {
+    minutes: &BTreeMap<i64, WindowIds>,
+) -> BTreeMap<i64, WindowIds> {
     let mut stored = BTreeMap::new();
     for &minute in minutes.keys() {
         let one = window(Some(minute), Some(minute + MINUTE_US));
@@ -102,14 +107,14 @@ async fn stored_minutes(
 }
 
 /// Pages through `window` (31 rows a page, from the start and from a cursor inside it) and
-/// compares the ids with the events' own.
+/// compares the ids with the events' own; answers whether the window's ids were dense.
 async fn check_window(
     setup: &Setup,
     what: &str,
     rows: &[EventRow],
     window: TimeWindow,
     filter: &EventFilter,
-) {
+) -> bool {
     let expected: Vec<i64> = rows
         .iter()
         .filter(|r| window.since.is_none_or(|s| r.when.0 >= s))
@@ -134,42 +139,55 @@ async fn check_window(
         let want: Vec<i64> = expected.iter().copied().filter(|&id| id > start).collect();
         assert_eq!(got, want, "{what} errors={} after {start}", filter.errors);
     }
+    let ids = setup.store.window_ids(window).await.unwrap();
+    ids.is_some_and(WindowIds::dense)
 }
 
 /// Events stored after later ones widen only their own minutes: a window of the earlier time
-/// lists them, whichever ids they got.
+/// lists them, whichever ids they got, by the time index where that leaves the minutes' ids
+/// sparse.
 async fn late_events(backend: Backend) {
     let setup = Setup::new(backend).await;
-    let later = render(
-        "compute.instance.create.start_24.json",
-        1,
-        "aaaaaaaa-2222-4333-8444-555555555555",
-        BASE + 2 * HOUR_US,
-    );
-    let earlier = render(
-        "compute.instance.create.start_24.json",
-        1,
-        "bbbbbbbb-2222-4333-8444-555555555555",
-        BASE,
-    );
-    assert_eq!(setup.ingest("nova", &bodies(&later), 7).await, later.len());
-    assert_eq!(
-        setup.ingest("nova", &bodies(&earlier), 7).await,
-        earlier.len()
-    );
+    // Each sequence its own operation number (message ids and request ids follow it).
+    let render_at = |op: u32, instance: &str, at: i64| {
+        render("compute.instance.create.start_24.json", op, instance, at)
+    };
+    let first = render_at(1, "aaaaaaaa-2222-4333-8444-555555555555", BASE);
+    assert_eq!(setup.ingest("nova", &bodies(&first), 7).await, first.len());
+    // Five times as much traffic two hours later…
+    for i in 0..5 {
+        let later = render_at(
+            2 + i,
+            &format!("bbbbbbb{i}-2222-4333-8444-555555555555"),
+            BASE + 2 * HOUR_US,
+        );
+        assert_eq!(setup.ingest("nova", &bodies(&later), 7).await, later.len());
+    }
+    // …then one more event of the first sequence's minute.
+    let late = render_at(9, "cccccccc-2222-4333-8444-555555555555", BASE);
+    assert_eq!(setup.ingest("nova", &bodies(&late[..1]), 7).await, 1);
     let rows = all_events(&setup).await;
-    let first_late = rows[later.len()].when.0;
-    assert!(first_late < rows[0].when.0, "{backend:?}: stored late");
+    let late_when = rows[rows.len() - 1].when.0;
+    assert_eq!(minute_start(late_when), minute_start(BASE), "{backend:?}");
     let what = format!("{backend:?}");
+    let mut dense = Vec::new();
     for w in [
         window(Some(BASE - HOUR_US), Some(BASE + HOUR_US)),
-        window(Some(first_late), Some(first_late + 1)),
+        window(
+            Some(minute_start(BASE)),
+            Some(minute_start(BASE) + MINUTE_US),
+        ),
+        window(Some(late_when), Some(late_when + 1)),
         window(Some(BASE + HOUR_US), None),
         window(None, Some(BASE + 2 * HOUR_US + 1)),
         window(Some(BASE - 2 * HOUR_US), Some(BASE + 3 * HOUR_US)),
     ] {
-        check_window(&setup, &what, &rows, w, &EventFilter::default()).await;
+        dense.push(check_window(&setup, &what, &rows, w, &EventFilter::default()).await);
     }
+    assert!(
+        dense.contains(&true) && dense.contains(&false),
+        "{backend:?}: both ways were taken: {dense:?}"
+    );
     let between = window(Some(BASE + HOUR_US), Some(BASE + HOUR_US + MINUTE_US));
     assert_eq!(setup.store.window_ids(between).await.unwrap(), None);
     assert!(setup

@@ -12,7 +12,8 @@ use super::samples::{Samples, HOUR_US};
 use crate::http::web::{DemoStatus, ServerBackend};
 use crate::live::Hub;
 use crate::store::dbapi::{
-    DbInstanceExists, DbInstanceUsage, DbTable, ExistsService, Filters, Page,
+    DbImageDelete, DbImageExists, DbImageUsage, DbInstanceDelete, DbInstanceExists,
+    DbInstanceUsage, DbRow, DbTable, ExistsService, Filters, Page,
 };
 use crate::store::{Store, TimeWindow};
 use crate::telemetry::status::StatusBoard;
@@ -219,7 +220,8 @@ async fn time_backend(store: &Store, b: &dyn Backend, s: &Samples, k: &Keys) -> 
     time_dbapi(store, s).await
 }
 
-/// v2's `/db` API: the exists stats (from the kept counts) and the usage lists' default pages.
+/// v2's `/db` API: the exists stats (from the kept counts) and the first page of each usage
+/// list in v2's default order.
 async fn time_dbapi(store: &Store, s: &Samples) -> anyhow::Result<()> {
     let all = Filters::default();
     for service in [ExistsService::Nova, ExistsService::Glance] {
@@ -235,14 +237,20 @@ async fn time_dbapi(store: &Store, s: &Samples) -> anyhow::Result<()> {
         limit: 50,
         offset: 0,
     };
-    time!("GET /db/usage/launches/", s.rows, |_r| store
-        .db_list::<DbInstanceUsage>(&all, &first_page(DbTable::InstanceUsages))
-        .await?
-        .len());
-    time!("GET /db/usage/exists/", s.rows, |_r| store
-        .db_list::<DbInstanceExists>(&all, &first_page(DbTable::InstanceExists))
-        .await?
-        .len());
+    macro_rules! list {
+        ($path:expr, $row:ty) => {
+            time!($path, s.rows, |_r| store
+                .db_list::<$row>(&all, &first_page(<$row as DbRow>::TABLE))
+                .await?
+                .len())
+        };
+    }
+    list!("GET /db/usage/launches/", DbInstanceUsage);
+    list!("GET /db/usage/deletes/", DbInstanceDelete);
+    list!("GET /db/usage/exists/", DbInstanceExists);
+    list!("GET /db/usage/glance/images/", DbImageUsage);
+    list!("GET /db/usage/glance/deletes/", DbImageDelete);
+    list!("GET /db/usage/glance/exists/", DbImageExists);
     Ok(())
 }
 
