@@ -11,7 +11,7 @@ use crate::store::aggregates::{stacky_kpis_sql, timing_buckets_sql};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
-    events_page_sql, narrowed, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
+    events_page_sql, page_sql, recent_events_sql, recent_matching_sql, scope_error_counts_sql,
     scope_events_sql, TimeWindow, WindowIds, EVENT_SELECT,
 };
 use crate::store::exists_counts::exists_counts_sql;
@@ -39,11 +39,11 @@ impl Explained {
         (window, ids): (TimeWindow, Option<WindowIds>),
         limit: u32,
     ) -> Self {
-        let (after, upto) = ids
-            .and_then(|ids| narrowed(after, i64::MAX, ids))
-            .unwrap_or((after, i64::MAX));
-        let walk = ids.is_some_and(WindowIds::dense);
-        Self(events_page_sql(after, filter, (window, walk), limit, Some(upto)).into_owned())
+        // A window with no id left reads nothing: its plan is that of the whole id range.
+        let sql = page_sql(after, i64::MAX, filter, (window, ids), limit).unwrap_or_else(|| {
+            events_page_sql(after, filter, (window, false), limit, Some(i64::MAX))
+        });
+        Self(sql.into_owned())
     }
 
     /// The events of an instance or a request (instance and request pages and API).

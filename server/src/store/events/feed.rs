@@ -132,20 +132,19 @@ impl Store {
         window: TimeWindow,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let (mut after, mut upto) = (after, self.feed_horizon().await?);
-        let mut walk = false;
-        if window.is_some() {
+        let upto = self.feed_horizon().await?;
+        let ids = if window.is_some() {
             let Some(ids) = self.window_ids(window).await? else {
                 return Ok(Vec::new());
             };
-            match narrowed(after, upto, ids) {
-                Some(narrow) => (after, upto) = narrow,
-                None => return Ok(Vec::new()),
-            }
-            walk = ids.dense();
+            Some(ids)
+        } else {
+            None
+        };
+        match page_sql(after, upto, filter, (window, ids), limit) {
+            Some(sql) => self.fetch_events(&sql).await,
+            None => Ok(Vec::new()),
         }
-        let sql = events_page_sql(after, filter, (window, walk), limit, Some(upto));
-        self.fetch_events(&sql).await
     }
 
     /// What `minute_ids` (migration 0018) knows of `window`'s events (`None`: none is stored
@@ -218,11 +217,27 @@ impl Store {
     }
 }
 
-/// `after < id <= upto` narrowed to a window's id range ([`Store::window_ids`]); `None`: no
-/// id is left.
-pub(crate) fn narrowed(after: i64, upto: i64, ids: WindowIds) -> Option<(i64, i64)> {
+/// The `/api/v1/events` page statement for `after < id <= upto`: with a window, `ids` is its
+/// id range ([`Store::window_ids`]), which narrows the ids and decides the form
+/// ([`WindowIds::dense`]); `None`: no id is left to read.
+pub(crate) fn page_sql<'a>(
+    after: i64,
+    upto: i64,
+    filter: &'a EventFilter,
+    (window, ids): (TimeWindow, Option<WindowIds>),
+    limit: u32,
+) -> Option<Sql<'a>> {
+    let Some(ids) = ids else {
+        return Some(events_page_sql(
+            after,
+            filter,
+            (window, false),
+            limit,
+            Some(upto),
+        ));
+    };
     let (after, upto) = (after.max(ids.lowest - 1), upto.min(ids.highest));
-    (after < upto).then_some((after, upto))
+    (after < upto).then(|| events_page_sql(after, filter, (window, ids.dense()), limit, Some(upto)))
 }
 
 /// The newest `limit` events, newest first, of one deployment or all (the home page and the

@@ -21,7 +21,7 @@ mod write;
 pub(crate) mod write_mysql;
 
 pub use detail::EventColumns;
-pub(crate) use feed::{events_page_sql, narrowed};
+pub(crate) use feed::{events_page_sql, page_sql};
 pub(crate) use feed::{recent_events_sql, recent_matching_sql};
 pub use feed::{TimeWindow, WindowIds};
 pub(crate) use row::EVENT_SELECT;
