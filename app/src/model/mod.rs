@@ -61,7 +61,7 @@ pub use time::{
     Civil, Micros,
 };
 pub use timings::{
-    buckets_of, rollup_bucket, rollup_hour, BucketCount, OpStats, TimingsData, Window,
+    buckets_of, rollup_bucket, rollup_day, rollup_hour, BucketCount, OpStats, TimingsData, Window,
     BUCKET_BOUNDS_US, BUCKET_LABELS, ROLLUP_FLOORS_US,
 };
 pub use usage::{

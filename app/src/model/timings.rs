@@ -67,6 +67,13 @@ pub fn rollup_hour(at_us: i64) -> i64 {
     at_us.div_euclid(HOUR_US) * HOUR_US
 }
 
+/// The start of the UTC day that holds `at_us` (floored before 1970 too): the day rollups'
+/// key, which the timings page reads for the whole days of its window.
+pub fn rollup_day(at_us: i64) -> i64 {
+    const DAY_US: i64 = 86_400_000_000;
+    at_us.div_euclid(DAY_US) * DAY_US
+}
+
 /// The rollup bucket of a duration (see [`ROLLUP_FLOORS_US`]).
 pub fn rollup_bucket(duration_us: i64) -> i64 {
     ROLLUP_FLOORS_US.partition_point(|&floor| floor <= duration_us) as i64

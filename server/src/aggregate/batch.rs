@@ -80,6 +80,8 @@ pub struct Writes {
     pub timing_ends: Vec<TimingEnd>,
     /// What the timings completed in this batch add to the rollups, sorted by key.
     pub timing_rollups: Vec<TimingRollup>,
+    /// The same per UTC day (`timing_day_rollups`), sorted by key.
+    pub timing_day_rollups: Vec<TimingRollup>,
     /// What the events add to their host's and tenant's hourly counts, sorted by key.
     pub scope_rollups: Vec<ScopeRollup>,
     /// The events' id range per minute of notification time, sorted by minute.

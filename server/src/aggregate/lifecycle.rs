@@ -161,6 +161,7 @@ impl Lifecycles {
                 .iter()
                 .chain(timings.changed.iter().map(|(_, t)| t)),
         );
+        writes.timing_day_rollups = rollup::by_day(&writes.timing_rollups);
         writes.timings = timings.new;
         writes.timing_ends = timings
             .changed

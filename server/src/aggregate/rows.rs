@@ -51,12 +51,13 @@ pub struct TimingEnd {
     pub diff: Option<i64>,
 }
 
-/// The timings of one operation whose end fell in one hour, with durations in one rollup
-/// bucket (`app::model::ROLLUP_FLOORS_US`): added to the stored row of the same key.
+/// The timings of one operation whose end fell in one hour (or, in the day rollups, one UTC
+/// day), with durations in one rollup bucket (`app::model::ROLLUP_FLOORS_US`): added to the
+/// stored row of the same key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimingRollup {
-    /// The hour's start, UTC µs.
-    pub hour_us: i64,
+    /// The hour's (or the day's) start, UTC µs.
+    pub period_us: i64,
     pub name: String,
     pub bucket: i64,
     pub count: i64,

@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | `events` (90 days, as v2's sample prune script) | `raw_events`, `raw_image_meta` (with its event), `scope_rollups`, `minute_ids` | its `when_us` is older, unless a kept usage row (`instance_exists`, `image_exists`, `instance_deletes`, `image_deletes`, `image_usages`) points at it: the verifier and the reports read those bodies; a rollup goes once its hour is wholly before the horizon |
 //! | `quarantine` (30 days) | `quarantine` | it was received before the horizon |
-//! | `timings` (90 days) | `request_trackers`, `timings`, `timing_rollups` | the tracker started / the timing's last half happened / the rollup's hour started before the horizon, and no kept tracker points at the timing |
+//! | `timings` (90 days) | `request_trackers`, `timings`, `timing_rollups`, `timing_day_rollups` | the tracker started / the timing's last half happened before the horizon, and no kept tracker points at the timing; a rollup goes once its hour (its day) is wholly before the horizon |
 //! | `lifecycles` (180 days) | `lifecycles` | the instance is `deleted`, its delete (`instance_deletes`) is older, and no timing or tracker of it is left |
 //! | `usage` (400 days) | `instance_exists`, `image_exists`, `instance_usages`, `image_usages`, `instance_deletes`, `image_deletes`, `instance_reconcile` | exists: audit period ended before the horizon **and** verified/reconciled/failed **and** sent (2xx `send_status`), never otherwise; usages: the instance or image was deleted before the horizon and no kept exists points at it; deletes: older, and neither an exists, a usage nor a lifecycle of the instance is left; reconciles: deleted before the horizon |
 //! | `reports` (400 days) | `json_reports` | it was created before the horizon |
@@ -94,7 +94,7 @@ impl fmt::Display for TableClass {
 }
 
 /// Every table a class prunes, with its class (the table in the module's docs).
-pub const TABLES: [(&str, TableClass); 17] = [
+pub const TABLES: [(&str, TableClass); 18] = [
     ("raw_events", TableClass::Events),
     ("raw_image_meta", TableClass::Events),
     ("scope_rollups", TableClass::Events),
@@ -103,6 +103,7 @@ pub const TABLES: [(&str, TableClass); 17] = [
     ("request_trackers", TableClass::Timings),
     ("timings", TableClass::Timings),
     ("timing_rollups", TableClass::Timings),
+    ("timing_day_rollups", TableClass::Timings),
     ("lifecycles", TableClass::Lifecycles),
     ("instance_exists", TableClass::Usage),
     ("image_exists", TableClass::Usage),

@@ -79,6 +79,17 @@ impl<S, P, M> Db<S, P, M> {
         }
     }
 
+    /// A request tracker's hour (its start floored to the hour) as `request_trackers_slowest`
+    /// (migration 0021) indexes it: a virtual generated column on SQLite and MySQL/MariaDB; on
+    /// PostgreSQL, whose generated columns are stored (adding one rewrites the table and leaves
+    /// a new database's statistics saying it is empty), the index's expression itself.
+    pub(crate) fn tracker_hour(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "(start - ((start % 3600000000) + 3600000000) % 3600000000)",
+            Self::Sqlite(_) | Self::MySql(_) => "start_hour",
+        }
+    }
+
     /// A condition true when the text `column` contains `needle` (a literal of ours, no
     /// quote in it), byte for byte: `LIKE` would ignore case on SQLite.
     pub(crate) fn contains(&self, column: &str, needle: &str) -> String {

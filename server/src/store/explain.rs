@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use app::model::{EventFilter, ScopeKind};
 use sqlx::{MySqlPool, PgPool, SqlitePool};
 
-use crate::store::aggregates::{stacky_kpis_sql, timing_buckets_sql};
+use crate::store::aggregates::{slowest_requests_sql, stacky_kpis_sql, timing_buckets_sql};
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::events::{
@@ -124,16 +124,11 @@ impl Explained {
         Self(timing_buckets_sql(int, since_hour))
     }
 
-    /// The timings page's slowest requests since `since` (as `Store::slowest_requests`).
-    pub fn slowest_requests(since: i64) -> Self {
-        let mut sql = Sql::new(
-            "SELECT t.request_id, t.duration FROM request_trackers t WHERE t.id IN \
-             (SELECT id FROM (SELECT id FROM request_trackers WHERE start >= ",
-        );
-        sql.int(since).push(
-            " AND duration > 0 ORDER BY duration DESC LIMIT 25) page) ORDER BY t.duration DESC",
-        );
-        Self(sql)
+    /// The timings page's slowest requests since `since`, read hour by hour up to `now`'s
+    /// (the statement of `Store::slowest_requests`); `hour_of_start` is
+    /// `Store::tracker_hour`.
+    pub fn slowest_requests(hour_of_start: &str, since: i64, now: i64, limit: u32) -> Self {
+        Self(slowest_requests_sql(hour_of_start, since, now, limit))
     }
 
     /// The KPIs of the requests that touched an instance.

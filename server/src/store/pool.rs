@@ -26,7 +26,8 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migration
 const MYSQL_ANALYZE: &str = "ANALYZE TABLE deployments, raw_events, raw_image_meta, quarantine, \
      lifecycles, timings, request_trackers, instance_usages, instance_deletes, instance_exists, \
      image_usages, image_deletes, image_exists, json_reports, instance_reconcile, tenant_info, \
-     tenant_types, tenant_info_types";
+     tenant_types, tenant_info_types, timing_rollups, timing_day_rollups, scope_rollups, \
+     minute_ids, exists_counts";
 
 impl Store {
     /// Whether the database answers a trivial query (readiness probes).

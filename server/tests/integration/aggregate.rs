@@ -10,6 +10,7 @@ mod render;
 mod rollups;
 mod scope_rollups;
 mod throughput;
+mod timings_page;
 
 use serde_json::Value;
 use server::ingest::{DeploymentRef, Incoming, Ingestor};
@@ -32,7 +33,11 @@ pub struct Setup {
 
 impl Setup {
     pub async fn new(backend: Backend) -> Self {
-        let db = TestDb::new(backend);
+        Self::on(TestDb::new(backend)).await
+    }
+
+    /// A setup on `db` (migrated again: a no-op when it already is).
+    pub async fn on(db: TestDb) -> Self {
         let store = Store::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let id = store.ensure_deployment("cell-a").await.expect("deployment");

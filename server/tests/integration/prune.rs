@@ -232,6 +232,8 @@ async fn every_class(backend: Backend) {
     assert_eq!(rows.n("SELECT COUNT(*) FROM timings").await, 9);
     let rolled_up = "SELECT COUNT(*) FROM timing_rollups";
     assert!(rows.n(rolled_up).await >= 2, "old hours and this one");
+    let days = "SELECT COUNT(*) FROM timing_day_rollups";
+    assert!(rows.n(days).await >= 2, "old days and this one");
     let scope_hours = "SELECT COUNT(DISTINCT hour_us) FROM scope_rollups";
     assert!(rows.n(scope_hours).await >= 2, "old hours and this one");
 
@@ -273,6 +275,12 @@ async fn assert_what_stayed(rows: &Rows<'_>, now: i64) {
     let rollups = "SELECT COUNT(*) FROM timing_rollups";
     assert_eq!(rows.n(rollups).await, 1, "i-new's hour");
     let old = format!("SELECT COUNT(*) FROM timing_rollups WHERE hour_us + 3600000000 <= {cutoff}");
+    assert_eq!(rows.n(&old).await, 0);
+    // The same per day: i-new's day stayed.
+    let days = "SELECT COUNT(*) FROM timing_day_rollups";
+    assert_eq!(rows.n(days).await, 1, "i-new's day");
+    let old =
+        format!("SELECT COUNT(*) FROM timing_day_rollups WHERE day_us + 86400000000 <= {cutoff}");
     assert_eq!(rows.n(&old).await, 0);
     // The hosts' and tenants' rollups: the hours wholly before the horizon went, the later
     // ones (i-new's) stayed.

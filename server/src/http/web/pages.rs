@@ -138,6 +138,8 @@ pub(super) async fn timings(store: &Store, window: Window) -> Result<TimingsData
         window,
         since: Micros(since),
         ops,
-        slowest: store.slowest_requests(now - 24 * HOUR_US, SLOWEST).await?,
+        slowest: store
+            .slowest_requests(now - 24 * HOUR_US, now, SLOWEST)
+            .await?,
     })
 }

@@ -8,9 +8,9 @@
 //! # Layout
 //! - `load`: `BatchTx::load`, the SELECTs of a round's keys.
 //! - `write`: `BatchTx::write`; `values`: the multi-row form the groups share; `write_lifecycle`,
-//!   `write_usage`, `write_image`: one group each; `write_rollups`: the timings' and scopes' hourly rollups; `write_minute_ids`: each minute's id range; `unnest`: their PostgreSQL fixed-text forms; `mysql`: MySQL's `UPDATE … JOIN` and
+//!   `write_usage`, `write_image`: one group each; `write_rollups`: the timings' hourly and daily rollups and the scopes' hourly ones; `write_minute_ids`: each minute's id range; `unnest`: their PostgreSQL fixed-text forms; `mysql`: MySQL's `UPDATE … JOIN` and
 //!   read-back forms.
-//! - `read`: one instance's or request's rows; `timings`: KPIs, the rollups' buckets, `/stacky` timings.
+//! - `read`: one instance's or request's rows; `timings`: KPIs, the slowest requests, the rollups' buckets, `/stacky` timings.
 
 mod load;
 mod mysql;
@@ -26,4 +26,4 @@ mod write_rollups;
 mod write_usage;
 
 pub use read::{InstanceExistsRow, LifecycleRow, TimingRow, TrackerRow, UsageRow};
-pub(crate) use timings::{stacky_kpis_sql, timing_buckets_sql};
+pub(crate) use timings::{slowest_requests_sql, stacky_kpis_sql, timing_buckets_sql};

@@ -1,9 +1,10 @@
 //! Reads of timings and request trackers across instances: the KPIs of the request, instance
 //! and timings pages, the timing rollups' buckets, and v2's `/stacky` timings, summary and KPIs.
 //!
-//! Indexes behind them: `timing_rollups (hour_us, name, bucket)`, `timings (lifecycle_id)`, `(name, diff)`, `request_trackers (start)`,
-//! `(request_id)`; slowest-first lists pick their ids from the trackers alone and join only
-//! those rows.
+//! Indexes behind them: `timing_rollups (hour_us, name, bucket)`, `timing_day_rollups (day_us,
+//! name, bucket)`, `timings (lifecycle_id)`,
+//! `(name, diff)`, `request_trackers (start)`, `(request_id)`, `(start_hour, duration)`;
+//! slowest-first lists pick their ids from the trackers alone and join only those rows.
 
 use app::model::{BucketCount, Kpi, Micros};
 
@@ -71,25 +72,25 @@ impl Store {
         self.kpis(&sql).await
     }
 
-    /// The slowest requests that started at or after `since`, slowest first.
+    /// The slowest requests that started at or after `since`, slowest first; `now` bounds the
+    /// hours read one by one (see [`slowest_requests_sql`]).
     ///
     /// # Errors
     /// Database errors.
-    pub async fn slowest_requests(&self, since: i64, limit: u32) -> Result<Vec<Kpi>, StoreError> {
-        // The slowest ids first, from the trackers alone; only those rows are joined.
-        // (In a derived table: MySQL/MariaDB refuse a LIMIT directly inside `IN (…)`.)
-        let mut sql = Sql::new(KPI_SELECT);
-        sql.push(" WHERE t.id IN (SELECT id FROM (SELECT id FROM request_trackers WHERE start >= ")
-            .int(since);
-        sql.push(" AND duration > 0 ORDER BY duration DESC LIMIT ")
-            .int(i64::from(limit));
-        sql.push(") page) ORDER BY t.duration DESC");
+    pub async fn slowest_requests(
+        &self,
+        since: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Kpi>, StoreError> {
+        let sql = slowest_requests_sql(self.tracker_hour(), since, now, limit);
         self.kpis(&sql).await
     }
 
     /// Per operation, the rollup buckets of the timings that ended in the hours starting at or
-    /// after `since_hour` (an hour's start): a range of `timing_rollups_key`, summed per
-    /// (name, bucket), ordered by name then bucket.
+    /// after `since_hour` (an hour's start): a range of `timing_rollups_key` up to the first
+    /// midnight and one of `timing_day_rollups_key` after it, summed per (name, bucket),
+    /// ordered by name then bucket.
     ///
     /// # Errors
     /// Database errors.
@@ -182,9 +183,9 @@ impl Store {
     }
 
     /// Per operation, over ALL its complete, non-negative timings: count, min, max, total.
-    /// At most `max` operations, by name. Read from the rollups (bucket 0 holds the negative
-    /// durations), which retention prunes by hour as it prunes the timings. The sums are cast
-    /// to a 64-bit integer (`SIGNED` on MySQL/MariaDB, where a SUM is a DECIMAL).
+    /// At most `max` operations, by name. Read from the day rollups (bucket 0 holds the
+    /// negative durations), which retention prunes by day as it prunes the timings. The sums
+    /// are cast to a 64-bit integer (`SIGNED` on MySQL/MariaDB, where a SUM is a DECIMAL).
     ///
     /// # Errors
     /// Database errors.
@@ -192,7 +193,7 @@ impl Store {
         let int = self.bigint();
         let mut sql = Sql::new(&format!(
             "SELECT name, CAST(SUM(n) AS {int}) AS n, MIN(min_us) AS min, MAX(max_us) AS max, \
-             CAST(SUM(total_us) AS {int}) AS total FROM timing_rollups WHERE bucket > 0 \
+             CAST(SUM(total_us) AS {int}) AS total FROM timing_day_rollups WHERE bucket > 0 \
              GROUP BY name ORDER BY name LIMIT "
         ));
         sql.int(max);
@@ -232,14 +233,137 @@ pub(crate) fn stacky_kpis_sql(since: i64, tenant: Option<&str>, limit: i64) -> S
     sql
 }
 
+/// Hours a slowest-requests list reads one by one; a wider one sorts its requests at once.
+const SLOWEST_MAX_HOURS: i64 = 48;
+
+/// [`Store::slowest_requests`]' statement; `hour_of_start` is the backend's request hour
+/// ([`Store::tracker_hour`]). Every request of the result is among the `limit` slowest of its
+/// hour (migration 0021), so the list takes those from each hour's
+/// end of `request_trackers_slowest` — the hour of `since` (its requests from `since` on), each
+/// later one up to the hour of `now`, and all later hours together (requests stamped in the
+/// future: normally none) — and the `limit` slowest of them: at most `limit` index entries per
+/// hour instead of every request of the span, sorted. A span of more than
+/// [`SLOWEST_MAX_HOURS`] sorts the span's requests (the ids only) instead. The ids sit in a
+/// derived table: MySQL/MariaDB refuse a LIMIT directly inside `IN (…)`.
+pub(crate) fn slowest_requests_sql(
+    hour_of_start: &str,
+    since: i64,
+    now: i64,
+    limit: u32,
+) -> Sql<'static> {
+    const HOUR_US: i64 = 3_600_000_000;
+    let limit = i64::from(limit);
+    // As `rollup_hour`, saturating: `since` may be any number.
+    let hour_of = |t: i64| t.div_euclid(HOUR_US).saturating_mul(HOUR_US);
+    let first = hour_of(since);
+    let last = hour_of(now).max(first);
+    let mut sql = Sql::new(KPI_SELECT);
+    sql.push(" WHERE t.id IN (SELECT id FROM (");
+    if last.saturating_sub(first) / HOUR_US > SLOWEST_MAX_HOURS {
+        sql.push("SELECT id, duration FROM request_trackers WHERE start >= ")
+            .int(since)
+            .push(" AND duration > 0");
+    } else {
+        sql.push("SELECT id FROM (");
+        let hours = (last - first) / HOUR_US;
+        for arm in 0..=hours + 1 {
+            if arm > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT id, duration FROM (SELECT id, duration FROM request_trackers WHERE ");
+            sql.push(hour_of_start);
+            if arm > hours {
+                sql.push(" > ").int(last);
+            } else {
+                sql.push(" = ").int(first + arm * HOUR_US);
+            }
+            if arm == 0 {
+                sql.push(" AND start >= ").int(since);
+            }
+            sql.push(" AND duration > 0 ORDER BY duration DESC LIMIT ")
+                .int(limit)
+                .push(&format!(") h{arm}"));
+        }
+        sql.push(") hours");
+    }
+    sql.push(" ORDER BY duration DESC LIMIT ").int(limit);
+    sql.push(") page) ORDER BY t.duration DESC");
+    sql
+}
+
 /// The statement of [`Store::timing_buckets_since`]; `int` is the backend's 64-bit integer
-/// cast type ([`Store::bigint`]).
+/// cast type ([`Store::bigint`]). The hours from `since_hour` up to the first midnight come
+/// from `timing_rollups`, every day from that midnight on from `timing_day_rollups` (migration
+/// 0022): a 7-day window reads at most 23 hours and 8 days of rows per operation and bucket.
 pub(crate) fn timing_buckets_sql(int: &str, since_hour: i64) -> Sql<'static> {
+    const DAY_US: i64 = 86_400_000_000;
+    // The first midnight at or after `since_hour` (saturating: it may be any number).
+    let midnight = since_hour
+        .div_euclid(DAY_US)
+        .saturating_add(i64::from(since_hour.rem_euclid(DAY_US) != 0))
+        .saturating_mul(DAY_US);
     let mut sql = Sql::new(&format!(
         "SELECT name, bucket, CAST(SUM(n) AS {int}) AS n, CAST(SUM(total_us) AS {int}) AS total, \
-         MIN(min_us) AS min, MAX(max_us) AS max FROM timing_rollups WHERE hour_us >= "
+         MIN(min_us) AS min, MAX(max_us) AS max FROM (\
+         SELECT name, bucket, n, total_us, min_us, max_us FROM timing_rollups WHERE hour_us >= "
     ));
-    sql.int(since_hour)
-        .push(" GROUP BY name, bucket ORDER BY name, bucket");
+    sql.int(since_hour).push(" AND hour_us < ").int(midnight);
+    sql.push(
+        " UNION ALL SELECT name, bucket, n, total_us, min_us, max_us FROM timing_day_rollups \
+         WHERE day_us >= ",
+    )
+    .int(midnight);
+    sql.push(") r GROUP BY name, bucket ORDER BY name, bucket");
     sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slowest_requests_sql;
+    use crate::store::sql::Placeholders;
+
+    const HOUR: i64 = 3_600_000_000;
+
+    fn statement(since: i64, now: i64) -> String {
+        slowest_requests_sql("start_hour", since, now, 25).render(Placeholders::Anonymous)
+    }
+
+    #[test]
+    fn a_day_reads_each_hour_then_the_later_ones() {
+        // 10:30 yesterday to 10:30 today: 25 hours from 10:00, then everything later.
+        let since = 1_000 * HOUR + HOUR / 2;
+        let text = statement(since, since + 24 * HOUR);
+        assert_eq!(text.matches("start_hour = ?").count(), 25, "{text}");
+        assert_eq!(text.matches("start_hour > ?").count(), 1, "{text}");
+        assert_eq!(text.matches("start >= ?").count(), 1, "the first hour only");
+        assert_eq!(text.matches(" UNION ALL ").count(), 25);
+        assert!(
+            text.contains(") h25) hours") && !text.contains(" h26"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn now_before_since_reads_since_hour_and_later() {
+        let text = statement(5 * HOUR + 7, 2 * HOUR);
+        assert_eq!(text.matches("start_hour = ?").count(), 1, "{text}");
+        assert_eq!(text.matches("start_hour > ?").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_wide_span_sorts_its_requests_at_once() {
+        for (since, now) in [
+            (0, 49 * HOUR),
+            (i64::MIN, 0),
+            (0, i64::MAX),
+            (i64::MIN, i64::MAX),
+        ] {
+            let text = statement(since, now);
+            assert!(!text.contains("start_hour"), "{since}..{now}: {text}");
+            assert!(text.contains("WHERE start >= ? AND duration > 0 ORDER BY duration DESC"));
+        }
+        // 48 hours still go by hour, before 1970 too.
+        let text = statement(-48 * HOUR, 0);
+        assert_eq!(text.matches("start_hour = ?").count(), 49, "{text}");
+    }
 }

@@ -2,6 +2,7 @@
 //! in dependency order (lifecycles before the timings and trackers that point at them, usages
 //! and deletes before the exists rows that point at them).
 
+use super::write_rollups::Period;
 use super::{write_image, write_lifecycle, write_minute_ids, write_rollups, write_usage};
 use crate::aggregate::Writes;
 use crate::store::batch::BatchTx;
@@ -21,7 +22,8 @@ impl BatchTx {
         write_usage::write(&mut conn, writes, budget).await?;
         write_image::write(&mut conn, writes).await?;
         // Last: concurrent batches share these rows, so their locks are held the least.
-        write_rollups::write(&mut conn, &writes.timing_rollups).await?;
+        write_rollups::write(&mut conn, Period::Hour, &writes.timing_rollups).await?;
+        write_rollups::write(&mut conn, Period::Day, &writes.timing_day_rollups).await?;
         write_rollups::write_scopes(&mut conn, &writes.scope_rollups).await?;
         write_minute_ids::write(&mut conn, &writes.minute_ids).await?;
         Ok(())

@@ -1,6 +1,7 @@
-//! Adding a batch's completed timings to `timing_rollups` (migration 0016) and its events to
-//! `scope_rollups` (migration 0017): one upsert per chunk that sums counts (and totals, keeping
-//! the extremes), so a row takes every batch's share, in any order, from any process.
+//! Adding a batch's completed timings to `timing_rollups` (migration 0016) and
+//! `timing_day_rollups` (0022), and its events to `scope_rollups` (0017): one upsert per chunk
+//! that sums counts (and totals, keeping the extremes), so a row takes every batch's share, in
+//! any order, from any process.
 //!
 //! Concurrent PostgreSQL batches that complete timings of the same operation in the same hour,
 //! or store events of the same host or tenant, type and hour, update the same rows; the rows
@@ -16,29 +17,79 @@ use crate::store::backend::Conn;
 use crate::store::events::scope_column;
 use crate::store::sql::col;
 
-/// Adds `rows` to the stored timing rollups.
-pub(super) async fn write(conn: &mut Conn<'_>, rows: &[TimingRollup]) -> Result<(), sqlx::Error> {
+/// Which timing rollups a write adds to: one row per hour (`timing_rollups`, migration
+/// 0016) or per UTC day (`timing_day_rollups`, 0022) of the timings' ends.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Period {
+    Hour,
+    Day,
+}
+
+/// A timing rollup table's statements, from its name and its period column: SQLite's and
+/// MySQL's multi-row head and conflict tails, PostgreSQL's `UNNEST` upsert. Literals, so each
+/// statement's text never changes (planned once per connection).
+macro_rules! rollup_statements {
+    ($table:literal, $key:literal) => {
+        [
+            concat!(
+                "INSERT INTO ", $table,
+                " (", $key, ", name, bucket, n, total_us, min_us, max_us) "
+            ),
+            concat!(
+                " ON CONFLICT (", $key, ", name, bucket) DO UPDATE SET n = n + excluded.n, \
+                 total_us = total_us + excluded.total_us, min_us = MIN(min_us, excluded.min_us), \
+                 max_us = MAX(max_us, excluded.max_us)"
+            ),
+            " ON DUPLICATE KEY UPDATE n = n + VALUES(n), total_us = total_us + VALUES(total_us), \
+             min_us = LEAST(min_us, VALUES(min_us)), max_us = GREATEST(max_us, VALUES(max_us))",
+            concat!(
+                "INSERT INTO ", $table, " (", $key, ", name, bucket, n, total_us, min_us, max_us) \
+                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int8[], $4::int8[], $5::int8[], \
+                 $6::int8[], $7::int8[]) ON CONFLICT (", $key, ", name, bucket) DO UPDATE SET \
+                 n = ", $table, ".n + EXCLUDED.n, \
+                 total_us = ", $table, ".total_us + EXCLUDED.total_us, \
+                 min_us = LEAST(", $table, ".min_us, EXCLUDED.min_us), \
+                 max_us = GREATEST(", $table, ".max_us, EXCLUDED.max_us)"
+            ),
+        ]
+    };
+}
+
+impl Period {
+    /// The period's statements (`rollup_statements!`).
+    fn statements(self) -> [&'static str; 4] {
+        match self {
+            Self::Hour => rollup_statements!("timing_rollups", "hour_us"),
+            Self::Day => rollup_statements!("timing_day_rollups", "day_us"),
+        }
+    }
+}
+
+/// Adds `rows` to the stored timing rollups of `period`.
+pub(super) async fn write(
+    conn: &mut Conn<'_>,
+    period: Period,
+    rows: &[TimingRollup],
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
+    let [head, sqlite_tail, mysql_tail, unnest] = period.statements();
     if let Conn::Postgres(c) = conn {
-        return upsert_unnest(c, rows).await;
+        return upsert_unnest(c, unnest, rows).await;
     }
     let insert = Values {
-        head: "INSERT INTO timing_rollups (hour_us, name, bucket, n, total_us, min_us, max_us) ",
+        head,
         binds_per_row: 7,
         tail: if conn.is_mysql() {
-            " ON DUPLICATE KEY UPDATE n = n + VALUES(n), total_us = total_us + VALUES(total_us), \
-             min_us = LEAST(min_us, VALUES(min_us)), max_us = GREATEST(max_us, VALUES(max_us))"
+            mysql_tail
         } else {
-            " ON CONFLICT (hour_us, name, bucket) DO UPDATE SET n = n + excluded.n, \
-             total_us = total_us + excluded.total_us, min_us = MIN(min_us, excluded.min_us), \
-             max_us = MAX(max_us, excluded.max_us)"
+            sqlite_tail
         },
     };
     insert
         .execute(conn, rows, |row, r| {
-            row.bind(r.hour_us)
+            row.bind(r.period_us)
                 .bind(r.name.as_str())
                 .bind(r.bucket)
                 .bind(r.count)
@@ -51,25 +102,21 @@ pub(super) async fn write(conn: &mut Conn<'_>, rows: &[TimingRollup]) -> Result<
 
 /// PostgreSQL: one statement whatever the batch's size (its text never changes, so it is
 /// planned once per connection).
-async fn upsert_unnest(c: &mut PgConnection, rows: &[TimingRollup]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO timing_rollups (hour_us, name, bucket, n, total_us, min_us, max_us) \
-         SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int8[], $4::int8[], $5::int8[], \
-         $6::int8[], $7::int8[]) \
-         ON CONFLICT (hour_us, name, bucket) DO UPDATE SET n = timing_rollups.n + EXCLUDED.n, \
-         total_us = timing_rollups.total_us + EXCLUDED.total_us, \
-         min_us = LEAST(timing_rollups.min_us, EXCLUDED.min_us), \
-         max_us = GREATEST(timing_rollups.max_us, EXCLUDED.max_us)",
-    )
-    .bind(col(rows, |r| r.hour_us))
-    .bind(col(rows, |r| r.name.as_str()))
-    .bind(col(rows, |r| r.bucket))
-    .bind(col(rows, |r| r.count))
-    .bind(col(rows, |r| r.total))
-    .bind(col(rows, |r| r.min_us))
-    .bind(col(rows, |r| r.max_us))
-    .execute(c)
-    .await?;
+async fn upsert_unnest(
+    c: &mut PgConnection,
+    statement: &'static str,
+    rows: &[TimingRollup],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(statement)
+        .bind(col(rows, |r| r.period_us))
+        .bind(col(rows, |r| r.name.as_str()))
+        .bind(col(rows, |r| r.bucket))
+        .bind(col(rows, |r| r.count))
+        .bind(col(rows, |r| r.total))
+        .bind(col(rows, |r| r.min_us))
+        .bind(col(rows, |r| r.max_us))
+        .execute(c)
+        .await?;
     Ok(())
 }
 

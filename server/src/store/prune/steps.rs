@@ -33,6 +33,7 @@ pub enum Step {
     RequestTrackers,
     Timings,
     TimingRollups,
+    TimingDayRollups,
     ScopeRollups,
     MinuteIds,
     Lifecycles,
@@ -60,6 +61,7 @@ impl Step {
             Self::RequestTrackers,
             Self::Timings,
             Self::TimingRollups,
+            Self::TimingDayRollups,
             Self::ScopeRollups,
             Self::MinuteIds,
             Self::Lifecycles,
@@ -85,6 +87,7 @@ impl Step {
             Self::RequestTrackers => "request_trackers",
             Self::Timings => "timings",
             Self::TimingRollups => "timing_rollups",
+            Self::TimingDayRollups => "timing_day_rollups",
             Self::ScopeRollups => "scope_rollups",
             Self::MinuteIds => "minute_ids",
             Self::Lifecycles => "lifecycles",
@@ -104,7 +107,10 @@ impl Step {
     /// The class whose horizon applies.
     pub fn class(self) -> TableClass {
         match self {
-            Self::RequestTrackers | Self::Timings | Self::TimingRollups => TableClass::Timings,
+            Self::RequestTrackers
+            | Self::Timings
+            | Self::TimingRollups
+            | Self::TimingDayRollups => TableClass::Timings,
             Self::Lifecycles => TableClass::Lifecycles,
             Self::RawEvents | Self::ScopeRollups | Self::MinuteIds => TableClass::Events,
             Self::Quarantine => TableClass::Quarantine,
@@ -136,6 +142,7 @@ impl Step {
             Self::RequestTrackers => Some("start"),
             Self::Timings => Some("COALESCE(start_when, end_when)"),
             Self::TimingRollups | Self::ScopeRollups => Some("hour_us"),
+            Self::TimingDayRollups => Some("day_us"),
             Self::MinuteIds => Some("minute_us"),
             Self::InstanceExists | Self::ImageExists => Some("audit_period_ending"),
             Self::RawEvents => Some("when_us"),
@@ -160,6 +167,8 @@ impl Step {
             Self::TimingRollups | Self::ScopeRollups => {
                 sql.push("hour_us + 3600000000 <= ").int(cutoff)
             }
+            // A day goes once it is wholly before the horizon.
+            Self::TimingDayRollups => sql.push("day_us + 86400000000 <= ").int(cutoff),
             // A minute goes once it is wholly before the horizon.
             Self::MinuteIds => sql.push("minute_us + 60000000 <= ").int(cutoff),
             Self::Lifecycles => sql.push("last_state = 'deleted'"),
@@ -197,6 +206,7 @@ impl Step {
         match self {
             Self::RequestTrackers
             | Self::TimingRollups
+            | Self::TimingDayRollups
             | Self::ScopeRollups
             | Self::MinuteIds
             | Self::InstanceExists

@@ -1,7 +1,7 @@
 //! The timing rollups against the timings they sum: what ingest added batch by batch (starts
-//! and ends in different batches), what migration 0016's backfill computes from the stored
-//! timings, the bucket list the database holds, and `/stacky/summary`'s totals; on every
-//! backend.
+//! and ends in different batches), what migrations 0016's and 0022's backfills compute from the
+//! stored timings and hours, the bucket list the database holds, and `/stacky/summary`'s
+//! totals (from the day rollups); on every backend.
 
 use std::collections::BTreeMap;
 
@@ -15,14 +15,7 @@ const HOUR_US: i64 = 3_600_000_000;
 
 /// Checks the rollups of `instances`' timings (every instance with a timing).
 pub async fn check(setup: &Setup, backend: Backend, instances: &[&String]) {
-    let mut done: Vec<(String, i64, i64)> = Vec::new(); // (name, end_when, diff)
-    for instance in instances {
-        for t in setup.store.timings_of(instance).await.unwrap() {
-            if let (Some(end), Some(diff)) = (t.end_when, t.diff) {
-                done.push((t.name, end, diff));
-            }
-        }
-    }
+    let done = completed_timings(setup, instances).await;
     assert!(
         done.len() > 100,
         "{backend:?}: {} completed timings",
@@ -67,10 +60,40 @@ pub async fn check(setup: &Setup, backend: Backend, instances: &[&String]) {
         before,
         "{backend:?}: backfill"
     );
+    // And 0022's, the days from the hours.
+    sql.execute("DELETE FROM timing_day_rollups").await;
+    let backfill = migration_statement(
+        backend,
+        "0022_timing_day_rollups.sql",
+        "INSERT INTO timing_day_rollups",
+    );
+    sql.execute(&backfill).await;
+    assert_eq!(
+        stored_buckets(setup, i64::MIN).await,
+        before,
+        "{backend:?}: the days' backfill"
+    );
+    assert_summary(setup, &done).await;
+}
+
+/// The completed timings of `instances`: (name, end, duration).
+pub async fn completed_timings(setup: &Setup, instances: &[&String]) -> Vec<(String, i64, i64)> {
+    let mut done = Vec::new();
+    for instance in instances {
+        for t in setup.store.timings_of(instance).await.unwrap() {
+            if let (Some(end), Some(diff)) = (t.end_when, t.diff) {
+                done.push((t.name, end, diff));
+            }
+        }
+    }
+    done
 }
 
 /// Per name, the buckets of timings that ended in the hours from `since` on.
-fn expected_buckets(done: &[(String, i64, i64)], since: i64) -> BTreeMap<String, Vec<BucketCount>> {
+pub fn expected_buckets(
+    done: &[(String, i64, i64)],
+    since: i64,
+) -> BTreeMap<String, Vec<BucketCount>> {
     let mut by_name: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (name, _, diff) in done.iter().filter(|(_, end, _)| *end >= since) {
         by_name.entry(name.clone()).or_default().push(*diff);
@@ -85,7 +108,7 @@ fn expected_buckets(done: &[(String, i64, i64)], since: i64) -> BTreeMap<String,
         .collect()
 }
 
-async fn stored_buckets(setup: &Setup, since: i64) -> BTreeMap<String, Vec<BucketCount>> {
+pub async fn stored_buckets(setup: &Setup, since: i64) -> BTreeMap<String, Vec<BucketCount>> {
     let mut by_name: BTreeMap<String, Vec<BucketCount>> = BTreeMap::new();
     for (name, bucket) in setup.store.timing_buckets_since(since).await.unwrap() {
         by_name.entry(name).or_default().push(bucket);
@@ -155,7 +178,7 @@ impl Raw {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
-    async fn pairs(&mut self, sql: &str) -> Vec<(i64, i64)> {
+    pub async fn pairs(&mut self, sql: &str) -> Vec<(i64, i64)> {
         match self {
             Self::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await,
             Self::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await,

@@ -172,7 +172,12 @@ async fn window_plans(store: &Store, key: &EventRow) -> anyhow::Result<Vec<Plan>
         ),
         (
             "time window: slowest requests of 24 h",
-            Explained::slowest_requests(now_micros() - 24 * HOUR_US),
+            Explained::slowest_requests(
+                store.tracker_hour(),
+                now_micros() - 24 * HOUR_US,
+                now_micros(),
+                25,
+            ),
         ),
     ])
 }
