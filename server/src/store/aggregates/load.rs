@@ -2,6 +2,8 @@
 //! and MySQL, one array parameter (`= ANY($1)`, a text that never changes) on PostgreSQL.
 //! Text columns decode through [`Text`]/[`OptText`] (see `store::text`).
 
+use std::collections::HashMap;
+
 use crate::aggregate::{InstanceDelete, Keys, Stored, Timing, Usage};
 use crate::store::backend::{Conn, Row};
 use crate::store::batch::BatchTx;
@@ -91,7 +93,7 @@ async fn select_ids(
 /// In two statements: the lifecycles' ids of `instances`, then the open timings of those ids.
 /// One join let PostgreSQL's planner, with statistics from when few timings were open, read
 /// every open timing (or every timing) and hash them against the lifecycles: 34–76 ms a
-/// batch at a few million events, the whole ingest's time near ten million. By ids, every plan
+/// batch at a few million events, most of the server's time near ten million. By ids, every plan
 /// probes an index per id (`timings_open`, migration 0023, on PostgreSQL; `timings_lifecycle`
 /// elsewhere).
 async fn load_open_timings(
@@ -108,7 +110,7 @@ async fn load_open_timings(
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = lifecycles.iter().map(|(id, _)| *id).collect();
-    let instance_of: std::collections::HashMap<i64, String> = lifecycles.into_iter().collect();
+    let instance_of: HashMap<i64, String> = lifecycles.into_iter().collect();
     const HEAD: &str = "SELECT id, lifecycle_id, name, start_raw_id, start_when FROM timings \
          WHERE end_raw_id IS NULL AND start_raw_id IS NOT NULL AND start_when IS NOT NULL \
          AND lifecycle_id ";

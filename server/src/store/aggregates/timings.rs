@@ -2,9 +2,9 @@
 //! and timings pages, the timing rollups' buckets, and v2's `/stacky` timings, summary and KPIs.
 //!
 //! Indexes behind them: `timing_rollups (hour_us, name, bucket)`, `timing_day_rollups (day_us,
-//! name, bucket)`, `timings (lifecycle_id)`,
-//! `(name, diff)`, `request_trackers (start)`, `(request_id)`, `(start_hour, duration)`;
-//! slowest-first lists pick their ids from the trackers alone and join only those rows.
+//! name, bucket)`, `timings (lifecycle_id)`, `(name, diff)`, `request_trackers (start)`,
+//! `(request_id)`, `(start_hour, duration)`; slowest-first lists pick their ids from the
+//! trackers alone and join only those rows.
 
 use app::model::{BucketCount, Kpi, Micros};
 
