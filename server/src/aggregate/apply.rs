@@ -3,7 +3,7 @@
 //! the rule files by its flavour.
 
 use super::batch::{Input, Keys, Stored, Writes};
-use super::{image, instance_events, lifecycle, minute_ids, scope_rollup, usage};
+use super::{image, instance_events, lifecycle, minute_ids, scope_rollup, stacky_names, usage};
 use crate::notification::Detail;
 
 /// The rows to load for `inputs`.
@@ -71,6 +71,7 @@ pub fn aggregate(inputs: &[Input<'_>], stored: Stored) -> Writes {
     images.finish(&mut writes);
     writes.scope_rollups = scope_rollup::rollups(inputs);
     writes.minute_ids = minute_ids::minute_ids(inputs);
+    writes.stacky_names = stacky_names::stacky_names(inputs);
     writes
 }
 

@@ -5,7 +5,8 @@
 
 use super::rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite,
-    MinuteIds, ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    MinuteIds, ScopeRollup, StackyName, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate,
+    Usage,
 };
 use crate::notification::Detail;
 
@@ -14,6 +15,8 @@ use crate::notification::Detail;
 pub struct Input<'a> {
     /// The id the raw row was given.
     pub raw_id: i64,
+    /// The exchange it was consumed from (v2 kept nova, glance and the rest in three tables).
+    pub exchange: &'a str,
     pub event: &'a str,
     pub service: &'a str,
     /// The routing key it was delivered with (an error when it ends with `error`).
@@ -86,6 +89,8 @@ pub struct Writes {
     pub scope_rollups: Vec<ScopeRollup>,
     /// The events' id range per minute of notification time, sorted by minute.
     pub minute_ids: Vec<MinuteIds>,
+    /// The events' event and host names per v2 service, with their newest time, sorted.
+    pub stacky_names: Vec<StackyName>,
     pub trackers: Vec<Tracker>,
     pub tracker_updates: Vec<TrackerUpdate>,
     /// Created usages first, in `RowRef::New` order; then changed stored ones with their ids.

@@ -14,7 +14,7 @@
 //! # Layout
 //! - `apply`: the entry points [`keys`], [`lock_keys`] and [`aggregate`]; `batch`: what goes in and out
 //!   ([`Input`], [`Keys`], [`Stored`], [`Writes`], [`Skip`]).
-//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups; `scope_rollup`: the hosts' and tenants' hourly event counts; `minute_ids`: each minute's id range (the time windows' bounds);
+//! - `rows`: the row types and [`RowRef`]; `lifecycle`: lifecycles, timings, KPI trackers; `rollup`: the timings' hourly rollups; `scope_rollup`: the hosts' and tenants' hourly event counts; `minute_ids`: each minute's id range (the time windows' bounds); `stacky_names`: the event and host names per v2 service;
 //!   `usage`: instance usage, deletes and exists (`instance_events`: the events they handle);
 //!   `image`: glance usage, deletes and exists.
 
@@ -27,6 +27,7 @@ mod minute_ids;
 mod rollup;
 mod rows;
 mod scope_rollup;
+mod stacky_names;
 mod usage;
 
 #[cfg(test)]
@@ -38,5 +39,7 @@ pub use instance_events::INSTANCE_EVENTS;
 pub use minute_ids::minute_start;
 pub use rows::{
     ImageDelete, ImageExists, ImageUsage, InstanceDelete, InstanceExists, LifecycleWrite,
-    MinuteIds, RowRef, ScopeRollup, Timing, TimingEnd, TimingRollup, Tracker, TrackerUpdate, Usage,
+    MinuteIds, NameKind, RowRef, ScopeRollup, StackyName, Timing, TimingEnd, TimingRollup, Tracker,
+    TrackerUpdate, Usage,
 };
+pub use stacky_names::stacky_service;

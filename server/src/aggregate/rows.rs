@@ -92,6 +92,38 @@ pub struct MinuteIds {
     pub events: i64,
 }
 
+/// One event or host name of one of v2's three raw tables (nova, glance, generic) and the
+/// newest notification time a batch stored with it: upserted into `stacky_names`, keeping the
+/// later time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StackyName {
+    pub kind: NameKind,
+    pub service: &'static str,
+    pub name: String,
+    pub last_when: i64,
+}
+
+/// Which column a [`StackyName`] is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NameKind {
+    Event,
+    Host,
+    /// Some event of the service named no host (v2 listed `None` among the hosts); the name
+    /// is empty.
+    NoHost,
+}
+
+impl NameKind {
+    /// As stored (`stacky_names.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::Host => "host",
+            Self::NoHost => "no_host",
+        }
+    }
+}
+
 /// The API-entry-to-last-`.end` clock of one request (v2 `RequestTracker`; one per request id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracker {

@@ -10,7 +10,7 @@
 //! # Which table is in which class (every table of `migrations/*/00*.sql`)
 //! | class (`--retention` key) | tables | a row goes when |
 //! |---|---|---|
-//! | `events` (90 days, as v2's sample prune script) | `raw_events`, `raw_image_meta` (with its event), `scope_rollups`, `minute_ids` | its `when_us` is older, unless a kept usage row (`instance_exists`, `image_exists`, `instance_deletes`, `image_deletes`, `image_usages`) points at it: the verifier and the reports read those bodies; a rollup goes once its hour is wholly before the horizon |
+//! | `events` (90 days, as v2's sample prune script) | `raw_events`, `raw_image_meta` (with its event), `scope_rollups`, `minute_ids`, `stacky_names` | its `when_us` is older, unless a kept usage row (`instance_exists`, `image_exists`, `instance_deletes`, `image_deletes`, `image_usages`) points at it: the verifier and the reports read those bodies; a rollup goes once its hour is wholly before the horizon, a `/stacky` name once its newest time is older |
 //! | `quarantine` (30 days) | `quarantine` | it was received before the horizon |
 //! | `timings` (90 days) | `request_trackers`, `timings`, `timing_rollups`, `timing_day_rollups` | the tracker started / the timing's last half happened before the horizon, and no kept tracker points at the timing; a rollup goes once its hour (its day) is wholly before the horizon |
 //! | `lifecycles` (180 days) | `lifecycles` | the instance is `deleted`, its delete (`instance_deletes`) is older, and no timing or tracker of it is left |
@@ -94,11 +94,12 @@ impl fmt::Display for TableClass {
 }
 
 /// Every table a class prunes, with its class (the table in the module's docs).
-pub const TABLES: [(&str, TableClass); 18] = [
+pub const TABLES: [(&str, TableClass); 19] = [
     ("raw_events", TableClass::Events),
     ("raw_image_meta", TableClass::Events),
     ("scope_rollups", TableClass::Events),
     ("minute_ids", TableClass::Events),
+    ("stacky_names", TableClass::Events),
     ("quarantine", TableClass::Quarantine),
     ("request_trackers", TableClass::Timings),
     ("timings", TableClass::Timings),

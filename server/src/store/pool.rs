@@ -27,7 +27,7 @@ const MYSQL_ANALYZE: &str = "ANALYZE TABLE deployments, raw_events, raw_image_me
      lifecycles, timings, request_trackers, instance_usages, instance_deletes, instance_exists, \
      image_usages, image_deletes, image_exists, json_reports, instance_reconcile, tenant_info, \
      tenant_types, tenant_info_types, timing_rollups, timing_day_rollups, scope_rollups, \
-     minute_ids, exists_counts";
+     minute_ids, exists_counts, stacky_names";
 
 impl Store {
     /// Whether the database answers a trivial query (readiness probes).

@@ -33,6 +33,15 @@ impl StackyService {
         }
     }
 
+    /// As `stacky_names` stores it (the name of v2's raw table).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Nova => "nova",
+            Self::Glance => "glance",
+            Self::Generic => "generic",
+        }
+    }
+
     /// The condition on `e.exchange` (fixed SQL, no user text).
     pub(crate) fn condition(self) -> &'static str {
         match self {
@@ -171,6 +180,20 @@ impl StackyField {
             Self::Id | Self::Deployment | Self::ImageType => FieldKind::Integer,
             Self::When => FieldKind::Time,
             _ => FieldKind::Text,
+        }
+    }
+
+    /// The `(column, id)` index of a field whose values have many rows each (deployment,
+    /// host, tenant, event type): a newest-first search by it reads that index newest id
+    /// first ([`crate::store::Store::stacky_search`]) rather than sorting every row of the
+    /// value by time. The other fields' indexes, where they have one, hold the time.
+    pub(crate) fn id_index(self) -> Option<&'static str> {
+        match self {
+            Self::Deployment => Some("raw_events_deployment"),
+            Self::Tenant => Some("raw_events_tenant"),
+            Self::Event => Some("raw_events_event"),
+            Self::Host => Some("raw_events_host"),
+            _ => None,
         }
     }
 

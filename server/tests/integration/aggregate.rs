@@ -9,6 +9,7 @@ mod plans;
 mod render;
 mod rollups;
 mod scope_rollups;
+mod stacky_names;
 mod throughput;
 mod timings_page;
 

@@ -34,6 +34,7 @@ mod shared_status;
 mod simulate;
 mod stacky;
 mod stacky_cli;
+mod stacky_search;
 mod stacky_usage;
 mod table_sizes;
 mod units;

@@ -236,6 +236,11 @@ async fn every_class(backend: Backend) {
     assert!(rows.n(days).await >= 2, "old days and this one");
     let scope_hours = "SELECT COUNT(DISTINCT hour_us) FROM scope_rollups";
     assert!(rows.n(scope_hours).await >= 2, "old hours and this one");
+    let old_names = format!(
+        "SELECT COUNT(*) FROM stacky_names WHERE last_when < {}",
+        now - 90 * DAY_US
+    );
+    assert!(rows.n(&old_names).await >= 1, "names seen only long ago");
 
     // A dry run counts and deletes nothing.
     let dry_run = PruneOptions {
@@ -288,6 +293,19 @@ async fn assert_what_stayed(rows: &Rows<'_>, now: i64) {
     assert_eq!(rows.n(&old).await, 0);
     let kept = format!("SELECT COUNT(*) FROM scope_rollups WHERE hour_us + 3600000000 > {cutoff}");
     assert!(rows.n(&kept).await >= 1, "i-new's hour");
+    // The /stacky names: those last seen before the horizon went; every one left still
+    // names a stored event of its service.
+    let old = format!("SELECT COUNT(*) FROM stacky_names WHERE last_when < {cutoff}");
+    assert_eq!(rows.n(&old).await, 0);
+    assert!(
+        rows.n("SELECT COUNT(*) FROM stacky_names").await >= 2,
+        "i-new's names"
+    );
+    let orphans = "SELECT COUNT(*) FROM stacky_names n WHERE n.kind IN ('event', 'host') \
+         AND NOT EXISTS (SELECT 1 FROM raw_events e WHERE (e.event = n.name AND n.kind = 'event' \
+         OR e.host = n.name AND n.kind = 'host') AND (e.exchange = n.service \
+         OR n.service = 'generic' AND e.exchange NOT IN ('nova', 'glance')))";
+    assert_eq!(rows.n(orphans).await, 0, "kept names without events");
     let trackers = format!("SELECT COUNT(*) FROM request_trackers WHERE start < {cutoff}");
     assert_eq!(rows.n(&trackers).await, 0);
     // Exists: only the verified-and-sent one went.

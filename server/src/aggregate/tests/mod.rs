@@ -46,6 +46,10 @@ impl Event {
     fn input(&self) -> Input<'_> {
         Input {
             raw_id: self.raw_id,
+            exchange: match self.detail {
+                Detail::Glance(_) => "glance",
+                _ => "nova",
+            },
             event: &self.event,
             service: &self.service,
             routing_key: "monitor.info",

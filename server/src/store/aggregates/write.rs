@@ -3,7 +3,9 @@
 //! and deletes before the exists rows that point at them).
 
 use super::write_rollups::Period;
-use super::{write_image, write_lifecycle, write_minute_ids, write_rollups, write_usage};
+use super::{
+    write_image, write_lifecycle, write_minute_ids, write_rollups, write_stacky_names, write_usage,
+};
 use crate::aggregate::Writes;
 use crate::store::batch::BatchTx;
 use crate::store::error::StoreError;
@@ -26,6 +28,7 @@ impl BatchTx {
         write_rollups::write(&mut conn, Period::Day, &writes.timing_day_rollups).await?;
         write_rollups::write_scopes(&mut conn, &writes.scope_rollups).await?;
         write_minute_ids::write(&mut conn, &writes.minute_ids).await?;
+        write_stacky_names::write(&mut conn, &writes.stacky_names).await?;
         Ok(())
     }
 }

@@ -13,10 +13,6 @@ use crate::store::stacky::{
 };
 use crate::store::text::Text;
 
-/// How many rows of one name [`Store::stacky_names`] looks at to decide which services it
-/// belongs to: names are tested on a bounded sample, never on every row.
-const MEMBERSHIP_SAMPLE: i64 = 1000;
-
 /// The columns of [`StackyRaw`]; the deployment's name by a scalar subquery, as in
 /// `EVENT_SELECT` (a join lets MySQL/MariaDB start from the one-row `deployments` and sort).
 const RAW_SELECT: &str = "SELECT e.id, \
@@ -27,12 +23,11 @@ const RAW_SELECT: &str = "SELECT e.id, \
      FROM raw_events e";
 
 impl Store {
-    /// The distinct non-empty values of `column` among the events of `service`, sorted,
-    /// at most `max`, plus whether some event of `service` has no value (v2 listed `None`).
+    /// The distinct values of `column` among the events of `service`, sorted, at most `max`,
+    /// plus whether some event of `service` has no value (v2 listed `None`).
     ///
-    /// A loose index scan (one index probe per distinct value) instead of a scan of every
-    /// event; a value counts for a service when one of its first [`MEMBERSHIP_SAMPLE`] rows
-    /// is of that service.
+    /// From `stacky_names` (migration 0024: upserted by every batch, pruned with the events;
+    /// kind `no_host` marks a service with an event without a host).
     ///
     /// # Errors
     /// Database errors.
@@ -42,54 +37,86 @@ impl Store {
         service: StackyService,
         max: i64,
     ) -> Result<(Vec<String>, bool), StoreError> {
-        let c = column.column();
-        let member = service.condition();
-        let sql = if self.is_mysql() {
-            mysql_names_sql(c, member, max)
-        } else {
-            names_sql(c, member, max)
-        };
+        let mut sql = Sql::new("SELECT name FROM stacky_names WHERE kind = ");
+        sql.text(column.column())
+            .push(" AND service = ")
+            .text(service.as_str())
+            .push(" ORDER BY name LIMIT ")
+            .int(max);
         let names: Vec<Text> = self.fetch_column(&sql).await?;
         let names = names.into_iter().map(String::from).collect();
-        let nulls = Sql::new(&format!(
-            "SELECT COUNT(*) FROM (SELECT e.exchange FROM raw_events e WHERE e.{c} IS NULL \
-             AND {member} LIMIT 1) s"
-        ));
-        let has_null = self.fetch_int(&nulls).await? > 0;
+        let has_null = match column {
+            NameColumn::Event => false,
+            NameColumn::Host => {
+                let mut nulls = Sql::new(
+                    "SELECT COUNT(*) FROM stacky_names WHERE kind = 'no_host' AND service = ",
+                );
+                nulls.text(service.as_str());
+                self.fetch_int(&nulls).await? > 0
+            }
+        };
         Ok((names, has_null))
     }
 
     /// Raw events of one service matching `q`, by `when` (then id), one page.
     ///
+    /// Newest first by a deployment, host, tenant or event type (values of many rows each),
+    /// in two reads instead of every row of the value sorted by time: the `offset + limit`
+    /// newest of the value by id, from its `(column, id)` index; then, since ids follow
+    /// commits and not notification times, the older rows of the value that could still
+    /// rank among them: those with a time from the `k`-th newest time read (`w`) on. Every
+    /// such row has an id of one of the minutes from `w` on, so at least their lowest id
+    /// (`minute_ids`, kept at ingest): an id range of the value's index, as short as the
+    /// value's rows older than the first read or the ids of the events since `w`. The
+    /// answer is exact (the tests compare it with the sort of every row).
+    ///
     /// # Errors
     /// Database errors.
     pub async fn stacky_search(&self, q: &RawQuery) -> Result<Vec<StackyRaw>, StoreError> {
-        let mut sql = Sql::new(RAW_SELECT);
-        sql.push(" WHERE ").push(q.service.condition());
-        for (field, value) in &q.matches {
-            sql.push(" AND ").push(field.column());
-            match value {
-                FieldValue::Null => sql.push(" IS NULL"),
-                FieldValue::Int(v) => sql.push(" = ").int(*v),
-                FieldValue::Text(v) => sql.push(" = ").text(v),
-            };
+        let index = q.matches.iter().find_map(|(field, _)| field.id_index());
+        let (Some(index), true) = (index, q.newest_first) else {
+            let mut sql = raw_query_sql(q, None);
+            sql.push(if q.newest_first {
+                " ORDER BY e.when_us DESC, e.id DESC"
+            } else {
+                " ORDER BY e.when_us, e.id"
+            });
+            sql.push(" LIMIT ")
+                .int(q.limit)
+                .push(" OFFSET ")
+                .int(q.offset);
+            return self.fetch_all(&sql).await;
+        };
+        let k = q.limit.saturating_add(q.offset);
+        let hint = self.is_mysql().then_some(index);
+        let mut newest = raw_query_sql(q, hint);
+        newest.push(" ORDER BY e.id DESC LIMIT ").int(k);
+        let mut rows: Vec<StackyRaw> = self.fetch_all(&newest).await?;
+        if let Some(older) = older_rows_bound(&mut rows, k) {
+            let lowest = self.lowest_id_from(older.when_from).await?;
+            let mut sql = raw_query_sql(q, hint);
+            sql.push(" AND e.id >= ").int(lowest);
+            sql.push(" AND e.id < ").int(older.below_id);
+            sql.push(" AND e.when_us >= ").int(older.when_from);
+            rows.extend(self.fetch_all::<StackyRaw>(&sql).await?);
         }
-        if let Some(min) = q.when_min {
-            sql.push(" AND e.when_us >= ").int(min);
+        Ok(newest_by_when(rows, q.offset, q.limit))
+    }
+
+    /// The lowest event id stored with a time from `when` on, by `minute_ids`; 0 (every id)
+    /// when the minute of `when` has no row (its events, or the minutes, pruned meanwhile).
+    async fn lowest_id_from(&self, when: i64) -> Result<i64, StoreError> {
+        const MINUTE_US: i64 = 60_000_000;
+        let minute = when.div_euclid(MINUTE_US).saturating_mul(MINUTE_US);
+        let mut sql =
+            Sql::new("SELECT COALESCE(MIN(min_id), 0) FROM minute_ids WHERE minute_us >= ");
+        sql.int(minute);
+        let mut first = Sql::new("SELECT COUNT(*) FROM minute_ids WHERE minute_us = ");
+        first.int(minute);
+        if self.fetch_int(&first).await? == 0 {
+            return Ok(0);
         }
-        if let Some(max) = q.when_max {
-            sql.push(" AND e.when_us <= ").int(max);
-        }
-        sql.push(if q.newest_first {
-            " ORDER BY e.when_us DESC, e.id DESC"
-        } else {
-            " ORDER BY e.when_us, e.id"
-        });
-        sql.push(" LIMIT ")
-            .int(q.limit)
-            .push(" OFFSET ")
-            .int(q.offset);
-        self.fetch_all(&sql).await
+        self.fetch_int(&sql).await
     }
 
     /// One raw event of `service` by id, with its stored JSON.
@@ -174,6 +201,66 @@ impl Store {
     }
 }
 
+/// `FROM raw_events e`, the index `hint` on MySQL/MariaDB (an executable comment), and `q`'s
+/// conditions; the caller adds the order and the limit.
+fn raw_query_sql<'a>(q: &'a RawQuery, hint: Option<&str>) -> Sql<'a> {
+    let mut sql = Sql::new(RAW_SELECT);
+    if let Some(index) = hint {
+        sql.push(" /*! FORCE INDEX (").push(index).push(") */");
+    }
+    sql.push(" WHERE ").push(q.service.condition());
+    for (field, value) in &q.matches {
+        sql.push(" AND ").push(field.column());
+        match value {
+            FieldValue::Null => sql.push(" IS NULL"),
+            FieldValue::Int(v) => sql.push(" = ").int(*v),
+            FieldValue::Text(v) => sql.push(" = ").text(v),
+        };
+    }
+    if let Some(min) = q.when_min {
+        sql.push(" AND e.when_us >= ").int(min);
+    }
+    if let Some(max) = q.when_max {
+        sql.push(" AND e.when_us <= ").int(max);
+    }
+    sql
+}
+
+/// Where the rows that may outrank the `k` newest by id lie: below the lowest id read, with
+/// a time from the `k`-th newest time read on.
+#[derive(Debug, PartialEq, Eq)]
+struct OlderRows {
+    below_id: i64,
+    when_from: i64,
+}
+
+/// `rows`, the `k` newest of a value by id, sorted newest first by time; `None` when they
+/// are fewer than `k` (then they are every row of the value).
+fn older_rows_bound(rows: &mut [StackyRaw], k: i64) -> Option<OlderRows> {
+    let k = usize::try_from(k).ok().filter(|k| *k > 0)?;
+    if rows.len() < k {
+        return None;
+    }
+    newest_first(rows);
+    Some(OlderRows {
+        below_id: rows.iter().map(|r| r.id).min()?,
+        when_from: rows[k - 1].when_us,
+    })
+}
+
+/// Sorts `rows` newest first by time, then id (v2's `order_by('-when')`, ties by id).
+fn newest_first(rows: &mut [StackyRaw]) {
+    rows.sort_unstable_by_key(|r| std::cmp::Reverse((r.when_us, r.id)));
+}
+
+/// One page of `rows` newest first by time (then id).
+fn newest_by_when(mut rows: Vec<StackyRaw>, offset: i64, limit: i64) -> Vec<StackyRaw> {
+    newest_first(&mut rows);
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(limit).unwrap_or(0);
+    rows.into_iter().skip(skip).take(take).collect()
+}
+
 fn push_watch_filter<'a>(sql: &mut Sql<'a>, f: &'a WatchFilter) {
     sql.push(" AND ").push(f.service.condition());
     if let Some(d) = f.deployment {
@@ -184,45 +271,68 @@ fn push_watch_filter<'a>(sql: &mut Sql<'a>, f: &'a WatchFilter) {
     }
 }
 
-/// [`Store::stacky_names`] on SQLite and PostgreSQL: the loose index scan as a recursive CTE
-/// (each step one probe of the index on `c` for the next value), and per value an `EXISTS`
-/// over its first rows, a derived table with a LIMIT that the planners keep per value.
-fn names_sql(c: &str, member: &str, max: i64) -> Sql<'static> {
-    let mut sql = Sql::new(&format!(
-        "WITH RECURSIVE names (v, n) AS ( \
-           SELECT (SELECT {c} FROM raw_events WHERE {c} IS NOT NULL ORDER BY {c} LIMIT 1), 1 \
-           UNION ALL \
-           SELECT (SELECT {c} FROM raw_events WHERE {c} > names.v ORDER BY {c} LIMIT 1), \
-             names.n + 1 FROM names WHERE names.v IS NOT NULL AND names.n < "
-    ));
-    sql.int(max);
-    sql.push(&format!(
-        ") SELECT v FROM names WHERE v IS NOT NULL AND EXISTS (SELECT 1 FROM \
-           (SELECT r.exchange FROM raw_events r WHERE r.{c} = names.v LIMIT "
-    ));
-    sql.int(MEMBERSHIP_SAMPLE);
-    sql.push(&format!(") e WHERE {member}) ORDER BY v"));
-    sql
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// [`Store::stacky_names`] on MySQL/MariaDB, which differ from the other two on both halves:
-/// their `GROUP BY` on an indexed column is itself a loose index scan ("Using index for
-/// group-by"), while the recursive CTE's `{c} > names.v` step is planned as an index scan
-/// from the start, once per value (minutes at 2,000 hosts); and MariaDB allows no outer
-/// reference (`names.v`) inside a derived table. So the sample is bounded by the id of the
-/// value's last sampled row instead (a scalar subquery, where outer references are allowed).
-fn mysql_names_sql(c: &str, member: &str, max: i64) -> Sql<'static> {
-    let mut sql = Sql::new(&format!(
-        "SELECT v FROM (SELECT {c} AS v FROM raw_events WHERE {c} IS NOT NULL \
-           GROUP BY {c} ORDER BY {c} LIMIT "
-    ));
-    sql.int(max);
-    sql.push(&format!(
-        ") names WHERE EXISTS (SELECT 1 FROM raw_events e WHERE e.{c} = names.v AND {member} \
-           AND e.id <= COALESCE((SELECT r.id FROM raw_events r WHERE r.{c} = names.v \
-             ORDER BY r.id LIMIT 1 OFFSET "
-    ));
-    sql.int(MEMBERSHIP_SAMPLE - 1);
-    sql.push("), 9223372036854775807)) ORDER BY v");
-    sql
+    fn raw(id: i64, when_us: i64) -> StackyRaw {
+        StackyRaw {
+            id,
+            deployment: String::new(),
+            routing_key: String::new(),
+            when_us,
+            event: String::new(),
+            publisher: String::new(),
+            service: String::new(),
+            host: None,
+            instance: None,
+            request_id: String::new(),
+            state: None,
+            old_state: None,
+            old_task: None,
+            image_status: None,
+            image_uuid: None,
+        }
+    }
+
+    #[test]
+    fn the_older_rows_lie_below_the_lowest_id_from_the_kth_time() {
+        // The 3 newest by id; by time: 9 (id 10), 7 (id 12), 7 (id 11).
+        let mut rows = vec![raw(12, 7), raw(11, 7), raw(10, 9)];
+        assert_eq!(
+            older_rows_bound(&mut rows, 3),
+            Some(OlderRows {
+                below_id: 10,
+                when_from: 7
+            })
+        );
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), [10, 12, 11]);
+        // Fewer rows than asked for: they are all there is.
+        assert_eq!(older_rows_bound(&mut rows, 4), None);
+        assert_eq!(older_rows_bound(&mut rows, 0), None);
+        assert_eq!(older_rows_bound(&mut [], 1), None);
+    }
+
+    #[test]
+    fn a_page_is_newest_first_by_time_then_id() {
+        let rows = vec![
+            raw(1, 5),
+            raw(4, 2),
+            raw(3, 5),
+            raw(2, i64::MIN),
+            raw(5, i64::MAX),
+        ];
+        let ids = |offset, limit| -> Vec<i64> {
+            newest_by_when(rows.clone(), offset, limit)
+                .iter()
+                .map(|r| r.id)
+                .collect()
+        };
+        assert_eq!(ids(0, 10), [5, 3, 1, 4, 2]);
+        assert_eq!(ids(1, 2), [3, 1]);
+        assert_eq!(ids(4, 10), [2]);
+        assert_eq!(ids(5, 10), Vec::<i64>::new());
+        assert_eq!(ids(i64::MAX, 1), Vec::<i64>::new());
+        assert_eq!(ids(0, 0), Vec::<i64>::new());
+    }
 }

@@ -36,6 +36,7 @@ pub enum Step {
     TimingDayRollups,
     ScopeRollups,
     MinuteIds,
+    StackyNames,
     Lifecycles,
     InstanceExists,
     ImageExists,
@@ -64,6 +65,7 @@ impl Step {
             Self::TimingDayRollups,
             Self::ScopeRollups,
             Self::MinuteIds,
+            Self::StackyNames,
             Self::Lifecycles,
             Self::InstanceExists,
             Self::ImageExists,
@@ -90,6 +92,7 @@ impl Step {
             Self::TimingDayRollups => "timing_day_rollups",
             Self::ScopeRollups => "scope_rollups",
             Self::MinuteIds => "minute_ids",
+            Self::StackyNames => "stacky_names",
             Self::Lifecycles => "lifecycles",
             Self::InstanceExists => "instance_exists",
             Self::ImageExists => "image_exists",
@@ -112,7 +115,9 @@ impl Step {
             | Self::TimingRollups
             | Self::TimingDayRollups => TableClass::Timings,
             Self::Lifecycles => TableClass::Lifecycles,
-            Self::RawEvents | Self::ScopeRollups | Self::MinuteIds => TableClass::Events,
+            Self::RawEvents | Self::ScopeRollups | Self::MinuteIds | Self::StackyNames => {
+                TableClass::Events
+            }
             Self::Quarantine => TableClass::Quarantine,
             Self::JsonReports => TableClass::Reports,
             Self::InstanceExists
@@ -148,7 +153,9 @@ impl Step {
             Self::RawEvents => Some("when_us"),
             Self::Quarantine => Some("received_us"),
             Self::JsonReports => Some("created"),
-            Self::Lifecycles
+            // Names are few, and their times do not follow their ids.
+            Self::StackyNames
+            | Self::Lifecycles
             | Self::InstanceUsages
             | Self::ImageUsages
             | Self::InstanceReconcile
@@ -171,6 +178,8 @@ impl Step {
             Self::TimingDayRollups => sql.push("day_us + 86400000000 <= ").int(cutoff),
             // A minute goes once it is wholly before the horizon.
             Self::MinuteIds => sql.push("minute_us + 60000000 <= ").int(cutoff),
+            // A name goes with the last of its events (retention takes the events by time).
+            Self::StackyNames => sql.push("last_when < ").int(cutoff),
             Self::Lifecycles => sql.push("last_state = 'deleted'"),
             Self::InstanceExists | Self::ImageExists => sql
                 .push("audit_period_ending < ")
@@ -209,6 +218,7 @@ impl Step {
             | Self::TimingDayRollups
             | Self::ScopeRollups
             | Self::MinuteIds
+            | Self::StackyNames
             | Self::InstanceExists
             | Self::ImageExists
             | Self::InstanceReconcile

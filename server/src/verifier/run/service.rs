@@ -113,21 +113,23 @@ impl Verifier {
     /// # Errors
     /// Database errors.
     pub async fn record_state(&self, service: Service, took: Duration) -> Result<(), StoreError> {
+        // Both reads first, then every gauge: a scrape between the sets would otherwise see
+        // this pass's counts beside the previous pass's lag (or none yet).
         let counts = self.store.verifier_counts(service).await?;
-        let name = service.as_str();
-        for status in ExistsStatus::ALL {
-            let n = counts.get(status.as_str()).copied().unwrap_or(0);
-            self.metrics
-                .set(&m::EXISTS, &[name, status.as_str()], n as f64);
-        }
         let now = now_micros();
         let settle = i64::try_from(self.settings.settle.as_micros()).unwrap_or(i64::MAX);
         let oldest = self
             .store
             .verifier_oldest_pending(service, now.saturating_sub(settle))
             .await?;
+        let name = service.as_str();
         let lag = oldest.map_or(0.0, |at| (now - at).max(0) as f64 / 1e6);
         self.metrics.set(&m::LAG, &[name], lag);
+        for status in ExistsStatus::ALL {
+            let n = counts.get(status.as_str()).copied().unwrap_or(0);
+            self.metrics
+                .set(&m::EXISTS, &[name, status.as_str()], n as f64);
+        }
         let unix = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());

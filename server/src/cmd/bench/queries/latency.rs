@@ -255,7 +255,7 @@ async fn time_dbapi(store: &Store, s: &Samples) -> anyhow::Result<()> {
 }
 
 /// Prints one line: p50, p95, p99 and max in milliseconds, and the mean rows per call.
-fn report(what: &str, times: &mut [Duration], rows: usize) {
+pub(super) fn report(what: &str, times: &mut [Duration], rows: usize) {
     times.sort_unstable();
     let n = times.len();
     let ms = |i: usize| times[i.min(n - 1)].as_secs_f64() * 1e3;

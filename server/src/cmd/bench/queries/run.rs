@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::latency::time_endpoints;
 use super::plans::print_plans;
+use super::routes::time_routes;
 use super::samples::sample;
 use crate::cmd::bench::database::{or_defaults, FreshDb};
 use crate::cmd::bench::fill::ingest_generated;
@@ -113,5 +114,6 @@ async fn measure(args: &QueryBenchArgs, store: &Store) -> anyhow::Result<()> {
         samples.max_id
     );
     print_plans(store, &samples).await?;
-    time_endpoints(store, &samples).await
+    time_endpoints(store, &samples).await?;
+    time_routes(store, &samples).await
 }
