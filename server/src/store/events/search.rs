@@ -7,11 +7,11 @@
 //! only error rows enter (on MySQL/MariaDB, `(is_error, host, when_us)` and the tenant's).
 //! Lists by id walk an index backwards and stop at the limit.
 
-use app::model::{EventPage, EventRow, Field, ScopeKind, SearchQuery};
+use app::model::{EventFilter, EventPage, EventRow, Field, ScopeKind, SearchQuery};
 
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
-use crate::store::events::row::{field_column, EVENT_SELECT, IS_ERROR};
+use crate::store::events::row::{field_column, push_index_hint, EVENT_SELECT, IS_ERROR};
 use crate::store::sql::Sql;
 
 /// ±1 minute: v2's `when` drill-down window.
@@ -36,11 +36,12 @@ impl Store {
             next_before: None,
         };
         let mut sql = Sql::new(EVENT_SELECT);
+        if field_column(q.field).is_some() {
+            push_index_hint(&mut sql, &hinted(q.field, &q.value, q.deployment));
+        }
         sql.push(" WHERE 1 = 1");
         match (q.field, field_column(q.field)) {
-            (_, Some(column)) => {
-                sql.and_eq(column, &q.value);
-            }
+            (field, Some(column)) => push_match(&mut sql, field, column, &q.value),
             (Field::Deployment, None) => match self.deployment_id(&q.value).await? {
                 Some(id) => {
                     sql.push(" AND e.deployment_id = ").int(id);
@@ -208,6 +209,39 @@ pub(crate) fn scope_error_counts_sql(
 }
 
 /// One drill-down: the rows on either side of `anchor` sharing its `field`.
+/// ` AND column = value`; for a routing key that makes every row an error (`…error`), the
+/// error rule too, whose partial index (migration 0005: the error rows by id) the list then
+/// walks: the routing key has no index of its own, and a drill-down from a recent row by
+/// `monitor.error` read every newer row (343 ms at a million events).
+fn push_match<'a>(sql: &mut Sql<'a>, field: Field, column: &'static str, value: &'a str) {
+    sql.and_eq(column, value);
+    if field == Field::Source && value.ends_with("error") {
+        sql.push(" AND ").push(IS_ERROR);
+    }
+}
+
+/// The live-feed filter that selects what a search or drill-down of `field = value` (within
+/// `deployment`) selects, for [`push_index_hint`]: on MySQL/MariaDB a list by one value with a
+/// `(column, id)` index walks that index from its cursor. Left alone, MariaDB read a tenant's
+/// rows by `ref` from its first id for the drill-down (740 ms p95 at a million events).
+fn hinted(field: Field, value: &str, deployment: Option<i64>) -> EventFilter {
+    let mut filter = EventFilter {
+        deployment,
+        ..EventFilter::default()
+    };
+    let text = Some(value.to_owned());
+    match field {
+        Field::Event => filter.event = text,
+        Field::Service => filter.service = text,
+        Field::Host => filter.host = text,
+        Field::Tenant => filter.tenant = text,
+        Field::Instance => filter.instance = text,
+        Field::Request => filter.request = text,
+        Field::Deployment | Field::Source | Field::When => {}
+    }
+    filter
+}
+
 struct Around<'a> {
     field: Field,
     value: &'a str,
@@ -220,6 +254,13 @@ impl<'a> Around<'a> {
     /// The query of the newer side (oldest first) or the older side (newest first).
     fn sql(&self, newer: bool) -> Sql<'a> {
         let mut sql = Sql::new(EVENT_SELECT);
+        if self.field != Field::When {
+            let deployment = match self.field {
+                Field::Deployment => Some(self.anchor.deployment_id),
+                _ => self.deployment,
+            };
+            push_index_hint(&mut sql, &hinted(self.field, self.value, deployment));
+        }
         sql.push(" WHERE 1 = 1");
         if let Some(d) = self.deployment {
             sql.push(" AND e.deployment_id = ").int(d);
@@ -246,9 +287,7 @@ impl<'a> Around<'a> {
             return sql;
         }
         match field_column(self.field) {
-            Some(column) => {
-                sql.and_eq(column, self.value);
-            }
+            Some(column) => push_match(&mut sql, self.field, column, self.value),
             None => {
                 // Deployment: the anchor's own deployment.
                 sql.push(" AND e.deployment_id = ")
