@@ -29,7 +29,7 @@ pub fn DrillPage() -> impl IntoView {
     let deployment = get(&pairs, "deployment").and_then(|d| d.parse().ok());
     let key = (field, value.clone(), around, deployment);
     let data = Load::new(move || {
-        let (field, value, around, deployment) = key.clone();
+        let (field, value, around, deployment) = key;
         get_drill(field, value, around, deployment)
     });
     view! {

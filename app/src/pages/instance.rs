@@ -15,7 +15,7 @@ use crate::routes;
 #[component]
 pub fn InstancePage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let data = Load::new(move || get_instance(id.clone()));
+    let data = Load::new(move || get_instance(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

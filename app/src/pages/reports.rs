@@ -19,7 +19,7 @@ pub fn ReportsPage() -> impl IntoView {
         before: get(&pairs, "before").and_then(|b| b.parse().ok()),
     };
     let source = query.clone();
-    let data = Load::new(move || get_reports(source.clone()));
+    let data = Load::new(move || get_reports(source));
     view! {
         <PageTitle text="Reports — StackTach".to_string()/>
         <h1>"Reports"</h1>

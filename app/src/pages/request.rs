@@ -13,7 +13,7 @@ use crate::routes;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let data = Load::new(move || get_request(id.clone()));
+    let data = Load::new(move || get_request(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

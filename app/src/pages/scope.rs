@@ -25,7 +25,7 @@ pub fn TenantPage() -> impl IntoView {
 #[component]
 fn ScopePage(kind: ScopeKind, param: &'static str) -> impl IntoView {
     let value = use_params_map().with_untracked(|p| p.get(param).unwrap_or_default());
-    let data = Load::new(move || get_scope(kind, value.clone()));
+    let data = Load::new(move || get_scope(kind, value));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

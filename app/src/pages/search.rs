@@ -57,7 +57,7 @@ pub fn SearchPage() -> impl IntoView {
 #[component]
 fn Results(query: SearchQuery) -> impl IntoView {
     let source = query.clone();
-    let page = Load::new(move || run_search(source.clone()));
+    let page = Load::new(move || run_search(source));
     view! {
         <Suspense fallback=|| view! { <p>"Searching…"</p> }>
             {move || {

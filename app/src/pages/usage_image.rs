@@ -38,7 +38,7 @@ fn ImageTable(query: UsageQuery) -> impl IntoView {
     let title = query.table.label(UsageService::Glance);
     let all = routes::usage_list(&query);
     let source = query.clone();
-    let page = Load::new(move || get_usage_list(source.clone()));
+    let page = Load::new(move || get_usage_list(source));
     view! {
         <h2>{title}</h2>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

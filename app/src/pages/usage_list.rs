@@ -95,7 +95,7 @@ pub fn UsageFailedPage() -> impl IntoView {
 #[component]
 fn Rows(query: UsageQuery) -> impl IntoView {
     let source = query.clone();
-    let page = Load::new(move || get_usage_list(source.clone()));
+    let page = Load::new(move || get_usage_list(source));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
