@@ -5,6 +5,7 @@
 //! Every list is bounded by a LIMIT. Indexes behind them: `raw_events (instance, when_us)`,
 //! `(request_id, when_us)`, `(when_us)`, `(event)`, `(host)`, `(tenant)` and the primary key.
 
+use crate::aggregate::minute_start;
 use crate::store::backend::Store;
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
@@ -65,10 +66,10 @@ impl Store {
     /// newest of the value by id, from its `(column, id)` index; then, since ids follow
     /// commits and not notification times, the older rows of the value that could still
     /// rank among them: those with a time from the `k`-th newest time read (`w`) on. Every
-    /// such row has an id of one of the minutes from `w` on, so at least their lowest id
-    /// (`minute_ids`, kept at ingest): an id range of the value's index, as short as the
-    /// value's rows older than the first read or the ids of the events since `w`. The
-    /// answer is exact (the tests compare it with the sort of every row).
+    /// such row's id is at least the lowest id of the minutes from `w` on (`minute_ids`, kept
+    /// at ingest), so they are an id range of the value's index: no longer than the value's
+    /// rows older than the first read, nor than the ids of all events since `w`. The answer
+    /// is exact (the tests compare it with the sort of every row).
     ///
     /// # Errors
     /// Database errors.
@@ -106,8 +107,7 @@ impl Store {
     /// The lowest event id stored with a time from `when` on, by `minute_ids`; 0 (every id)
     /// when the minute of `when` has no row (its events, or the minutes, pruned meanwhile).
     async fn lowest_id_from(&self, when: i64) -> Result<i64, StoreError> {
-        const MINUTE_US: i64 = 60_000_000;
-        let minute = when.div_euclid(MINUTE_US).saturating_mul(MINUTE_US);
+        let minute = minute_start(when);
         let mut sql =
             Sql::new("SELECT COALESCE(MIN(min_id), 0) FROM minute_ids WHERE minute_us >= ");
         sql.int(minute);

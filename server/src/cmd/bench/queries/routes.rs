@@ -227,28 +227,24 @@ fn search_pages(k: &Keys<'_>) -> Vec<Path> {
 
 /// An event, instance, request, host and tenant; timings, status, usage and reports.
 fn other_pages(k: &Keys<'_>) -> Vec<Path> {
-    let mut paths = vec![
-        Path::ok(
-            "page /events/{id}",
-            k.per_row(Field::Event, |_, id| routes::event(id)),
-        ),
-        Path::ok(
-            "page /instances/{uuid}",
-            k.per_row(Field::Instance, |v, _| routes::instance(v)),
-        ),
-        Path::ok(
-            "page /requests/{id}",
-            k.per_row(Field::Request, |v, _| routes::request(v)),
-        ),
-        Path::ok(
-            "page /hosts/{host}",
-            k.per_row(Field::Host, |v, _| routes::host(v)),
-        ),
-        Path::ok(
-            "page /tenants/{tenant}",
-            k.per_row(Field::Tenant, |v, _| routes::tenant(v)),
-        ),
+    type Url = fn(&str, i64) -> String;
+    let pages: [(&str, Field, Url); 5] = [
+        ("page /events/{id}", Field::Event, |_, id| routes::event(id)),
+        ("page /instances/{uuid}", Field::Instance, |v, _| {
+            routes::instance(v)
+        }),
+        ("page /requests/{id}", Field::Request, |v, _| {
+            routes::request(v)
+        }),
+        ("page /hosts/{host}", Field::Host, |v, _| routes::host(v)),
+        ("page /tenants/{tenant}", Field::Tenant, |v, _| {
+            routes::tenant(v)
+        }),
     ];
+    let mut paths: Vec<Path> = pages
+        .into_iter()
+        .map(|(what, field, url)| Path::ok(what, k.per_row(field, url)))
+        .collect();
     for w in Window::CHOICES {
         let what = format!("page /timings?window={}", w.param());
         paths.push(Path::ok(what, k.fixed(&routes::timings(w))));
