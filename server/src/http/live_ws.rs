@@ -117,8 +117,8 @@ impl Feed {
     /// too far behind; `last` ends at the horizon (every row up to it was sent or filtered
     /// out), so the hub's rows, which the tail reads past an earlier horizon, continue it.
     async fn catch_up(&mut self) -> Result<(), FeedError> {
-        self.skip_pruned().await?;
         let horizon = self.store.feed_horizon().await?;
+        self.skip_pruned(horizon).await?;
         let mut sent = 0usize;
         while self.last < horizon {
             if sent >= MAX_CATCH_UP {
@@ -141,10 +141,12 @@ impl Feed {
     }
 
     /// When retention deleted the events after `last`, says how many and moves `last` to
-    /// just before the oldest kept event.
-    async fn skip_pruned(&mut self) -> Result<(), FeedError> {
+    /// just before the oldest kept event. `horizon` was read before the oldest id: ids that
+    /// commit in between lie above it, so they are never taken for pruned
+    /// ([`resume_after_prune`]).
+    async fn skip_pruned(&mut self, horizon: i64) -> Result<(), FeedError> {
         let oldest = self.store.oldest_event_id().await?;
-        if let Some(gap) = resume_after_prune(self.last, oldest) {
+        if let Some(gap) = resume_after_prune(self.last, oldest, horizon) {
             self.last = gap.resume_after;
             self.send(&LiveMessage::Pruned {
                 pruned: gap.pruned,

@@ -13,9 +13,14 @@ pub struct PrunedGap {
 }
 
 /// Where a reader whose last id is `cursor` goes on, given the oldest stored event id
-/// (`None`: no events at all). `None` when no event after the cursor was pruned.
-pub fn resume_after_prune(cursor: i64, oldest: Option<i64>) -> Option<PrunedGap> {
-    let oldest = oldest?;
+/// (`None`: no events at all) and the feed horizon (every id up to it committed or never to
+/// be). `None` when no event after the cursor was pruned.
+///
+/// Only an oldest event at or below the horizon shows a gap: above it, the ids before it may
+/// be a PostgreSQL batch still open while a later one committed, and a reader that took them
+/// for pruned would skip them for good once they commit.
+pub fn resume_after_prune(cursor: i64, oldest: Option<i64>, horizon: i64) -> Option<PrunedGap> {
+    let oldest = oldest.filter(|oldest| *oldest <= horizon)?;
     let resume_after = oldest - 1;
     (cursor < resume_after).then(|| PrunedGap {
         pruned: resume_after.abs_diff(cursor.max(0)),
@@ -30,16 +35,31 @@ mod tests {
     #[test]
     fn a_cursor_into_pruned_ids_jumps_to_the_oldest_kept() {
         assert_eq!(
-            resume_after_prune(10, Some(51)),
+            resume_after_prune(10, Some(51), 60),
             Some(PrunedGap {
                 pruned: 40,
                 resume_after: 50
             })
         );
         // A fresh reader of a never-pruned table, or one already past the oldest: no jump.
-        assert_eq!(resume_after_prune(0, Some(1)), None);
-        assert_eq!(resume_after_prune(70, Some(51)), None);
-        assert_eq!(resume_after_prune(50, Some(51)), None);
-        assert_eq!(resume_after_prune(10, None), None);
+        assert_eq!(resume_after_prune(0, Some(1), 1), None);
+        assert_eq!(resume_after_prune(70, Some(51), 90), None);
+        assert_eq!(resume_after_prune(50, Some(51), 51), None);
+        assert_eq!(resume_after_prune(10, None, 60), None);
+    }
+
+    #[test]
+    fn ids_below_an_oldest_event_past_the_horizon_are_not_pruned() {
+        // Ids 11-50 are a batch still open while 51 committed: the horizon stays at 10.
+        assert_eq!(resume_after_prune(10, Some(51), 10), None);
+        assert_eq!(resume_after_prune(0, Some(51), 50), None);
+        // At the horizon, the ids before it are final.
+        assert_eq!(
+            resume_after_prune(0, Some(51), 51),
+            Some(PrunedGap {
+                pruned: 50,
+                resume_after: 50
+            })
+        );
     }
 }

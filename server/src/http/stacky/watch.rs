@@ -125,7 +125,11 @@ pub(super) async fn watch(
 /// answers how many ids it skipped.
 async fn past_pruned(since: Since, store: &Store) -> Result<(Since, Option<u64>), StoreError> {
     if let Since::AfterId(id) = since {
-        if let Some(gap) = resume_after_prune(id, store.oldest_event_id().await?) {
+        // The horizon first: ids that commit after it was read lie above it, so they are never
+        // taken for pruned.
+        let horizon = store.feed_horizon().await?;
+        let oldest = store.oldest_event_id().await?;
+        if let Some(gap) = resume_after_prune(id, oldest, horizon) {
             return Ok((Since::AfterId(gap.resume_after), Some(gap.pruned)));
         }
     }
