@@ -208,7 +208,6 @@ pub(crate) fn scope_error_counts_sql(
     sql
 }
 
-/// One drill-down: the rows on either side of `anchor` sharing its `field`.
 /// ` AND column = value`; for a routing key that makes every row an error (`…error`), the
 /// error rule too, whose partial index (migration 0005: the error rows by id) the list then
 /// walks: the routing key has no index of its own, and a drill-down from a recent row by
@@ -242,6 +241,7 @@ fn hinted(field: Field, value: &str, deployment: Option<i64>) -> EventFilter {
     filter
 }
 
+/// One drill-down: the rows on either side of `anchor` sharing its `field`.
 struct Around<'a> {
     field: Field,
     value: &'a str,

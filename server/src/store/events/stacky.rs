@@ -108,15 +108,13 @@ impl Store {
     /// when the minute of `when` has no row (its events, or the minutes, pruned meanwhile).
     async fn lowest_id_from(&self, when: i64) -> Result<i64, StoreError> {
         let minute = minute_start(when);
-        let mut sql =
-            Sql::new("SELECT COALESCE(MIN(min_id), 0) FROM minute_ids WHERE minute_us >= ");
+        let mut sql = Sql::new(
+            "SELECT COALESCE(MIN(min_id), 0), COALESCE(MIN(minute_us), 0) FROM minute_ids \
+             WHERE minute_us >= ",
+        );
         sql.int(minute);
-        let mut first = Sql::new("SELECT COUNT(*) FROM minute_ids WHERE minute_us = ");
-        first.int(minute);
-        if self.fetch_int(&first).await? == 0 {
-            return Ok(0);
-        }
-        self.fetch_int(&sql).await
+        let (lowest, first): (i64, i64) = self.fetch_one(&sql).await?;
+        Ok(if first == minute { lowest } else { 0 })
     }
 
     /// One raw event of `service` by id, with its stored JSON.
