@@ -115,8 +115,9 @@ pub struct ServiceProgress {
     /// The latest audit periods (by ending), newest first, at most
     /// [`UsageOverview::PERIODS`].
     pub periods: Vec<ProgressRow>,
-    /// Older periods not listed.
-    pub older_periods: u64,
+    /// Whether older periods exist than those listed (the `all` row counts them; the exists
+    /// table lists their rows). Not counted: that would read every exists row.
+    pub older_periods: bool,
 }
 
 /// The Usage section's overview.

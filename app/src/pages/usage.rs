@@ -43,9 +43,8 @@ fn Overview(d: UsageOverview) -> impl IntoView {
 fn Progress(s: ServiceProgress) -> impl IntoView {
     let service = s.service;
     let heading = format!("{} exists: verifier progress", service.label());
-    let older = (s.older_periods > 0).then(|| {
-        let text = format!("{} older audit periods are not listed.", s.older_periods);
-        view! { <p class="hint">{text}</p> }
+    let older = s.older_periods.then(|| {
+        view! { <p class="hint">"Older audit periods are not listed; the first row counts them too."</p> }
     });
     let rows = std::iter::once(s.all)
         .chain(s.periods)

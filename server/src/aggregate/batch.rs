@@ -15,6 +15,8 @@ use crate::notification::Detail;
 pub struct Input<'a> {
     /// The id the raw row was given.
     pub raw_id: i64,
+    /// The deployment it was consumed from.
+    pub deployment_id: i64,
     /// The exchange it was consumed from (v2 kept nova, glance and the rest in three tables).
     pub exchange: &'a str,
     pub event: &'a str,

@@ -45,6 +45,8 @@ impl Lifecycles {
                 start,
                 last_timing: None,
                 duration: 0,
+                end_tenant: None,
+                end_deployment_id: None,
             };
             (id, tracker)
         });
@@ -137,6 +139,8 @@ impl Lifecycles {
             start: input.when,
             last_timing: None,
             duration: 0,
+            end_tenant: None,
+            end_deployment_id: None,
         });
         self.tracker_of
             .insert(input.request_id.to_string(), position);
@@ -150,6 +154,8 @@ impl Lifecycles {
         let tracker = self.trackers.get_mut(position);
         tracker.last_timing = Some(RowRef::New(timing));
         tracker.duration = input.when - tracker.start;
+        tracker.end_tenant = input.tenant.map(str::to_string);
+        tracker.end_deployment_id = Some(input.deployment_id);
     }
 
     pub fn finish(self, writes: &mut Writes) {
@@ -191,6 +197,8 @@ impl Lifecycles {
                 id,
                 last_timing: resolve(t.last_timing, &timings.refs),
                 duration: t.duration,
+                end_tenant: t.end_tenant,
+                end_deployment_id: t.end_deployment_id,
             })
             .collect();
     }

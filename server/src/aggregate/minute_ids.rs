@@ -47,6 +47,7 @@ mod tests {
     fn input(raw_id: i64, when: i64) -> Input<'static> {
         Input {
             raw_id,
+            deployment_id: 1,
             exchange: "nova",
             event: "compute.instance.update",
             service: "compute",

@@ -136,14 +136,21 @@ pub struct Tracker {
     pub last_timing: Option<RowRef>,
     /// `last_timing.end_when - start`, µs.
     pub duration: i64,
+    /// The tenant and deployment of `last_timing`'s end event: what v2's KPIs read from that
+    /// event (`/stacky/kpi` lists a day of trackers; reading each end event was a random read
+    /// of `raw_events` per row).
+    pub end_tenant: Option<String>,
+    pub end_deployment_id: Option<i64>,
 }
 
-/// A stored tracker's new last timing and duration.
+/// A stored tracker's new last timing, duration and end event's tenant and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackerUpdate {
     pub id: i64,
     pub last_timing: Option<RowRef>,
     pub duration: i64,
+    pub end_tenant: Option<String>,
+    pub end_deployment_id: Option<i64>,
 }
 
 /// What an instance was launched as, per request (v2 `InstanceUsage`).

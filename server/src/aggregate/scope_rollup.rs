@@ -60,6 +60,7 @@ mod tests {
     ) -> Input<'a> {
         Input {
             raw_id: 1,
+            deployment_id: 1,
             exchange: "nova",
             event,
             service: "compute",

@@ -59,6 +59,7 @@ mod tests {
     ) -> Input<'static> {
         Input {
             raw_id: 1,
+            deployment_id: 1,
             exchange,
             event,
             service: "compute",

@@ -296,6 +296,7 @@ async fn aggregate_rounds(
 fn input(event: &NewEvent, raw_id: i64) -> Input<'_> {
     Input {
         raw_id,
+        deployment_id: event.deployment_id,
         exchange: &event.exchange,
         event: &event.event,
         service: &event.service,

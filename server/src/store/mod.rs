@@ -80,7 +80,7 @@ pub use quarantine::{NewQuarantine, QuarantineRecord};
 pub use table_sizes::{TableSizeNow, TableSizeSample, SAMPLES_KEPT, SAMPLE_HOUR};
 pub use tx::Tx;
 pub use usage_pages::{
-    GlanceDeleteRow, GlanceExistsRow, GlanceUsageRow, NovaDeleteRow, NovaExistsRow, NovaLaunchRow,
-    ProgressCount,
+    ExistsProgress, GlanceDeleteRow, GlanceExistsRow, GlanceUsageRow, NovaDeleteRow, NovaExistsRow,
+    NovaLaunchRow, ProgressCount,
 };
 pub use verifier::{Claim, ExistsState, RawBody, StatusWrite};

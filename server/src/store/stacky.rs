@@ -266,11 +266,12 @@ pub struct TimingSummary {
     pub total: i64,
 }
 
-/// A request's KPI row: the end event of its last timing, duration (µs), instance, deployment.
+/// A request's KPI row: its last timing's operation (the end event's type without `.end`),
+/// duration (µs), instance, the end event's deployment.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StackyKpi {
     #[sqlx(try_from = "Text")]
-    pub event: String,
+    pub operation: String,
     pub duration: i64,
     #[sqlx(try_from = "Text")]
     pub instance: String,

@@ -12,6 +12,7 @@ mod scope_rollups;
 mod stacky_names;
 mod throughput;
 mod timings_page;
+mod tracker_ends;
 
 use serde_json::Value;
 use server::ingest::{DeploymentRef, Incoming, Ingestor};

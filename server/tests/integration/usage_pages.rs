@@ -3,12 +3,16 @@
 //! through the app's port ([`ServerBackend`]) — filters, pages, progress counts — and rendered by
 //! the server (links, escaped untrusted text, 404s).
 
-use app::model::{Micros, ReportsQuery, UsageQuery, UsageRecord, UsageService, UsageTable};
+use app::model::{
+    Micros, ReportsQuery, UsageOverview, UsageQuery, UsageRecord, UsageService, UsageTable,
+};
 use app::ssr::Backend as _;
 use serde_json::json;
 use server::http::web::{DemoStatus, ServerBackend};
 use server::store::stacky::NewJsonReport;
+use server::store::ProgressCount;
 use server::telemetry::status::StatusBoard;
+use server::verifier::model::Service;
 
 use crate::helpers::{deployments, http_get, Backend, TestApp, TestDb};
 use crate::stacky::ingest;
@@ -243,7 +247,7 @@ async fn assert_progress(b: &ServerBackend) {
     let glance = &overview.services[1];
     assert_eq!(
         (glance.service, glance.all.total, glance.older_periods),
-        (UsageService::Glance, 1, 0)
+        (UsageService::Glance, 1, false)
     );
 }
 
@@ -381,6 +385,156 @@ async fn usage_and_reports(kind: Backend) {
     assert_usage_pages(app.port).await;
     assert_report_pages(app.port, report).await;
     app.stop().await;
+}
+
+/// Nova exists over 14 audit period endings (one ending with two beginnings, periods of one to
+/// three rows, a verified row), glance exists over 3 endings and one without an audit period.
+async fn seed_periods(fx: &Fixture) {
+    let mut nova_messages = Vec::new();
+    for k in 0..14_i64 {
+        let ending = PERIOD + k * DAY;
+        let mut beginnings = vec![ending - DAY];
+        if k == 5 {
+            beginnings.push(ending - DAY / 2);
+        }
+        for (b, beginning) in beginnings.into_iter().enumerate() {
+            for r in 0..=(k % 3) {
+                let p = json!({"audit_period_beginning": when(beginning),
+                    "audit_period_ending": when(ending), "launched_at": when(LAUNCHED)});
+                let instance = format!("p{k}-{b}-{r}");
+                nova_messages.push(nova("compute.instance.exists", &instance, "req-p", p));
+            }
+        }
+    }
+    ingest(
+        fx,
+        "nova",
+        nova_messages
+            .into_iter()
+            .map(|b| ("monitor.info", b))
+            .collect(),
+    )
+    .await;
+    let mut glance_messages = Vec::new();
+    for k in 0..4_i64 {
+        let image = json!([{"id": format!("im-{k}"), "created_at": when(LAUNCHED),
+            "deleted_at": null, "size": 1}]);
+        let mut p = json!({"owner": OWNER, "images": image});
+        if k < 3 {
+            p["audit_period_beginning"] = json!(when(PERIOD + (k - 1) * DAY));
+            p["audit_period_ending"] = json!(when(PERIOD + k * DAY));
+        }
+        glance_messages.push(glance("image.exists", p));
+    }
+    ingest(
+        fx,
+        "glance",
+        glance_messages
+            .into_iter()
+            .map(|b| ("notifications.info", b))
+            .collect(),
+    )
+    .await;
+}
+
+/// The rows of `scanned` whose ending is among the `k` newest endings (a missing ending is the
+/// oldest), sorted; and whether any row is older.
+fn newest_endings(scanned: &[ProgressCount], k: usize) -> (Vec<ProgressCount>, bool) {
+    let mut endings: Vec<Option<i64>> = scanned.iter().map(|c| c.audit_period_ending).collect();
+    endings.sort_unstable_by(|a, b| b.cmp(a));
+    endings.dedup();
+    let kept: Vec<Option<i64>> = endings.iter().take(k).copied().collect();
+    let mut rows: Vec<ProgressCount> = scanned
+        .iter()
+        .filter(|c| kept.contains(&c.audit_period_ending))
+        .cloned()
+        .collect();
+    rows.sort_by_key(progress_key);
+    (rows, endings.len() > k)
+}
+
+fn progress_key(c: &ProgressCount) -> (Option<i64>, Option<i64>, String, i64) {
+    (
+        c.audit_period_ending,
+        c.audit_period_beginning,
+        c.status.clone(),
+        c.send_status,
+    )
+}
+
+/// The overview's latest periods, read by probing the period index, equal the same periods
+/// counted over every row; with fewer periods than asked for, every row (a glance exists
+/// without an audit period included); the overview's first row counts every row.
+async fn progress_periods(kind: Backend) {
+    let db = TestDb::new(kind);
+    let fx = Fixture::new(&db).await;
+    let store = fx.store.clone();
+    seed_periods(&fx).await;
+    for (service, ask, older) in [
+        (Service::Nova, 10, true),
+        (Service::Nova, 14, false),
+        (Service::Nova, 20, false),
+        (Service::Glance, 2, true),
+        (Service::Glance, 3, true),
+        (Service::Glance, 4, false),
+    ] {
+        let scanned = store.exists_progress_scanned(service).await.unwrap();
+        let mut got = store.exists_progress(service, ask).await.unwrap();
+        got.periods.sort_by_key(progress_key);
+        let (want, want_older) = newest_endings(&scanned, ask);
+        assert_eq!(got.periods, want, "{service:?}, {ask} periods");
+        assert_eq!(
+            (got.older, want_older),
+            (older, older),
+            "{service:?}, {ask}"
+        );
+        let total: i64 = got.all.iter().map(|(_, _, n)| n).sum();
+        let rows: i64 = scanned.iter().map(|c| c.n).sum();
+        assert_eq!(total, rows, "{service:?}: the kept total");
+    }
+    let overview = backend(&fx).usage_overview().await.unwrap();
+    let nova = &overview.services[0];
+    // 14 endings: 1 + 2 + 3 + … rows (k % 3 + 1 each), the fifth ending twice.
+    let rows: u64 = (0..14).map(|k: u64| k % 3 + 1).sum::<u64>() + 3;
+    assert_eq!((nova.all.total, nova.older_periods), (rows, true));
+    assert_eq!(nova.periods.len(), UsageOverview::PERIODS);
+    // The newest ten periods, newest first: the fifth ending's two periods, the later
+    // beginning first, are the last two.
+    let periods: Vec<_> = nova
+        .periods
+        .iter()
+        .map(|p| (p.ending, p.beginning))
+        .collect();
+    let at = |k: i64, back: i64| {
+        (
+            Some(Micros(PERIOD + k * DAY)),
+            Some(Micros(PERIOD + k * DAY - back)),
+        )
+    };
+    let mut want: Vec<_> = (6..14).rev().map(|k| at(k, DAY)).collect();
+    want.extend([at(5, DAY / 2), at(5, DAY)]);
+    assert_eq!(periods, want);
+    let glance = &overview.services[1];
+    assert_eq!(
+        (glance.all.total, glance.periods.len(), glance.older_periods),
+        (4, 4, false)
+    );
+    assert_eq!(glance.periods[3].ending, None, "no period is the oldest");
+}
+
+#[tokio::test]
+async fn progress_periods_sqlite() {
+    progress_periods(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn progress_periods_postgres() {
+    progress_periods(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn progress_periods_mariadb() {
+    progress_periods(Backend::MariaDb).await;
 }
 
 #[tokio::test]

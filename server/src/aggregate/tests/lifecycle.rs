@@ -43,6 +43,8 @@ fn start_kpi_tracking() {
             start: DUMMY_TIME,
             last_timing: None,
             duration: 0,
+            end_tenant: None,
+            end_deployment_id: None,
         }]
     );
 }
@@ -83,6 +85,8 @@ fn update_kpi() {
             id: 7,
             last_timing: Some(RowRef::Stored(3)),
             duration: end - start,
+            end_tenant: Some(TENANT_ID_1.into()),
+            end_deployment_id: Some(1),
         }]
     );
 }

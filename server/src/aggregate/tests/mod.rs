@@ -46,6 +46,7 @@ impl Event {
     fn input(&self) -> Input<'_> {
         Input {
             raw_id: self.raw_id,
+            deployment_id: 1,
             exchange: match self.detail {
                 Detail::Glance(_) => "glance",
                 _ => "nova",

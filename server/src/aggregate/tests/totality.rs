@@ -119,6 +119,7 @@ fn check(bytes: &[u8]) -> usize {
             parsed += 1;
             let input = Input {
                 raw_id: 1,
+                deployment_id: 1,
                 exchange,
                 event: &n.event,
                 service: &n.service,

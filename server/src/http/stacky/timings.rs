@@ -137,11 +137,9 @@ async fn kpi_rows(state: &AppState, tenant: Option<&str>) -> Answer {
     let kpis = state.store.stacky_kpis(since, tenant, KPI_MAX).await?;
     let mut out = vec![json!(["Event", "Time", "UUID", "Deployment"])];
     for k in kpis {
-        // v2: event[:-len(".end")].
-        let keep = k.event.chars().count().saturating_sub(4);
-        let operation: String = k.event.chars().take(keep).collect();
+        // v2: event[:-len(".end")], the timing's name.
         out.push(json!([
-            operation,
+            k.operation,
             sec_to_time_decimal(k.duration),
             k.instance,
             k.deployment

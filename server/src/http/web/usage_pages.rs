@@ -8,16 +8,19 @@ use app::model::{
     UsageService, UsageTable,
 };
 
-use crate::store::{ProgressCount, Store, StoreError};
+use crate::store::{ExistsProgress, Store, StoreError};
+use crate::verifier::model::Service;
 
 /// The counts of one service: all periods, and the latest periods newest first.
-fn progress(service: UsageService, counts: Vec<ProgressCount>) -> ServiceProgress {
+fn progress(service: UsageService, counts: ExistsProgress) -> ServiceProgress {
     let mut all = ProgressRow::new(None, None);
+    for (status, send_status, n) in &counts.all {
+        all.add(status, *send_status, u64::try_from(*n).unwrap_or(0));
+    }
     // Keyed by (ending, beginning) so the newest period sorts last.
     let mut periods: BTreeMap<(Option<i64>, Option<i64>), ProgressRow> = BTreeMap::new();
-    for c in counts {
+    for c in counts.periods {
         let n = u64::try_from(c.n).unwrap_or(0);
-        all.add(&c.status, c.send_status, n);
         let key = (c.audit_period_ending, c.audit_period_beginning);
         periods
             .entry(key)
@@ -30,7 +33,7 @@ fn progress(service: UsageService, counts: Vec<ProgressCount>) -> ServiceProgres
             })
             .add(&c.status, c.send_status, n);
     }
-    let older_periods = periods.len().saturating_sub(UsageOverview::PERIODS) as u64;
+    let older_periods = counts.older || periods.len() > UsageOverview::PERIODS;
     let periods = periods
         .into_values()
         .rev()
@@ -46,12 +49,15 @@ fn progress(service: UsageService, counts: Vec<ProgressCount>) -> ServiceProgres
 
 /// The verifier's progress over both services' exists.
 pub(super) async fn overview(store: &Store) -> Result<UsageOverview, StoreError> {
-    Ok(UsageOverview {
-        services: vec![
-            progress(UsageService::Nova, store.nova_exists_progress().await?),
-            progress(UsageService::Glance, store.glance_exists_progress().await?),
-        ],
-    })
+    let mut services = Vec::new();
+    for (service, of) in [
+        (UsageService::Nova, Service::Nova),
+        (UsageService::Glance, Service::Glance),
+    ] {
+        let counts = store.exists_progress(of, UsageOverview::PERIODS).await?;
+        services.push(progress(service, counts));
+    }
+    Ok(UsageOverview { services })
 }
 
 fn at(t: Option<i64>) -> Option<Micros> {

@@ -215,19 +215,22 @@ impl Store {
     }
 }
 
-/// [`Store::stacky_kpis`]' statement. The deployment's name is a scalar subquery, as in the
-/// event lists: a join lets MySQL/MariaDB start from the one-row `deployments`.
+/// [`Store::stacky_kpis`]' statement: trackers, their lifecycle and last timing only (the end
+/// event's tenant and deployment are the tracker's, migration 0025). A tracker whose end event
+/// was never known is left out, as the join to that event left it out before. The
+/// deployment's name is a scalar subquery, as in the event lists: a join lets MySQL/MariaDB
+/// start from the one-row `deployments`.
 pub(crate) fn stacky_kpis_sql(since: i64, tenant: Option<&str>, limit: i64) -> Sql<'_> {
     let mut sql = Sql::new(
-        "SELECT e.event, t.duration, l.instance, \
-         (SELECT d.name FROM deployments d WHERE d.id = e.deployment_id) AS deployment \
+        "SELECT tm.name AS operation, t.duration, l.instance, \
+         (SELECT d.name FROM deployments d WHERE d.id = t.end_deployment_id) AS deployment \
          FROM request_trackers t JOIN lifecycles l ON l.id = t.lifecycle_id \
          JOIN timings tm ON tm.id = t.last_timing_id \
-         JOIN raw_events e ON e.id = tm.end_raw_id WHERE t.start >= ",
+         WHERE t.end_deployment_id IS NOT NULL AND t.start >= ",
     );
     sql.int(since);
     if let Some(tenant) = tenant {
-        sql.push(" AND e.tenant = ").text(tenant);
+        sql.push(" AND t.end_tenant = ").text(tenant);
     }
     sql.push(" ORDER BY t.duration, t.id LIMIT ").int(limit);
     sql

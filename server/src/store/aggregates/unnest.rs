@@ -87,6 +87,8 @@ pub(super) struct TrackerRow<'a> {
     pub last_timing_id: Option<i64>,
     pub start: i64,
     pub duration: i64,
+    pub end_tenant: Option<&'a str>,
+    pub end_deployment_id: Option<i64>,
 }
 
 /// Inserts request trackers (the first one of a request id wins).
@@ -95,8 +97,10 @@ pub(super) async fn insert_trackers(
     rows: &[TrackerRow<'_>],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO request_trackers (request_id, lifecycle_id, last_timing_id, start, duration) \
-         SELECT * FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) \
+        "INSERT INTO request_trackers (request_id, lifecycle_id, last_timing_id, start, duration, \
+         end_tenant, end_deployment_id) \
+         SELECT * FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::int8[], \
+         $6::text[], $7::int8[]) \
          ON CONFLICT (request_id) DO NOTHING",
     )
     .bind(col(rows, |t| t.request_id))
@@ -104,6 +108,8 @@ pub(super) async fn insert_trackers(
     .bind(col(rows, |t| t.last_timing_id))
     .bind(col(rows, |t| t.start))
     .bind(col(rows, |t| t.duration))
+    .bind(col(rows, |t| t.end_tenant))
+    .bind(col(rows, |t| t.end_deployment_id))
     .execute(c)
     .await?;
     Ok(())
@@ -116,13 +122,17 @@ pub(super) async fn update_trackers(
     last_timing_ids: Vec<Option<i64>>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE request_trackers SET last_timing_id = v.last_timing_id, duration = v.duration \
-         FROM UNNEST($1::int8[], $2::int8[], $3::int8[]) AS v (id, last_timing_id, duration) \
+        "UPDATE request_trackers SET last_timing_id = v.last_timing_id, duration = v.duration, \
+         end_tenant = v.end_tenant, end_deployment_id = v.end_deployment_id \
+         FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::text[], $5::int8[]) \
+         AS v (id, last_timing_id, duration, end_tenant, end_deployment_id) \
          WHERE request_trackers.id = v.id",
     )
     .bind(col(rows, |t| t.id))
     .bind(last_timing_ids)
     .bind(col(rows, |t| t.duration))
+    .bind(col(rows, |t| t.end_tenant.as_deref()))
+    .bind(col(rows, |t| t.end_deployment_id))
     .execute(c)
     .await?;
     Ok(())

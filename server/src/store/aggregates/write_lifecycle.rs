@@ -160,6 +160,8 @@ async fn insert_trackers(
                     last_timing_id: timing_id(t.last_timing),
                     start: t.start,
                     duration: t.duration,
+                    end_tenant: t.end_tenant.as_deref(),
+                    end_deployment_id: t.end_deployment_id,
                 })
                 .collect();
             if resolved.is_empty() {
@@ -170,8 +172,8 @@ async fn insert_trackers(
         Conn::Sqlite(_) | Conn::MySql(_) => {
             let insert = Values {
                 head: "INSERT INTO request_trackers (request_id, lifecycle_id, last_timing_id, \
-                       start, duration) ",
-                binds_per_row: 5,
+                       start, duration, end_tenant, end_deployment_id) ",
+                binds_per_row: 7,
                 tail: if conn.is_mysql() {
                     mysql::INSERT_TRACKERS
                 } else {
@@ -184,22 +186,26 @@ async fn insert_trackers(
                         .bind(lifecycle_id(t))
                         .bind(timing_id(t.last_timing))
                         .bind(t.start)
-                        .bind(t.duration);
+                        .bind(t.duration)
+                        .bind(t.end_tenant.as_deref())
+                        .bind(t.end_deployment_id);
                 })
                 .await
         }
     }
 }
 
-async fn update_trackers(
+async fn update_trackers<'a>(
     conn: &mut Conn<'_>,
-    rows: &[TrackerUpdate],
+    rows: &'a [TrackerUpdate],
     timing_id: &impl Fn(Option<RowRef>) -> Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let bind = |row: &mut Tuple<'_, '_>, t: &TrackerUpdate| {
+    let bind = |row: &mut Tuple<'_, 'a>, t: &'a TrackerUpdate| {
         row.bind(t.id)
             .bind(timing_id(t.last_timing))
-            .bind(t.duration);
+            .bind(t.duration)
+            .bind(t.end_tenant.as_deref())
+            .bind(t.end_deployment_id);
     };
     match conn {
         Conn::Postgres(_) if rows.is_empty() => Ok(()),
@@ -210,17 +216,26 @@ async fn update_trackers(
         Conn::MySql(_) => {
             let update = mysql::Join {
                 table: "request_trackers",
-                names: &["id", "last_timing_id", "duration"],
-                set: "t.last_timing_id = v.last_timing_id, t.duration = v.duration",
+                names: &[
+                    "id",
+                    "last_timing_id",
+                    "duration",
+                    "end_tenant",
+                    "end_deployment_id",
+                ],
+                set: "t.last_timing_id = v.last_timing_id, t.duration = v.duration, \
+                      t.end_tenant = v.end_tenant, t.end_deployment_id = v.end_deployment_id",
             };
             update.execute(conn, rows, bind).await
         }
         Conn::Sqlite(_) => {
             let update = Values {
-                head: "WITH v (id, last_timing_id, duration) AS (",
-                binds_per_row: 3,
+                head: "WITH v (id, last_timing_id, duration, end_tenant, end_deployment_id) AS (",
+                binds_per_row: 5,
                 tail: ") UPDATE request_trackers SET last_timing_id = v.last_timing_id, \
-                       duration = v.duration FROM v WHERE request_trackers.id = v.id",
+                       duration = v.duration, end_tenant = v.end_tenant, \
+                       end_deployment_id = v.end_deployment_id \
+                       FROM v WHERE request_trackers.id = v.id",
             };
             update.execute(conn, rows, bind).await
         }

@@ -11,7 +11,7 @@ mod list;
 mod progress;
 mod rows;
 
-pub use progress::ProgressCount;
+pub use progress::{ExistsProgress, ProgressCount};
 pub use rows::{
     GlanceDeleteRow, GlanceExistsRow, GlanceUsageRow, NovaDeleteRow, NovaExistsRow, NovaLaunchRow,
 };

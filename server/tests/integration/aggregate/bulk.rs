@@ -152,11 +152,12 @@ async fn bulk(backend: Backend, stream: &[(String, Value)]) -> Vec<i64> {
 }
 
 /// What is kept beside the events, against the stored rows: the host and tenant rollups, the
-/// minutes' id ranges, the `/stacky` names, the exists counts.
+/// minutes' id ranges, the `/stacky` names, the trackers' end events, the exists counts.
 async fn derived(setup: &Setup, backend: Backend, what: &str) {
     super::scope_rollups::check(setup, backend).await;
     super::minute_ids::check(setup, backend).await;
     super::stacky_names::check(setup, backend).await;
+    super::tracker_ends::check(setup, backend).await;
     crate::helpers::assert_exists_counts(&setup.store, &format!("{backend:?} {what}")).await;
 }
 
