@@ -21,6 +21,10 @@ use crate::telemetry::metrics;
 use app::model::now_micros;
 
 /// Stores and acks what the receiver hands over.
+/// How long an ack may take before the connection counts as lost (the batch is committed:
+/// its redelivery after the reconnect is recognised as a duplicate).
+const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub(crate) struct Committer<'a> {
     rx: mpsc::Receiver<Batch>,
     channel: Channel,
@@ -121,9 +125,16 @@ impl<'a> Committer<'a> {
             self.stats.messages += batch.len() as u64;
             self.heartbeat.beat(Stage::Committer);
             if let Some(up_to) = self.acks.commit(&batch.tags) {
-                self.channel
-                    .basic_ack(up_to, BasicAckOptions { multiple: true })
-                    .await?;
+                let ack = self
+                    .channel
+                    .basic_ack(up_to, BasicAckOptions { multiple: true });
+                match tokio::time::timeout(ACK_TIMEOUT, ack).await {
+                    Ok(acked) => acked?,
+                    Err(_) => {
+                        let secs = ACK_TIMEOUT.as_secs();
+                        return Err(AmqpError::Lost(format!("an ack got no answer in {secs} s")));
+                    }
+                }
                 m.inc(&metrics::ACK_CALLS, &labels);
                 m.add(&metrics::ACKED, &labels, up_to - self.acked_tag);
                 self.acked_tag = up_to;

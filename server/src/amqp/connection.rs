@@ -20,6 +20,11 @@ pub enum AmqpError {
     Lapin(#[from] lapin::Error),
     #[error("the consumer of queue(s) on exchange {0:?} was cancelled by the broker")]
     Cancelled(String),
+    /// The connection left the connected state, or a broker call got no answer in time. After
+    /// a clean close by the broker, lapin can leave a pending call (an ack) and the consumers'
+    /// streams waiting forever (amqp-rs/lapin#409), so the consumer checks both itself.
+    #[error("the broker connection was lost: {0}")]
+    Lost(String),
     /// A bug: the deployment's task panicked (the panic's message). The deployment is stopped
     /// as if it had `exit_on_exception`, so a worker left with nothing exits non-zero.
     #[error("the consumer task panicked: {0}")]

@@ -7,6 +7,8 @@
 //! The tasks themselves are in `pipeline` (receive → store → ack) and are watched by the
 //! `supervisor`, which restarts one whose heartbeat is older than `process_timeout`.
 
+use std::time::Duration;
+
 use app::model::ConsumerState;
 use lapin::Connection;
 
@@ -71,11 +73,14 @@ async fn connect_and_consume(ctx: &ConsumerContext, attempt: &mut u32) -> Result
     outcome
 }
 
+/// How long closing the connection may take (a connection the broker closed may never answer).
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
 async fn close(connection: &Connection) {
-    if let Err(e) = connection
-        .close(200, "stacktach shutting down".into())
-        .await
-    {
-        tracing::debug!(error = %e, "Connection was already closed.");
+    let closing = connection.close(200, "stacktach shutting down".into());
+    match tokio::time::timeout(CLOSE_TIMEOUT, closing).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = %e, "Connection was already closed."),
+        Err(_) => tracing::debug!("Closing the connection timed out."),
     }
 }

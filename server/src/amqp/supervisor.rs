@@ -81,7 +81,14 @@ impl<'a> Supervisor<'a> {
                     }
                     None => return Ok(()),
                 },
-                _ = check.tick() => self.restart_stale().await?,
+                _ = check.tick() => {
+                    let status = self.connection.status();
+                    if !status.connected() {
+                        let state = if status.closed() { "closed" } else { "not connected" };
+                        return Err(AmqpError::Lost(format!("the connection is {state}")));
+                    }
+                    self.restart_stale().await?;
+                }
             }
         }
     }

@@ -59,6 +59,10 @@ async fn connection_closed_mid_stream(backend: Backend) {
     assert_eq!(closed, 1, "the consumer's connection was found and closed");
     publishing.await.expect("publisher");
     let r = wait_stored(&db.url, &messages, 45).await;
+    if r.lost > 0 {
+        // What the consumer was doing, for a failure that only a loaded machine shows.
+        eprintln!("consumers: {:?}", app.board.of_deployment("cell-a"));
+    }
     assert_complete(&r, messages.len());
     let reconnects: u64 = app
         .board
