@@ -60,21 +60,32 @@ fn any_undated(table: &'static str) -> Sql<'static> {
     sql
 }
 
-/// The rows of the periods ending at or after `from` and, with `undated`, of those without an
-/// ending, counted per period, status and send status.
-fn period_counts(table: &'static str, from: Option<i64>, undated: bool) -> Sql<'static> {
+/// The rows of the periods ending at or after `from` (a range of the period index), counted
+/// per period, status and send status.
+fn dated_counts(table: &'static str, from: i64) -> Sql<'static> {
+    let mut sql = counts_of(table);
+    sql.push(" WHERE audit_period_ending >= ").int(from);
+    sql.push(COUNTS_GROUP);
+    sql
+}
+
+/// The rows without an audit period ending, counted the same way.
+fn undated_counts(table: &'static str) -> Sql<'static> {
+    let mut sql = counts_of(table);
+    sql.push(" WHERE audit_period_ending IS NULL")
+        .push(COUNTS_GROUP);
+    sql
+}
+
+const COUNTS_GROUP: &str =
+    " GROUP BY audit_period_beginning, audit_period_ending, status, send_status";
+
+fn counts_of(table: &'static str) -> Sql<'static> {
     let mut sql = Sql::new(
         "SELECT audit_period_beginning, audit_period_ending, status, send_status, COUNT(*) AS n \
          FROM ",
     );
-    sql.push(table).push(" WHERE (1 = 0");
-    if let Some(from) = from {
-        sql.push(" OR audit_period_ending >= ").int(from);
-    }
-    if undated {
-        sql.push(" OR audit_period_ending IS NULL");
-    }
-    sql.push(") GROUP BY audit_period_beginning, audit_period_ending, status, send_status");
+    sql.push(table);
     sql
 }
 
@@ -110,8 +121,18 @@ impl Store {
             Ordering::Less => false,
         };
         endings.truncate(periods);
-        let sql = period_counts(table, endings.last().copied(), undated);
-        let counts = self.fetch_all(&sql).await?;
+        // Each a range of the period index (one statement with an `OR` of the two was read
+        // as a scan of the whole index by SQLite).
+        let mut counts = match endings.last() {
+            Some(&from) => self.fetch_all(&dated_counts(table, from)).await?,
+            None => Vec::new(),
+        };
+        if undated {
+            counts.extend(
+                self.fetch_all::<ProgressCount>(&undated_counts(table))
+                    .await?,
+            );
+        }
         Ok(ExistsProgress {
             all,
             periods: counts,
@@ -128,12 +149,8 @@ impl Store {
         &self,
         service: Service,
     ) -> Result<Vec<ProgressCount>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT audit_period_beginning, audit_period_ending, status, send_status, \
-             COUNT(*) AS n FROM ",
-        );
-        sql.push(exists_table(service))
-            .push(" GROUP BY audit_period_beginning, audit_period_ending, status, send_status");
+        let mut sql = counts_of(exists_table(service));
+        sql.push(COUNTS_GROUP);
         self.fetch_all(&sql).await
     }
 }
