@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::answer::{ok, Answer, StackyError};
@@ -11,7 +12,7 @@ use super::format::{sec_to_time_decimal, sec_to_time_float, sec_to_time_int};
 use super::params::{Params, HARD_LIMIT};
 use crate::http::state::AppState;
 use crate::notification::ids::is_uuid_like;
-use crate::store::stacky::{NameColumn, StackyService, TimingHalves};
+use crate::store::stacky::{NameColumn, StackyKpi, StackyService, TimingHalves};
 use app::model::now_micros;
 
 /// The most operations the summary lists.
@@ -124,17 +125,32 @@ pub(super) async fn kpi_of_tenant(
             "No such path parameter '{tenant}'."
         )));
     }
-    if !state.store.stacky_tenant_known(&tenant).await? {
+    let kpis = day_of_kpis(&state, Some(&tenant)).await?;
+    // A listed request's end event is a nova event of the tenant: only an empty list asks
+    // whether one exists at all (which can read every event of a tenant without one).
+    if kpis.is_empty() && !state.store.stacky_tenant_known(&tenant).await? {
         return Err(StackyError::NotFound(format!(
             "Could not find raws for tenant {tenant}"
         )));
     }
-    kpi_rows(&state, Some(&tenant)).await
+    Ok(kpi_table(kpis))
 }
 
 async fn kpi_rows(state: &AppState, tenant: Option<&str>) -> Answer {
+    Ok(kpi_table(day_of_kpis(state, tenant).await?))
+}
+
+/// The last day's KPIs, quickest first, at most [`KPI_MAX`].
+async fn day_of_kpis(
+    state: &AppState,
+    tenant: Option<&str>,
+) -> Result<Vec<StackyKpi>, StackyError> {
     let since = now_micros() - DAY_US;
-    let kpis = state.store.stacky_kpis(since, tenant, KPI_MAX).await?;
+    Ok(state.store.stacky_kpis(since, tenant, KPI_MAX).await?)
+}
+
+/// v2's KPI table.
+fn kpi_table(kpis: Vec<StackyKpi>) -> Response {
     let mut out = vec![json!(["Event", "Time", "UUID", "Deployment"])];
     for k in kpis {
         // v2: event[:-len(".end")], the timing's name.
@@ -145,7 +161,7 @@ async fn kpi_rows(state: &AppState, tenant: Option<&str>) -> Answer {
             k.deployment
         ]));
     }
-    Ok(ok(&Value::Array(out)))
+    ok(&Value::Array(out))
 }
 
 #[cfg(test)]
