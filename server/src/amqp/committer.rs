@@ -20,11 +20,11 @@ use crate::ingest::Progress;
 use crate::telemetry::metrics;
 use app::model::now_micros;
 
-/// Stores and acks what the receiver hands over.
 /// How long an ack may take before the connection counts as lost (the batch is committed:
 /// its redelivery after the reconnect is recognised as a duplicate).
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Stores and acks what the receiver hands over.
 pub(crate) struct Committer<'a> {
     rx: mpsc::Receiver<Batch>,
     channel: Channel,
