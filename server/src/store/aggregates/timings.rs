@@ -219,10 +219,13 @@ impl Store {
 /// event's tenant and deployment are the tracker's, migration 0025). A tracker whose end event
 /// was never known is left out, as the join to that event left it out before. The
 /// deployment's name is a scalar subquery, as in the event lists: a join lets MySQL/MariaDB
-/// start from the one-row `deployments`.
+/// start from the one-row `deployments`. MariaDB also started from `lifecycles` (every
+/// lifecycle, then every tracker of each, the day's picked out after: 139 ms at a million
+/// events, 88 ms for one tenant); `STRAIGHT_JOIN` (read by MySQL/MariaDB only) keeps the
+/// written order, the day's trackers by their start first (75 and 9 ms).
 pub(crate) fn stacky_kpis_sql(since: i64, tenant: Option<&str>, limit: i64) -> Sql<'_> {
     let mut sql = Sql::new(
-        "SELECT tm.name AS operation, t.duration, l.instance, \
+        "SELECT /*! STRAIGHT_JOIN */ tm.name AS operation, t.duration, l.instance, \
          (SELECT d.name FROM deployments d WHERE d.id = t.end_deployment_id) AS deployment \
          FROM request_trackers t JOIN lifecycles l ON l.id = t.lifecycle_id \
          JOIN timings tm ON tm.id = t.last_timing_id \
