@@ -9,6 +9,7 @@ use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
 use crate::store::backend::{on_db, Conn, Db, Store};
 use crate::store::error::StoreError;
+use crate::store::pool::sqlite_begin_immediate;
 
 /// The first statement of a PostgreSQL batch: the locks that announce the event and
 /// quarantine ids it may take (above each id sequence's value now) to the feed horizons
@@ -105,7 +106,7 @@ impl Store {
     pub async fn begin_batch(&self) -> Result<BatchTx, StoreError> {
         let mut max_packet = None;
         let tx = match self {
-            Self::Sqlite(pool) => Db::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Sqlite(pool) => Db::Sqlite(sqlite_begin_immediate(pool).await?),
             Self::Postgres(pool) => {
                 let mut tx = pool.begin_with("BEGIN").await?;
                 sqlx::query(POSTGRES_BATCH_START).execute(&mut *tx).await?;

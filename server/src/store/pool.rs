@@ -198,6 +198,25 @@ async fn sqlite_pool(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await
 }
 
+/// `BEGIN IMMEDIATE` on a pooled SQLite connection, run to its end whatever the caller does.
+/// sqlx's SQLite `begin_with` is not cancel-safe (launchbadge/sqlx#3932): dropped after its
+/// `BEGIN` ran but before it handed over the transaction, it left the pooled connection inside
+/// that transaction, holding the write lock, and every later batch waited or failed. A batch
+/// is dropped in flight whenever its consumer stops (the broker connection lost, the watchdog's
+/// restart, shutdown). Here the begin runs in a task of its own: if the caller went away, the
+/// finished transaction is dropped there and rolled back.
+///
+/// # Errors
+/// Database errors; a panic of the task reads as a crashed worker.
+pub(crate) async fn sqlite_begin_immediate(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
 use crate::store::backend::{on_db, Conn, Db, Row, Store};
 use crate::store::error::StoreError;
+use crate::store::pool::sqlite_begin_immediate;
 use crate::store::sql::Sql;
 
 /// An open transaction of any backend; dropping it rolls it back.
@@ -29,7 +30,7 @@ impl Store {
     /// Database errors.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let tx = match self {
-            Self::Sqlite(pool) => Db::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Sqlite(pool) => Db::Sqlite(sqlite_begin_immediate(pool).await?),
             Self::Postgres(pool) => Db::Postgres(pool.begin().await?),
             Self::MySql(pool) => Db::MySql(pool.begin().await?),
         };

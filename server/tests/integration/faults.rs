@@ -283,3 +283,32 @@ async fn postgres_poison_is_quarantined_and_the_rest_stored() {
 async fn mariadb_poison_is_quarantined_and_the_rest_stored() {
     poison_among_good(Backend::MariaDb).await;
 }
+
+/// A batch whose future is dropped while its transaction begins (the consumer's store is
+/// cancelled when the broker connection goes, or the watchdog restarts it) leaves the store
+/// usable: the next batches begin and commit. sqlx's SQLite `begin_with` dropped after its
+/// `BEGIN` ran left the pooled connection inside that transaction, and every later batch on
+/// it failed ("begin_with at non-zero transaction depth"): the consumer stored nothing more.
+#[tokio::test]
+async fn sqlite_batch_cancelled_while_beginning_leaves_the_store_usable() {
+    let db = TestDb::new(Backend::Sqlite);
+    let store = server::store::Store::connect(&db.url)
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    for i in 0..400u64 {
+        // Cancelled at many different points of the begin, a few microseconds apart.
+        let wait = Duration::from_micros(i % 40 * 5);
+        if let Ok(Ok(tx)) = tokio::time::timeout(wait, store.begin_batch()).await {
+            drop(tx);
+        }
+        tokio::task::yield_now().await;
+    }
+    for _ in 0..8 {
+        let begun = tokio::time::timeout(Duration::from_secs(10), store.begin_batch()).await;
+        let tx = begun
+            .expect("a batch begins in time")
+            .expect("a batch begins");
+        tx.commit().await.expect("and commits");
+    }
+}
