@@ -172,8 +172,22 @@ function installProbe() {
     const before = pending.length;
     let n = 0;
     let minId = Infinity;
+    // Rows enter the table alone or in new <tbody> chunks. While the page follows the newest
+    // rows it keeps about a screen of them: in the same change, the older rows move
+    // out of the page (a chunk split there leaves its tail in a new chunk outside the page), so
+    // a new chunk's rows are those it holds now plus those removed from it in this change. A
+    // chunk that comes back (the reader scrolled to older rows) holds rows seen before, which
+    // are skipped.
+    const chunks = new Set<Node>();
     for (const r of records) {
-      for (const node of Array.from(r.addedNodes)) {
+      for (const node of Array.from(r.addedNodes)) if ((node as Element).tagName === 'TBODY') chunks.add(node);
+    }
+    for (const r of records) {
+      const added = Array.from(r.addedNodes).flatMap((node) =>
+        chunks.has(node) ? Array.from((node as Element).children) : [node],
+      );
+      if (chunks.has(r.target)) added.push(...Array.from(r.removedNodes));
+      for (const node of added) {
         const el = node as HTMLElement;
         const id = el.dataset?.id;
         if (el.tagName !== 'TR' || !id || id in b.insertedById) continue;

@@ -164,6 +164,35 @@ test('reading older rows, the scroll position holds while new rows arrive on top
   await attachScreenshot(page, testInfo, 'live-scroll-held');
 });
 
+test('following the newest rows, the page keeps a screen of them and the older ones come back on scrolling', async ({
+  page,
+}) => {
+  const host = unique('e2e-window-host');
+  const publisherId = `compute.${host}`;
+  const older = await publishNotifications(Array.from({ length: 120 }, () => ({ publisherId })));
+  const feed = liveFeed(page);
+  // A bound of 130: the 15 new rows push the 5 oldest out.
+  await expect(async () => {
+    await page.goto(`/live?host=${host}&rows=130`);
+    await expect(feed.dataRows).toHaveCount(120, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(feed.status).toHaveText('live', { timeout: 20_000 });
+  const newer = await publishNotifications(Array.from({ length: 15 }, () => ({ publisherId })));
+  await expect(feed.rowWith(newer[14].eventType)).toBeVisible({ timeout: 5_000 });
+  // At the top, the page holds a screen of rows and a few more (720 px: 36), not all 130.
+  const inPage = await feed.dataRows.count();
+  expect(inPage, 'rows kept in the page while following').toBeLessThan(50);
+  expect(inPage).toBeGreaterThanOrEqual(36);
+  // Scrolling down brings the rest back, in order, down to the bound.
+  await expect(async () => {
+    await page.mouse.wheel(0, 3_000);
+    await expect(feed.dataRows).toHaveCount(130, { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+  const events = await feed.dataRows.evaluateAll((rows) => rows.map((r) => r.children[6]?.textContent ?? ''));
+  const expected = [...older.slice(5), ...newer].map((n) => n.eventType).reverse();
+  expect(events).toEqual(expected);
+});
+
 test('after a dropped connection the feed resumes from the last id it saw', async ({ page }) => {
   const routes: WebSocketRoute[] = [];
   let release = () => {};

@@ -141,14 +141,22 @@ test('commit-to-screen latency of the live feed under a steady load', async ({ p
         });
       }
     };
+    // Rows enter alone or in new <tbody> chunks; rows the page moves out in the same change
+    // (it keeps about a screen of them while following the newest) are removed from a new chunk.
     new MutationObserver((records) => {
       const at = performance.timeOrigin + performance.now();
+      const chunks = new Set<Node>();
       for (const r of records)
-        for (const node of Array.from(r.addedNodes)) {
+        for (const n of Array.from(r.addedNodes)) if ((n as Element).tagName === 'TBODY') chunks.add(n);
+      for (const r of records)
+        for (const node of [
+          ...Array.from(r.addedNodes).flatMap((n) => (chunks.has(n) ? Array.from((n as Element).children) : [n])),
+          ...(chunks.has(r.target) ? Array.from(r.removedNodes) : []),
+        ]) {
           const el = node as HTMLElement;
           const id = el.dataset?.id;
           const event = el.children?.[6]?.textContent;
-          if (id && event) w.__shown![event] = { id, at };
+          if (id && event && !(event in w.__shown!)) w.__shown![event] = { id, at };
         }
     }).observe(document, { childList: true, subtree: true });
   });

@@ -3,12 +3,13 @@
 //!
 //! The table rows are static HTML, not reactive state: the browser side inserts new rows
 //! (the same markup, `event_row_html`) and removes old ones directly, so 10,000 rows cost no
-//! per-row signals, effects or keyed diffing. The island's own reactive state is the toolbar:
-//! connection, pause, held and skipped counts.
+//! per-row signals, effects or keyed diffing. While the reader follows the newest rows, the
+//! browser side keeps only about a screen of them in the page (`live_client::table`). The
+//! island's own reactive state is the toolbar: connection, pause, held and skipped counts.
 
 use leptos::prelude::*;
 
-use super::event_row::{rows_html, EventHeader};
+use super::event_row::table_html;
 use super::feed_signals::{ConnState, FeedSignals};
 use crate::model::{EventFilter, EventRow};
 use crate::routes::{self, FeedOrder};
@@ -108,10 +109,8 @@ pub fn FeedTable(
     };
     view! {
         <table class="grid events" aria-label="Live events" data-cursor=cursor
-            data-filter=routes::filter_query(&filter) data-order=order_attr data-max=max_rows>
-            <EventHeader/>
-            <tbody inner_html=rows_html(&rows, None)></tbody>
-        </table>
+            data-filter=routes::filter_query(&filter) data-order=order_attr data-max=max_rows
+            inner_html=table_html(&rows, None)></table>
         {empty.then(|| view! {
             <p class="hint">"No events yet. New ones appear here as they are stored."</p>
         })}

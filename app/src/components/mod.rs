@@ -36,7 +36,7 @@ mod when;
 pub use banners::{DemoBanner, ErrorBox, NotFound};
 pub use copyable::Copyable;
 pub use deployments_table::DeploymentsTable;
-pub use event_row::{EventHeader, EventTable};
+pub use event_row::EventTable;
 pub use facts::Facts;
 pub use feed_form::FeedForm;
 pub use feed_signals::{ConnState, FeedSignals};

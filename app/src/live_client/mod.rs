@@ -5,10 +5,11 @@
 //! - `socket`: connect, reconnect with capped backoff, resume after the newest id seen.
 //! - `decode`: websocket frames to rows via the browser's `JSON.parse` (no JSON library in the
 //!   wasm bundle).
-//! - `table`: inserting and trimming rows while the reader's scroll position holds.
+//! - `table`: inserting and trimming rows while the reader's scroll position holds, and keeping
+//!   only about a screen of rows in the page while the reader follows the newest.
 //!
 //! Rows are applied in an animation frame at most every [`MIN_RENDER_INTERVAL_MS`], however many
-//! websocket frames arrive: at 1,000 events/s the table changes 10 times a second, not 1,000,
+//! websocket frames arrive: at 1,000 events/s the table changes 20 times a second, not 1,000,
 //! and a hidden tab does no work.
 
 mod decode;
@@ -19,7 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use web_sys::Element;
+use web_sys::{DocumentFragment, Element};
 
 use crate::components::feed_signals::FeedSignals;
 use crate::model::EventRow;
@@ -30,9 +31,18 @@ struct Feed {
     ui: FeedSignals,
     /// The island's root: the toolbar and the table.
     root: Element,
-    tbody: Element,
+    /// The table: its header, then its rows in `<tbody>` chunks.
+    table: Element,
     order: FeedOrder,
     max_rows: usize,
+    /// Rows in the table.
+    shown: Cell<usize>,
+    /// Older rows taken out of the page while the reader follows the newest (newest-first
+    /// feeds only), in table order: `<tbody>` chunks that go back into the table as the reader
+    /// scrolls towards them.
+    below: DocumentFragment,
+    /// Rows in `below`.
+    below_rows: Cell<usize>,
     /// The encoded filter the socket URL carries.
     filter_query: String,
     /// The newest id received (shown or held): where a reconnect resumes.
@@ -48,11 +58,10 @@ struct Feed {
 }
 
 /// The least time between two changes of the table. Each change costs a fixed share of
-/// rendering (style, layout and paint of the table body) beside its rows, so fewer, larger
-/// changes keep the page's main thread freer. At 1,000 events/s on the two-core bench machine
-/// (`scripts/bench-live.sh`, the README's live feed benchmark): 100 ms gave commit → painted p50
-/// 107 / p99 187 ms with the main thread 57 % busy; 50 ms gave p50 86 / p99 172 ms at 84 %.
-const MIN_RENDER_INTERVAL_MS: f64 = 100.0;
+/// rendering (style, layout and paint of the rows on screen) beside its rows, so fewer, larger
+/// changes keep the page's main thread freer, and the wait for the next change is part of every
+/// row's latency.
+const MIN_RENDER_INTERVAL_MS: f64 = 50.0;
 
 thread_local! {
     /// The page's feed, for the pause button (a page has at most one feed).
@@ -65,24 +74,31 @@ pub fn start(root: web_sys::HtmlElement, ui: FeedSignals) {
     let Ok(Some(table)) = root.query_selector("table[data-cursor]") else {
         return;
     };
-    let Ok(Some(tbody)) = table.query_selector("tbody") else {
-        return;
-    };
     let data = |name: &str| table.get_attribute(name).unwrap_or_default();
+    let (order, max_rows, filter_query, cursor) = (
+        FeedOrder::parse(Some(&data("data-order"))),
+        data("data-max").parse().unwrap_or(1_000),
+        data("data-filter"),
+        data("data-cursor").parse().unwrap_or(0),
+    );
     let feed = Rc::new(Feed {
         ui,
         root: root.into(),
-        tbody,
-        order: FeedOrder::parse(Some(&data("data-order"))),
-        max_rows: data("data-max").parse().unwrap_or(1_000),
-        filter_query: data("data-filter"),
-        last_id: Cell::new(data("data-cursor").parse().unwrap_or(0)),
+        shown: Cell::new(table::count_rows(&table)),
+        below: document().create_document_fragment(),
+        below_rows: Cell::new(0),
+        table,
+        order,
+        max_rows,
+        filter_query,
+        last_id: Cell::new(cursor),
         held: RefCell::new(Vec::new()),
         queued: RefCell::new(Vec::new()),
         frame_requested: Cell::new(false),
         last_render: Cell::new(0.0),
     });
     FEED.with(|f| *f.borrow_mut() = Some(feed.clone()));
+    table::watch_scrolling(&feed);
     socket::open(feed, Rc::new(Cell::new(0)));
 }
 
