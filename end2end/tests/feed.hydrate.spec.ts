@@ -193,6 +193,23 @@ test('following the newest rows, the page keeps a screen of them and the older o
   expect(events).toEqual(expected);
 });
 
+test('the id column shows ids of ten digits whole', async ({ page }) => {
+  const host = unique('e2e-idwidth-host');
+  await publishNotifications([{ publisherId: `compute.${host}` }]);
+  const feed = liveFeed(page);
+  await expect(async () => {
+    await page.goto(`/live?host=${host}`);
+    await expect(feed.dataRows).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  // The stored ids here are small: give the row's id cell a ten-digit one and measure it.
+  const cut = await feed.dataRows.first().evaluate((row) => {
+    const cell = row.children[0] as HTMLElement;
+    (cell.firstElementChild as HTMLElement).textContent = '1234567890';
+    return cell.scrollWidth > cell.clientWidth;
+  });
+  expect(cut, 'a ten-digit id is cut with an ellipsis').toBe(false);
+});
+
 test('after a dropped connection the feed resumes from the last id it saw', async ({ page }) => {
   const routes: WebSocketRoute[] = [];
   let release = () => {};
