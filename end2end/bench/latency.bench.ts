@@ -63,6 +63,8 @@ type Probe = {
   id: Record<string, number>;
   /** instance → when the server committed the row (epoch ms), from the frames. */
   committed: Record<string, number>;
+  /** instance → when the server sent the frame carrying it to the page (epoch ms). */
+  sent: Record<string, number>;
   /** instance → when its <tr> entered the DOM. */
   inserted: Record<string, number>;
   /** instance → the first task after the rendering step of the frame that inserted it. */
@@ -90,6 +92,7 @@ function installProbe() {
     frame: {},
     id: {},
     committed: {},
+    sent: {},
     inserted: {},
     painted: {},
     flushes: [],
@@ -110,6 +113,7 @@ function installProbe() {
       let message: {
         type?: string;
         rows?: { id: number; instance: string; committed?: number }[];
+        sent?: number;
         skipped?: number;
       };
       try {
@@ -128,6 +132,7 @@ function installProbe() {
           b.id[row.instance] = row.id;
           instanceOf[String(row.id)] = row.instance;
           if (typeof row.committed === 'number') b.committed[row.instance] = row.committed / 1000;
+          if (typeof message.sent === 'number') b.sent[row.instance] = message.sent / 1000;
         }
       }
     }
@@ -461,6 +466,8 @@ test('live feed latency at a steady 1,000 events/s', async ({ page, browser }, t
     commitToPainted: series(),
     commitToScreenAll: series(),
     commitToPushed: series(),
+    commitToSent: series(),
+    sentToFrame: series(),
     publishToCommit: series(),
     publishToPainted: series(),
     publishToScreenAll: series(),
@@ -480,10 +487,13 @@ test('live feed latency at a steady 1,000 events/s', async ({ page, browser }, t
     const ins = probe.inserted[instance];
     const paint = probe.painted[instance];
     const c = probe.committed[instance];
+    const sent = probe.sent[instance];
     if (c !== undefined) {
       s.publishToCommit.push(c - p);
       if (pushedAt !== undefined) s.commitToPushed.push(pushedAt - c);
+      if (sent !== undefined) s.commitToSent.push(sent - c);
     }
+    if (sent !== undefined) s.sentToFrame.push(f - sent);
     if (paint === undefined) {
       const at = supersededAt(instance);
       const painted = at === undefined ? undefined : paintOfFlush.get(at);
@@ -566,6 +576,12 @@ test('live feed latency at a steady 1,000 events/s', async ({ page, browser }, t
       publish_to_received: stats(s.publishToReceived),
       publish_to_committed: stats(s.publishToCommit),
       committed_to_pushed: stats(s.commitToPushed),
+      // The same split by the server's own send time, stamped on each frame: the server's part
+      // (tail read, fan-out, serialising) and the page's (the socket, and waiting for the page's
+      // main thread). "pushed" above is when a subscriber in this Node process (which also
+      // publishes) saw the frame, so it can lag the send.
+      committed_to_sent: stats(s.commitToSent),
+      sent_to_frame_handled: stats(s.sentToFrame),
       received_to_pushed: stats(s.receivedToPushed),
       pushed_to_frame_handled: stats(s.pushedToFrame),
       frame_handled_to_inserted: stats(s.frameToInserted),
@@ -609,6 +625,8 @@ test('live feed latency at a steady 1,000 events/s', async ({ page, browser }, t
       line('received → pushed (store, commit, fan-out)', l.received_to_pushed),
       line('publish → committed', l.publish_to_committed),
       line('committed → pushed (tail read, fan-out)', l.committed_to_pushed),
+      line('committed → sent (the server\'s own stamp)', l.committed_to_sent),
+      line('sent → frame handled by the page', l.sent_to_frame_handled),
       line('pushed → frame handled by the page', l.pushed_to_frame_handled),
       line('frame handled → inserted (next change)', l.frame_handled_to_inserted),
       line('inserted → painted (style, layout, paint)', l.inserted_to_painted),

@@ -92,7 +92,8 @@ pub fn decode(frame: &str) -> Option<LiveMessage> {
                 .iter()
                 .map(|r| row(&r, &k.row))
                 .collect::<Option<Vec<_>>>()?;
-            Some(LiveMessage::Rows { rows })
+            // The send time is the benchmark's (it reads it from the frame); not read here.
+            Some(LiveMessage::Rows { rows, sent: None })
         }
         "gap" => Some(LiveMessage::Gap {
             skipped: int(&v, &k.skipped)?.max(0) as u64,

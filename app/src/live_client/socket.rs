@@ -45,7 +45,7 @@ pub(super) fn open(feed: Rc<Feed>, failures: Rc<Cell<u32>>) {
             return;
         };
         match decode(&text) {
-            Some(LiveMessage::Rows { rows }) => {
+            Some(LiveMessage::Rows { rows, .. }) => {
                 receiver.receive(rows.into_iter().map(|r| r.row).collect());
             }
             Some(LiveMessage::Gap { skipped }) => {

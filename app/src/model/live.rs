@@ -12,7 +12,13 @@ use super::time::Micros;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveMessage {
     /// Newly committed rows, oldest first.
-    Rows { rows: Vec<LiveRow> },
+    Rows {
+        rows: Vec<LiveRow>,
+        /// When the server handed the frame to the socket (UTC µs): with the rows' commit
+        /// times it splits the feed's latency into the server's part and the browser's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent: Option<Micros>,
+    },
     /// The subscriber fell behind and `skipped` rows were dropped for it; the browser says so
     /// instead of silently missing them.
     Gap { skipped: u64 },

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 
-use app::model::{EventFilter, LiveMessage, LiveRow};
+use app::model::{now_micros, EventFilter, LiveMessage, LiveRow, Micros};
 
 use super::state::AppState;
 use crate::live::Hub;
@@ -108,7 +108,8 @@ impl Feed {
     async fn send_rows(&mut self, rows: Vec<LiveRow>) -> Result<(), FeedError> {
         if let Some(last) = rows.last() {
             self.last = last.row.id;
-            self.send(&LiveMessage::Rows { rows }).await?;
+            let sent = Some(Micros(now_micros()));
+            self.send(&LiveMessage::Rows { rows, sent }).await?;
         }
         Ok(())
     }

@@ -237,7 +237,7 @@ async fn receive_ids(socket: &mut Socket, count: usize) -> Vec<i64> {
             .expect("valid");
         if let Message::Text(text) = frame {
             match serde_json::from_str::<LiveMessage>(&text).expect("a live message") {
-                LiveMessage::Rows { rows } => seen.extend(rows.into_iter().map(|r| r.row.id)),
+                LiveMessage::Rows { rows, .. } => seen.extend(rows.into_iter().map(|r| r.row.id)),
                 other => panic!("unexpected {other:?}"),
             }
         }

@@ -45,7 +45,7 @@ async fn another_process_commits(backend: Backend) {
             .expect("valid");
         if let Message::Text(text) = frame {
             match serde_json::from_str::<LiveMessage>(&text).expect("a live message") {
-                LiveMessage::Rows { rows } => {
+                LiveMessage::Rows { rows, .. } => {
                     assert!(rows.iter().all(|r| r.row.deployment == "cell-tail"));
                     // Another process committed them: no commit time this one saw.
                     assert!(rows.iter().all(|r| r.committed.is_none()));

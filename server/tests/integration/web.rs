@@ -148,9 +148,9 @@ async fn live_socket_backfills_then_pushes(backend: Backend) {
             .expect("valid");
         if let Message::Text(text) = frame {
             match serde_json::from_str::<LiveMessage>(&text).expect("a live message") {
-                LiveMessage::Rows { rows } => events.extend(
+                LiveMessage::Rows { rows, sent } => events.extend(
                     rows.into_iter()
-                        .map(|r| (r.row.id, r.row.event, r.committed)),
+                        .map(|r| (r.row.id, r.row.event, r.committed, sent)),
                 ),
                 other => panic!("unexpected {other:?}"),
             }
@@ -168,6 +168,10 @@ async fn live_socket_backfills_then_pushes(backend: Backend) {
         committed <= now && committed > now - 10_000_000,
         "{committed} vs {now}"
     );
+    // Every rows frame says when it was sent: the pushed one after its row's commit.
+    let sent = events[1].3.expect("a rows frame carries its send time").0;
+    assert!(committed <= sent && sent <= now, "{committed} {sent} {now}");
+    assert!(events[0].3.is_some());
     app.stop().await;
 }
 
@@ -399,7 +403,7 @@ async fn next_rows(
     what: &str,
 ) -> Vec<String> {
     match next_message(socket).await {
-        LiveMessage::Rows { rows } => rows.into_iter().map(|r| r.row.event).collect(),
+        LiveMessage::Rows { rows, .. } => rows.into_iter().map(|r| r.row.event).collect(),
         other => panic!("expected {what}, got {other:?}"),
     }
 }
@@ -498,7 +502,7 @@ async fn skipped_rows_are_a_gap(backend: Backend) {
     let (mut received, mut skipped) = (0usize, 0u64);
     while received + (skipped as usize) < 5_300 {
         match next_message(&mut socket).await {
-            LiveMessage::Rows { rows } => received += rows.len(),
+            LiveMessage::Rows { rows, .. } => received += rows.len(),
             LiveMessage::Gap { skipped: n } => {
                 assert_eq!(received, 5_000, "the gap comes after the catch-up limit");
                 skipped += n;
