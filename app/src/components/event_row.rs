@@ -87,37 +87,53 @@ pub fn event_row_html(row: &EventRow, highlight: bool, out: &mut String) {
     );
 }
 
-/// `rows` as one string of `<tr>`s, in order, `highlight` marking one of them.
-pub fn rows_html(rows: &[EventRow], highlight: Option<i64>) -> String {
-    // About 650 bytes a row.
-    let mut html = String::with_capacity(rows.len() * 700);
+/// Room for one row's markup (about 530 bytes with short links and no cell classes).
+const ROW_BYTES: usize = 600;
+
+/// Appends `rows`' `<tr>`s to `out`, in order, `highlight` marking one of them.
+fn push_rows(rows: &[EventRow], highlight: Option<i64>, out: &mut String) {
     for row in rows {
-        event_row_html(row, highlight == Some(row.id), &mut html);
+        event_row_html(row, highlight == Some(row.id), out);
     }
-    html
 }
 
-/// `rows` as `<tbody>` chunks of at most [`CHUNK_ROWS`] rows, in order.
-pub fn chunks_html(rows: &[EventRow], highlight: Option<i64>) -> String {
-    let mut html = String::with_capacity(rows.len() * 700 + rows.len() / CHUNK_ROWS * 16 + 16);
+/// Appends `rows` to `out` as `<tbody>` chunks of at most [`CHUNK_ROWS`] rows, in order.
+fn push_chunks(rows: &[EventRow], highlight: Option<i64>, out: &mut String) {
     for chunk in rows.chunks(CHUNK_ROWS) {
-        html.push_str("<tbody>");
-        html.push_str(&rows_html(chunk, highlight));
-        html.push_str("</tbody>");
+        out.push_str("<tbody>");
+        push_rows(chunk, highlight, out);
+        out.push_str("</tbody>");
     }
+}
+
+/// `rows` as one string of `<tr>`s (the live feed inserts them into a chunk).
+#[cfg(any(feature = "hydrate", test))]
+pub fn rows_html(rows: &[EventRow], highlight: Option<i64>) -> String {
+    let mut html = String::with_capacity(rows.len() * ROW_BYTES);
+    push_rows(rows, highlight, &mut html);
     html
 }
 
-/// An event table's inner HTML: the header, then the rows in chunks ([`chunks_html`]).
+/// `rows` as `<tbody>` chunks (the live feed inserts them as new chunks).
+#[cfg(feature = "hydrate")]
+pub fn chunks_html(rows: &[EventRow], highlight: Option<i64>) -> String {
+    let mut html = String::with_capacity(rows.len() * ROW_BYTES + 16);
+    push_chunks(rows, highlight, &mut html);
+    html
+}
+
+/// An event table's inner HTML: the header, then the rows in `<tbody>` chunks of at most
+/// [`CHUNK_ROWS`], built in one string (a 10,000-row page is about 5 MB of it).
 pub fn table_html(rows: &[EventRow], highlight: Option<i64>) -> String {
-    let mut html = String::from(HEADER_HTML);
-    html.push_str(&chunks_html(rows, highlight));
+    let mut html = String::with_capacity(HEADER_HTML.len() + rows.len() * ROW_BYTES + 16);
+    html.push_str(HEADER_HTML);
+    push_chunks(rows, highlight, &mut html);
     html
 }
 
 /// Escapes notification text for a text node. `&`, `<` and `>` are all a text node needs; the
 /// quotes are escaped too, so the same function would stay safe in a quoted attribute. These
-/// rows reach the page as raw HTML (the table body's `inner_html`, the live feed's
+/// rows reach the page as raw HTML (the table's `inner_html`, the live feed's
 /// `insertAdjacentHTML`), so this is the one place untrusted text is made inert; the tests
 /// below and `end2end/tests/xss.spec.ts` (a hostile row rendered and pushed live) hold it.
 fn escape_text(s: &str, out: &mut String) {
